@@ -1,0 +1,492 @@
+"""The data of the tracker: programmes, their groups, units, targets, milestones, reports and reviews.
+
+Models are data: fields, constraints, choices and small properties that read only their own row.
+Writes live in ``services.py``, reads behind pages in ``selectors.py``, judging in ``assessment.py``.
+
+The database refuses what must never happen (duplicate codes, a range whose max is below its min,
+a quarter outside 1–4, a year outside any sensible span, two milestones for one year, two approved
+figures for one period). A year outside *the programme's* span needs a join, which a CHECK cannot
+express, so ``clean()`` enforces it and every write path calls ``full_clean()``.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .text import fold
+
+# Years outside this span are typing mistakes whatever the programme; the programme's own span is
+# checked in clean().
+YEAR_MIN = 1990
+YEAR_MAX = 2100
+YEAR_VALIDATORS = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
+
+# Figures: 14 digits before the point and 4 after cover budgets in đồng as well as rates.
+VALUE_DIGITS = 18
+VALUE_PLACES = 4
+
+
+def value_field(verbose_name, **kwargs):
+    return models.DecimalField(verbose_name, max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, **kwargs)
+
+
+class Program(models.Model):
+    """An action programme (chương trình hành động) implementing a resolution."""
+
+    number = models.CharField(_("number"), max_length=50, unique=True, help_text=_("For example 12-CTr/QU."))
+    title = models.CharField(_("title"), max_length=500)
+    issued_on = models.DateField(_("date of issue"))
+    issuing_body = models.CharField(_("issuing body"), max_length=200, help_text=_("For example QUẬN ỦY CẦU GIẤY."))
+    parent_body = models.CharField(
+        _("parent body"), max_length=200, help_text=_("For example ĐẢNG BỘ THÀNH PHỐ HÀ NỘI.")
+    )
+    place_name = models.CharField(
+        _("place name for dates"), max_length=100, help_text=_("Written before the date: “Cầu Giấy, ngày …”.")
+    )
+    resolution = models.CharField(
+        _("resolution implemented"),
+        max_length=300,
+        help_text=_("For example Nghị quyết số 15-NQ/TW ngày 05/5/2022 của Bộ Chính trị."),
+    )
+    first_year = models.PositiveSmallIntegerField(_("first year"), validators=YEAR_VALIDATORS)
+    last_year = models.PositiveSmallIntegerField(_("last year"), validators=YEAR_VALIDATORS)
+    milestone_years = models.JSONField(_("milestone years"), default=list, help_text=_("For example [2025, 2030]."))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("action programme")
+        verbose_name_plural = _("action programmes")
+        ordering = ["-issued_on", "number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_year__gte=models.F("first_year")), name="program_years_ordered"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def clean(self):
+        errors = {}
+        if self.first_year and self.last_year and self.last_year < self.first_year:
+            errors["last_year"] = gettext("The last year cannot be before the first year.")
+        years = self.milestone_years
+        if not isinstance(years, list) or not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
+            errors["milestone_years"] = gettext("Milestone years must be a list of years, such as [2025, 2030].")
+        elif self.first_year and self.last_year:
+            outside = [y for y in years if not self.first_year <= y <= self.last_year]
+            if outside:
+                errors["milestone_years"] = gettext("Milestone years must lie between the first and the last year.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def years(self) -> range:
+        return range(self.first_year, self.last_year + 1)
+
+    def contains_year(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year
+
+
+class SolutionGroup(models.Model):
+    """A group of tasks and solutions of a programme (nhóm nhiệm vụ, giải pháp)."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="solution_groups", verbose_name=_("programme")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.TextField(_("name"))
+    source_note = models.CharField(_("source of the wording"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("group of tasks and solutions")
+        verbose_name_plural = _("groups of tasks and solutions")
+        ordering = ["program", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="solution_group_number_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class DomainGroup(models.Model):
+    """A group of targets (nhóm lĩnh vực), numbered in the programme's order."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="groups", verbose_name=_("programme"))
+    number = models.PositiveSmallIntegerField(_("number"), help_text=_("The group's order in the programme."))
+    code = models.CharField(_("code"), max_length=10, help_text=_("For example XD, KT."))
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("domain group")
+        verbose_name_plural = _("domain groups")
+        ordering = ["program", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="domain_group_number_unique"),
+            models.UniqueConstraint(fields=["program", "code"], name="domain_group_code_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class Unit(models.Model):
+    """A responsible body (đơn vị, "địa chỉ"): leads or supports targets, and reports their figures."""
+
+    class Kind(models.TextChoices):
+        PARTY = "party", _("Party body")
+        GOVERNMENT = "government", _("Government body")
+        SECURITY = "security", _("Security and defence")
+        MASS_ORGANISATION = "mass_organisation", _("Front and mass organisation")
+        WARD = "ward", _("Ward")
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="units",
+        verbose_name=_("members"),
+        help_text=_("The users who report figures for this unit."),
+    )
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["party", "government", "security", "mass_organisation", "ward"]),
+                name="unit_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Target(models.Model):
+    """A key target (chỉ tiêu) of a programme."""
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("Increase (higher is better)")
+        DECREASE = "decrease", _("Decrease (lower is better)")
+        KEEP = "keep", _("Keep (reach and hold)")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="targets", verbose_name=_("programme"))
+    group = models.ForeignKey(
+        DomainGroup, on_delete=models.PROTECT, related_name="targets", verbose_name=_("domain group")
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=500)
+    name_en = models.CharField(_("English name"), max_length=500, blank=True)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=50)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    is_yearly = models.BooleanField(
+        _("yearly target"), default=False, help_text=_("The same plan applies to every year of its phase.")
+    )
+    baseline_value = value_field(_("baseline value"), null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    lead_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="led_targets", verbose_name=_("lead unit")
+    )
+    supporting_units = models.ManyToManyField(
+        Unit, blank=True, related_name="supported_targets", verbose_name=_("supporting units")
+    )
+    source_note = models.CharField(
+        _("source of the values"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the wording and values come from; illustrative values are marked so."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Code and names without diacritics and in lower case, for a search that finds "văn hóa" from
+    # "van hoa" on SQLite and PostgreSQL alike (no unaccent extension needed). Kept by save().
+    search_text = models.TextField(editable=False, default="")
+
+    history = HistoricalRecords(m2m_fields=[supporting_units])
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["program", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "code"], name="target_code_unique_in_program"),
+            models.CheckConstraint(
+                condition=Q(direction__in=["increase", "decrease", "keep"]), name="target_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_year__isnull=True) | Q(baseline_year__gte=YEAR_MIN, baseline_year__lte=YEAR_MAX),
+                name="target_baseline_year_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True) | Q(baseline_year__isnull=False),
+                name="target_baseline_has_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        errors = {}
+        if self.baseline_value is not None and self.baseline_year is None:
+            errors["baseline_year"] = gettext("A baseline value needs its year.")
+        if self.group_id and self.program_id and self.group.program_id != self.program_id:
+            errors["group"] = gettext("The group belongs to another programme.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.code} {self.name} {self.name_en}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+
+class Milestone(models.Model):
+    """The planned value of a target for a year; a range has a min and a max."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("target"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    min_value = value_field(_("planned value (min)"))
+    max_value = value_field(_("planned value (max)"), null=True, blank=True, help_text=_("Only for a range."))
+    deadline = models.DateField(_("deadline"), blank=True, help_text=_("31/12 of the year unless set otherwise."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["target", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "year"], name="milestone_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(max_value__isnull=True) | Q(max_value__gte=models.F("min_value")),
+                name="milestone_max_not_below_min",
+            ),
+            models.CheckConstraint(condition=Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX), name="milestone_year_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.target.code} {self.year}"
+
+    def clean(self):
+        errors = {}
+        if self.max_value is not None and self.min_value is not None and self.max_value < self.min_value:
+            errors["max_value"] = gettext("The maximum cannot be below the minimum.")
+        if self.year and self.target_id and not self.target.program.contains_year(self.year):
+            program = self.target.program
+            errors["year"] = gettext("The year must lie between %(first)s and %(last)s.") % {
+                "first": program.first_year,
+                "last": program.last_year,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.deadline is None and self.year:
+            self.deadline = datetime.date(self.year, 12, 31)
+        super().save(*args, **kwargs)
+
+    def full_clean(self, *args, **kwargs):
+        if self.deadline is None and self.year:
+            self.deadline = datetime.date(self.year, 12, 31)
+        return super().full_clean(*args, **kwargs)
+
+    @property
+    def is_range(self) -> bool:
+        return self.max_value is not None and self.max_value != self.min_value
+
+
+class ProgressReport(models.Model):
+    """A unit's figure for a target and a period, with its place in the approval workflow."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="reports", verbose_name=_("target"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports", verbose_name=_("reporting unit"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    value = value_field(_("value"))
+    is_estimate = models.BooleanField(_("estimate"), default=False, help_text=_("An estimate (số ước), not final."))
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    evidence_url = models.URLField(_("evidence link"), blank=True, max_length=500)
+    evidence_file = models.FileField(_("evidence file"), blank=True, upload_to="evidence/%Y/%m/", max_length=300)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_reports", verbose_name=_("author")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_reports",
+        verbose_name=_("reviewer"),
+    )
+    review_comment = models.TextField(_("review comment"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+        help_text=_("The approved report this one corrects."),
+    )
+    # Incremented by every write; a save that carries an older version is refused (see services).
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-year", "target__order", "quarter"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4), name="report_quarter_1_to_4"
+            ),
+            models.CheckConstraint(condition=Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX), name="report_year_range"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "approved", "returned", "superseded"]),
+                name="report_status_valid",
+            ),
+            # One approved figure per target, unit and period. The quarter is NULL for a whole year,
+            # and NULLs never clash in a unique index, hence the COALESCE.
+            models.UniqueConstraint(
+                "target",
+                "unit",
+                "year",
+                Coalesce("quarter", 0),
+                condition=Q(status="approved"),
+                name="report_one_approved_per_period",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="report_status_submitted"),
+            models.Index(fields=["target", "year", "status"], name="report_target_year_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.target.code} · {self.period_label} · {self.unit.code}"
+
+    @property
+    def period_label(self) -> str:
+        if self.quarter:
+            return gettext("Q%(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.year}
+        return str(self.year)
+
+    def clean(self):
+        errors = {}
+        if self.year and self.target_id and not self.target.program.contains_year(self.year):
+            program = self.target.program
+            errors["year"] = gettext("The year must lie between %(first)s and %(last)s.") % {
+                "first": program.first_year,
+                "last": program.last_year,
+            }
+        if self.value is not None and not self.value.is_finite():
+            errors["value"] = gettext("Enter a finite number.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class AnnualReview(models.Model):
+    """The year's verdict on a target (kiểm điểm, đánh giá): figure, assessment, comment."""
+
+    class Assessment(models.TextChoices):
+        EXCEEDED = "exceeded", _("Exceeded")
+        ACHIEVED = "achieved", _("Achieved")
+        NOT_ACHIEVED = "not_achieved", _("Not achieved")
+        NO_DATA = "no_data", _("No data")
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("target"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    figure = value_field(_("figure"), null=True, blank=True)
+    assessment = models.CharField(
+        _("assessment"), max_length=15, choices=Assessment.choices, default=Assessment.NO_DATA
+    )
+    computed_assessment = models.CharField(
+        _("computed assessment"), max_length=15, choices=Assessment.choices, default=Assessment.NO_DATA
+    )
+    is_overridden = models.BooleanField(_("assessment overridden"), default=False)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    is_frozen = models.BooleanField(_("frozen"), default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("annual review")
+        verbose_name_plural = _("annual reviews")
+        ordering = ["-year", "target__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "year"], name="review_one_per_target_year"),
+            models.CheckConstraint(condition=Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX), name="review_year_range"),
+            models.CheckConstraint(
+                condition=Q(assessment__in=["exceeded", "achieved", "not_achieved", "no_data"]),
+                name="review_assessment_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target.code} {self.year}"
+
+    def clean(self):
+        if self.year and self.target_id and not self.target.program.contains_year(self.year):
+            raise ValidationError({"year": gettext("The year is outside the programme.")})
+
+
+class YearClosure(models.Model):
+    """Whether a programme's year is closed (chốt số liệu). Closing and reopening are kept in history."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="closures", verbose_name=_("programme"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    is_closed = models.BooleanField(_("closed"), default=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("changed by")
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("year closure")
+        verbose_name_plural = _("year closures")
+        ordering = ["program", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "year"], name="closure_one_per_program_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.program} {self.year}"

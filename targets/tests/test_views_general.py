@@ -1,0 +1,78 @@
+"""The home page, the health check, the favicon, sign-in and the language switch."""
+
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+
+
+def test_home_requires_login(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_home_refuses_a_user_without_role(client_for, nobody):
+    assert client_for(nobody).get("/").status_code == 403
+
+
+@pytest.mark.parametrize("who", ["office", "leader", "staff_a"])
+def test_home_lists_groups_targets_and_lead_units(request, client_for, who, program):
+    response = client_for(request.getfixturevalue(who)).get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for name in ["Xây dựng Đảng", "Kinh tế", "Văn hóa - xã hội", "Xây dựng và quản lý đất đai", "Đô thị"]:
+        assert name in html
+    assert "VH-01" in html and "Phòng Văn hóa và Thông tin" in html
+
+
+def test_home_query_count_is_fixed(client_for, office, program, django_assert_num_queries):
+    client = client_for(office)
+    # session, user, the user's groups (role), programme, groups, targets with lead units
+    with django_assert_num_queries(6):
+        assert client.get("/").status_code == 200
+
+
+def test_home_without_programme(client_for, office):
+    response = client_for(office).get("/")
+    assert response.status_code == 200
+
+
+def test_healthz_answers_without_login(client, db):
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_a_broken_database(client, db):
+    with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=DatabaseError("down")):
+        response = client.get("/healthz/")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+def test_favicon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+
+
+def test_login_page_and_wrong_password(client, office):
+    assert client.get("/accounts/login/").status_code == 200
+    response = client.post("/accounts/login/", {"username": "office", "password": "wrong"})
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_login_with_the_demo_password(client, office):
+    response = client.post("/accounts/login/", {"username": "office", "password": "demo-password"})
+    assert response.status_code == 302
+
+
+def test_vietnamese_is_the_default_and_english_works(client_for, office, program):
+    client = client_for(office)
+    assert '<html lang="vi">' in client.get("/").content.decode()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert '<html lang="en">' in client.get("/").content.decode()
