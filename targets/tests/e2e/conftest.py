@@ -101,3 +101,35 @@ def screenshot(page):
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
     return shoot
+
+
+AXE_SOURCE = os.path.join(os.path.dirname(__file__), "assets", "axe.min.js")
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')),
+  }));
+}"""
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    with open(AXE_SOURCE, encoding="utf-8") as handle:
+        return handle.read()
+
+
+@pytest.fixture
+def axe(page, axe_source):
+    """``axe()``: runs axe-core in the current page; returns the serious and critical violations.
+
+    The script goes in through the DevTools protocol (page.evaluate), which the page's Content Security
+    Policy does not govern, so the policy stays as strict as in production.
+    """
+
+    def check():
+        page.evaluate(axe_source)
+        violations = page.evaluate(AXE_RUN)
+        return [v for v in violations if v["impact"] in {"serious", "critical"}]
+
+    return check
