@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format messages serve bench clean
+.PHONY: run test install install-dev lint format messages serve bench load clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,25 @@ lint: install-dev
 messages: install-dev
 	$(PY) manage.py makemessages --locale vi --locale en --no-obsolete --no-location --ignore '.venv/*' --ignore 'static/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+## make serve: production-like on 127.0.0.1:$(PORT): collectstatic, migrate, gunicorn (gunicorn.conf.py).
+## The environment decides the rest (DJANGO_DEBUG=false, DJANGO_SECRET_KEY, DATABASE_URL): docs/deploy.md
+serve: install
+	$(PY) manage.py collectstatic --no-input -v 0
+	$(PY) manage.py migrate --no-input
+	GUNICORN_PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+## make bench: each page's median time and queries beside /healthz/, and the exports' memory, on the current
+## database, with DEBUG off (BENCH_ARGS="--save district.json" or "--compare district.json"): docs/scaling.md
+BENCH_ARGS ?=
+bench: install
+	export DJANGO_DEBUG=false DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	  && $(PY) manage.py collectstatic --no-input -v 0 && $(PY) manage.py bench $(BENCH_ARGS)
+
+## make load: 50 users for 2 minutes against gunicorn + PostgreSQL (LOAD_DATABASE_URL); needs
+## `.venv/bin/pip install locust==2.47.0`: docs/scaling.md
+load: install
+	$(PY) loadtest/run.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

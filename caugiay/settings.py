@@ -74,7 +74,7 @@ def database_from_env() -> dict:
             f"DATABASE_URL must start with postgres://, postgresql:// or sqlite://, not {url.split(':', 1)[0]!r}."
         )
     try:
-        config = dj_database_url.parse(url, conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60))
+        config = dj_database_url.parse(url, conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60), conn_health_checks=True)
     except (ValueError, KeyError) as exc:
         raise ImproperlyConfigured(f"DATABASE_URL could not be read: {exc}") from None
     if config["ENGINE"].endswith("postgresql") and not config.get("NAME"):
@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses a body over REQUEST_MAX_BYTES (413) before CSRF or a view reads it.
+    "targets.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -181,6 +183,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Where `manage.py backup` writes its archives unless told otherwise (docs/operations.md).
+BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", BASE_DIR / "backups"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -201,6 +205,11 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# The whole request body, files included: larger bodies are answered 413 from the Content-Length
+# header alone, before a byte is read (targets/middleware.py). Default: the larger file limit + 1 MiB.
+REQUEST_MAX_BYTES = env_int(
+    "DJANGO_REQUEST_MAX_BYTES", max(EVIDENCE_MAX_BYTES, IMPORT_MAX_BYTES) + 1_048_576, minimum=1
+)
 
 # --- The judging rules (see targets/assessment.py) --------------------------------------------
 # Share of the straight-line expected progress at or above which a target is on track, and below
@@ -238,6 +247,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE", 8 * 60 * 60, minimum=60)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Sessions live in the database, so any process can serve any request; with Redis they are also
+# cached there (read from Redis, written through to the database).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # --- Security ---------------------------------------------------------------------------------
 # DJANGO_DEBUG=false alone turns on the secure defaults (the spec's contract); each can still be
@@ -250,6 +263,9 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+# Preloading commits the whole domain and its subdomains to HTTPS in browsers for good: the domain's
+# owner decides (DJANGO_HSTS_PRELOAD=true), so check --deploy does not warn about it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -278,6 +294,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Behind nginx every request comes from 127.0.0.1: with DJANGO_BEHIND_PROXY=true the client's address is
+# read from X-Real-IP, which the proxy sets (docs/deploy.md). Never set it when clients reach gunicorn directly.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+AXES_CLIENT_IP_CALLABLE = "targets.middleware.client_ip"
 
 LOGGING = {
     "version": 1,

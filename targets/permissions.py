@@ -187,6 +187,48 @@ def reports_visible_to(user) -> QuerySet[ProgressReport]:
     return ProgressReport.objects.none()
 
 
+def can_view_report(user, report: ProgressReport) -> bool:
+    """A report's page: whoever ``reports_visible_to`` lets see it."""
+    if is_office(user) or is_leader(user):
+        return True
+    return is_unit_staff(user) and report.unit_id in user_unit_ids(user)
+
+
+def _report_or_404(pk) -> ProgressReport:
+    report = (
+        ProgressReport.objects.filter(pk=pk)
+        .select_related("target__program", "target__group", "target__lead_unit", "unit", "author", "reviewer")
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+def get_report_to_view(user, pk) -> ProgressReport:
+    """The report ``pk`` with its target, programme, unit and people: 404 when missing, 403 when not theirs."""
+    report = _report_or_404(pk)
+    if not can_view_report(user, report):
+        raise PermissionDenied
+    return report
+
+
+def get_report_to_edit(user, pk) -> ProgressReport:
+    """For editing, submitting, withdrawing or correcting: 404 when missing, 403 without the right.
+    Whether the report's status allows the step is the service's question."""
+    report = _report_or_404(pk)
+    if not can_edit_report(user, report):
+        raise PermissionDenied
+    return report
+
+
+def get_report_to_review(user, pk) -> ProgressReport:
+    """For approving or returning: 404 when missing, 403 for anyone but the office."""
+    if not can_review(user):
+        raise PermissionDenied
+    return _report_or_404(pk)
+
+
 # --- The annual review, imports, admin ----------------------------------------------------------------------
 
 

@@ -15,12 +15,15 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from . import permissions, selectors
 from .models import (
+    AnnualReview,
     DomainGroup,
     Milestone,
     Program,
@@ -28,6 +31,7 @@ from .models import (
     SolutionGroup,
     Target,
     Unit,
+    YearClosure,
 )
 from .permissions import ROLE_LEADER, ROLE_OFFICE, ROLE_UNIT_STAFF
 
@@ -368,3 +372,603 @@ def demo_load(*, program: Program, seed: int = 15) -> dict[str, int]:
         report.full_clean()
         report.save()
     return {"users": created_users, "reports": len(reports)}
+
+
+# --- Reporting workflow (issue 3) -------------------------------------------------------------------------
+#
+# draft ──submit──▶ submitted ──approve──▶ approved ──(a correction is approved)──▶ superseded
+#   ▲                 │  │
+#   └────withdraw─────┘  └──return (comment)──▶ returned ──edit, submit──▶ submitted
+#
+# A draft is edited in place; withdrawing a draft discards it (its history stays); withdrawing a
+# submitted report takes it back to draft. An approved figure is never changed: a correction is a new
+# report that supersedes it when approved, so one approved figure per target, unit and period counts.
+# Every service re-reads the report under a row lock, refuses a step its status does not allow, a
+# closed year and a stale version, and leaves the mail to ``notifications`` once the transaction commits.
+
+ReportStatus = ProgressReport.Status
+
+# The statuses from which each step may start; the services check them, whatever a page shows.
+REPORT_EDITABLE = {ReportStatus.DRAFT, ReportStatus.RETURNED}
+REPORT_SUBMITTABLE = {ReportStatus.DRAFT, ReportStatus.RETURNED}
+REPORT_WITHDRAWABLE = {ReportStatus.DRAFT, ReportStatus.SUBMITTED}
+REPORT_REVIEWABLE = {ReportStatus.SUBMITTED}
+REPORT_CORRECTABLE = {ReportStatus.APPROVED}
+REPORT_OPEN = {ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED}
+
+
+class ReportConflict(ValidationError):
+    """The report changed since the user loaded it: ``changed_by`` changed it at ``changed_at``."""
+
+    def __init__(self, *, report: ProgressReport):
+        self.report = report
+        self.changed_by, self.changed_at = selectors.report_last_change(report_id=report.pk)
+        who = _user_label(self.changed_by) if self.changed_by else _("someone")
+        when = (
+            formats.date_format(timezone.localtime(self.changed_at), "SHORT_DATETIME_FORMAT")
+            if self.changed_at
+            else "?"
+        )
+        super().__init__(
+            _(
+                "%(who)s changed this report at %(when)s, after you opened it. Nothing of yours was saved: "
+                "check the current values and save again if yours are still right."
+            )
+            % {"who": who, "when": when},
+            code="conflict",
+        )
+
+
+def _user_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _refuse(message: str, field: str | None = None, code: str = "invalid"):
+    raise ValidationError(
+        {field: [ValidationError(message, code=code)]} if field else ValidationError(message, code=code)
+    )
+
+
+def _check_year_open(target: Target, year: int) -> None:
+    if selectors.year_is_closed(program=target.program_id, year=year):
+        _refuse(_("The year %(year)s is closed: its figures can no longer change.") % {"year": year}, "year", "closed")
+
+
+def _check_status(report: ProgressReport, allowed: set, message: str) -> None:
+    """Refuse a step the report's status does not allow; ``message`` may name the %(status)s."""
+    if report.status not in allowed:
+        _refuse(message % {"status": report.get_status_display()}, code="transition")
+
+
+def _locked(report: ProgressReport, version: int | None) -> ProgressReport:
+    """The report as it is now, locked for the transaction; refuses it if ``version`` is no longer current.
+
+    ``select_for_update`` serialises writers on PostgreSQL; SQLite ignores it, so ``_bump`` claims the
+    version with a conditional UPDATE as well, which holds on every database.
+    """
+    current = (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("target__program", "target__lead_unit", "unit", "author")
+        .filter(pk=report.pk)
+        .first()
+    )
+    if current is None:
+        _refuse(_("This report no longer exists."), code="missing")
+    if version is not None and current.version != version:
+        raise ReportConflict(report=current)
+    return current
+
+
+def _bump(report: ProgressReport) -> None:
+    claimed = ProgressReport.objects.filter(pk=report.pk, version=report.version).update(version=F("version") + 1)
+    if not claimed:
+        raise ReportConflict(report=report)
+    report.version += 1
+
+
+def _save(report: ProgressReport, *, user, reason: str) -> None:
+    """Validate and save, recording who did it and which step it was in the history."""
+    report._history_user = user
+    report._change_reason = reason
+    report.full_clean()
+    report.save()
+
+
+def _approved_for_period(*, target, unit, year, quarter, exclude_pk=None) -> ProgressReport | None:
+    reports = ProgressReport.objects.filter(
+        target=target, unit=unit, year=year, quarter=quarter, status=ReportStatus.APPROVED
+    ).select_for_update()
+    if exclude_pk:
+        reports = reports.exclude(pk=exclude_pk)
+    return reports.first()
+
+
+def _check_no_open_duplicate(*, target, unit, year, quarter, exclude_pk=None) -> None:
+    """One report in the workflow per target, unit and period, so that nobody works on two versions."""
+    others = ProgressReport.objects.filter(target=target, unit=unit, year=year, quarter=quarter, status__in=REPORT_OPEN)
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    other = others.first()
+    if other is not None:
+        _refuse(
+            _(
+                "%(unit)s already has a report for %(period)s in the workflow (number %(number)s, %(status)s): "
+                "edit that one instead."
+            )
+            % {
+                "unit": unit.name,
+                "period": other.period_label,
+                "number": other.pk,
+                "status": other.get_status_display().lower(),
+            },
+            "year",
+            "duplicate",
+        )
+
+
+def _notify_on_commit(name: str, report: ProgressReport, actor) -> None:
+    from . import notifications
+
+    send = getattr(notifications, name)
+    report_id, actor_id = report.pk, getattr(actor, "pk", None)
+    transaction.on_commit(lambda: send(report_id=report_id, actor_id=actor_id))
+
+
+@transaction.atomic
+def report_create(
+    *,
+    user,
+    target: Target,
+    unit: Unit,
+    year: int,
+    value: Decimal,
+    quarter: int | None = None,
+    is_estimate: bool = False,
+    note: str = "",
+    evidence_url: str = "",
+    evidence_file=None,
+    submit: bool = False,
+    supersedes: ProgressReport | None = None,
+) -> ProgressReport:
+    """A new report by ``user`` for ``unit``, as a draft or submitted at once.
+
+    If the period already has an approved figure, the new report is its correction: it supersedes that
+    figure once approved. ``report_correct`` is the same with the approved report named explicitly.
+    """
+    if (
+        not permissions.can_report_on(user, target)
+        or not permissions.reporting_units_for(user, target).filter(pk=unit.pk).exists()
+    ):
+        raise PermissionDenied
+    _check_year_open(target, year)
+    _check_no_open_duplicate(target=target, unit=unit, year=year, quarter=quarter)
+    if supersedes is None:
+        supersedes = _approved_for_period(target=target, unit=unit, year=year, quarter=quarter)
+    report = ProgressReport(
+        target=target,
+        unit=unit,
+        year=year,
+        quarter=quarter,
+        value=value,
+        is_estimate=is_estimate,
+        note=note,
+        evidence_url=evidence_url,
+        author=user,
+        supersedes=supersedes,
+    )
+    if evidence_file:
+        report.evidence_file = evidence_file
+    _save(report, user=user, reason="create")
+    if submit:
+        report = report_submit(user=user, report=report, version=report.version)
+    return report
+
+
+@transaction.atomic
+def report_update(
+    *,
+    user,
+    report: ProgressReport,
+    version: int,
+    year: int,
+    value: Decimal,
+    quarter: int | None = None,
+    is_estimate: bool = False,
+    note: str = "",
+    evidence_url: str = "",
+    evidence_file=None,
+    remove_evidence_file: bool = False,
+    submit: bool = False,
+) -> ProgressReport:
+    """Change a draft or returned report (the form's ``version`` must still be current), and maybe submit it.
+    The target and unit stay: a report for another unit is a new report."""
+    if not permissions.can_edit_report(user, report):
+        raise PermissionDenied
+    report = _locked(report, version)
+    _check_status(
+        report, REPORT_EDITABLE, _("Only a draft or a returned report can be edited; this one is: %(status)s.")
+    )
+    _check_year_open(report.target, report.year)
+    if year != report.year:
+        _check_year_open(report.target, year)
+    if (year, quarter) != (report.year, report.quarter):
+        _check_no_open_duplicate(
+            target=report.target, unit=report.unit, year=year, quarter=quarter, exclude_pk=report.pk
+        )
+        report.supersedes = _approved_for_period(
+            target=report.target, unit=report.unit, year=year, quarter=quarter, exclude_pk=report.pk
+        )
+    report.year, report.quarter, report.value, report.is_estimate = year, quarter, value, is_estimate
+    report.note, report.evidence_url = note, evidence_url
+    if evidence_file:
+        report.evidence_file = evidence_file
+    elif remove_evidence_file:
+        report.evidence_file = ""
+    _bump(report)
+    _save(report, user=user, reason="update")
+    if submit:
+        report = report_submit(user=user, report=report, version=report.version)
+    return report
+
+
+@transaction.atomic
+def report_submit(*, user, report: ProgressReport, version: int | None = None) -> ProgressReport:
+    """Draft or returned → submitted; the office is told."""
+    if not permissions.can_edit_report(user, report):
+        raise PermissionDenied
+    report = _locked(report, version)
+    _check_status(
+        report, REPORT_SUBMITTABLE, _("Only a draft or a returned report can be submitted; this one is: %(status)s.")
+    )
+    _check_year_open(report.target, report.year)
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = timezone.now()
+    _bump(report)
+    _save(report, user=user, reason="submit")
+    _notify_on_commit("report_submitted", report, user)
+    return report
+
+
+@transaction.atomic
+def report_withdraw(*, user, report: ProgressReport, version: int | None = None) -> ProgressReport | None:
+    """Submitted → draft, back in the unit's hands; a draft is discarded (None). History keeps both."""
+    if not permissions.can_edit_report(user, report):
+        raise PermissionDenied
+    report = _locked(report, version)
+    _check_status(
+        report, REPORT_WITHDRAWABLE, _("Only a draft or a submitted report can be withdrawn; this one is: %(status)s.")
+    )
+    _check_year_open(report.target, report.year)
+    if report.status == ReportStatus.DRAFT:
+        report._history_user = user
+        report._change_reason = "discard"
+        report.delete()
+        return None
+    report.status = ReportStatus.DRAFT
+    report.submitted_at = None
+    _bump(report)
+    _save(report, user=user, reason="withdraw")
+    return report
+
+
+@transaction.atomic
+def report_approve(*, user, report: ProgressReport, version: int | None = None) -> ProgressReport:
+    """Submitted → approved. The period's approved figure until now, if any, becomes superseded, so that
+    exactly one approved figure counts; the reporting staff are told."""
+    if not permissions.can_review(user):
+        raise PermissionDenied
+    report = _locked(report, version)
+    _check_status(report, REPORT_REVIEWABLE, _("Only a submitted report can be approved; this one is: %(status)s."))
+    _check_year_open(report.target, report.year)
+    previous = _approved_for_period(
+        target=report.target, unit=report.unit, year=report.year, quarter=report.quarter, exclude_pk=report.pk
+    )
+    if previous is not None:
+        previous.status = ReportStatus.SUPERSEDED
+        _bump(previous)
+        _save(previous, user=user, reason="supersede")
+        report.supersedes = previous
+    report.status = ReportStatus.APPROVED
+    report.reviewer = user
+    report.reviewed_at = timezone.now()
+    report.review_comment = ""
+    _bump(report)
+    try:
+        # Two approvals of the same period at once: the database's unique index decides, with a message.
+        with transaction.atomic():
+            _save(report, user=user, reason="approve")
+    except IntegrityError:
+        _refuse(_("Another figure for this period was approved at the same time. Reload and check."))
+    _notify_on_commit("report_approved", report, user)
+    return report
+
+
+@transaction.atomic
+def report_return(*, user, report: ProgressReport, comment: str, version: int | None = None) -> ProgressReport:
+    """Submitted → returned to the unit with the office's comment (required); the reporting staff are told."""
+    if not permissions.can_review(user):
+        raise PermissionDenied
+    comment = (comment or "").strip()
+    if not comment:
+        _refuse(_("Say what should change: a comment is required to return a report."), "comment", "required")
+    max_length = ProgressReport._meta.get_field("review_comment").max_length
+    if len(comment) > max_length:
+        _refuse(_("The comment may have at most %(max)s characters.") % {"max": max_length}, "comment", "max_length")
+    report = _locked(report, version)
+    _check_status(report, REPORT_REVIEWABLE, _("Only a submitted report can be returned; this one is: %(status)s."))
+    _check_year_open(report.target, report.year)
+    report.status = ReportStatus.RETURNED
+    report.reviewer = user
+    report.reviewed_at = timezone.now()
+    report.review_comment = comment
+    _bump(report)
+    _save(report, user=user, reason="return")
+    _notify_on_commit("report_returned", report, user)
+    return report
+
+
+@transaction.atomic
+def report_bulk_approve(*, user, reports: list[ProgressReport], versions: dict[int, int] | None = None) -> int:
+    """Approve several submitted reports at once: all of them or, if any cannot be approved (no longer
+    submitted, changed since the page was loaded, a closed year), none. Returns how many."""
+    if not permissions.can_review(user):
+        raise PermissionDenied
+    if not reports:
+        _refuse(_("Choose at least one report to approve."), code="empty")
+    versions = versions or {}
+    for report in reports:
+        try:
+            report_approve(user=user, report=report, version=versions.get(report.pk))
+        except ValidationError as error:
+            _refuse(
+                _("Report number %(number)s (%(report)s): %(reason)s Nothing was approved.")
+                % {"number": report.pk, "report": str(report), "reason": " ".join(error.messages)},
+                code="bulk",
+            )
+    return len(reports)
+
+
+@transaction.atomic
+def report_correct(
+    *,
+    user,
+    report: ProgressReport,
+    value: Decimal,
+    is_estimate: bool = False,
+    note: str = "",
+    evidence_url: str = "",
+    evidence_file=None,
+    submit: bool = False,
+) -> ProgressReport:
+    """A correction of an approved figure: a new report for the same target, unit and period that
+    supersedes it once approved. The approved figure keeps counting until then."""
+    if not permissions.can_edit_report(user, report):
+        raise PermissionDenied
+    current = _locked(report, None)
+    _check_status(current, REPORT_CORRECTABLE, _("Only an approved figure can be corrected; this one is: %(status)s."))
+    return report_create(
+        user=user,
+        target=current.target,
+        unit=current.unit,
+        year=current.year,
+        quarter=current.quarter,
+        value=value,
+        is_estimate=is_estimate,
+        note=note,
+        evidence_url=evidence_url,
+        evidence_file=evidence_file,
+        submit=submit,
+        supersedes=current,
+    )
+
+
+# --- The annual review: reviews, closing and reopening a year, imports (issue 5) --------------------------
+#
+# A year's review is computed from the approved figures whenever it is read (selectors.review_year). It is
+# stored as AnnualReview rows when the office overrides an assessment and, for every target, when the year
+# is closed, so that a closed year keeps the figures and verdicts it was closed with however the reports
+# or milestones change later. Reopening unfreezes the rows (overrides stay) and needs a reason; the history
+# of YearClosure keeps both steps with who took them and why.
+
+
+def _check_year_in_program(program: Program, year: int) -> None:
+    if not program.contains_year(year):
+        _refuse(
+            _("The year %(year)s is outside the programme (%(first)s–%(last)s).")
+            % {"year": year, "first": program.first_year, "last": program.last_year},
+            "year",
+            "outside",
+        )
+
+
+def _clean_text(value: str, *, field: str, model, required_message: str | None = None) -> str:
+    text = (value or "").strip()
+    if required_message and not text:
+        _refuse(required_message, field, "required")
+    max_length = model._meta.get_field(field).max_length
+    if len(text) > max_length:
+        _refuse(_("At most %(max)s characters, please.") % {"max": max_length}, field, "max_length")
+    return text
+
+
+def _save_with_history(obj, *, user, reason: str) -> None:
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.full_clean()
+    obj.save()
+
+
+def _store_reviews(*, program: Program, year: int, user, freeze: bool | None, reason: str) -> int:
+    """Write the year's review line of every target into AnnualReview: figure, computed assessment, and
+    the assessment (the computed one unless the office overrode it). Rows already frozen keep their
+    figures; ``freeze`` True or False sets ``is_frozen`` on every row. Only changed rows are saved, so the
+    history shows real changes. Returns how many rows were written."""
+    review = selectors.review_year(program=program, year=year)
+    targets = {t.pk: t for t in program.targets.all()}
+    for target in targets.values():
+        target.program = program  # AnnualReview.clean() reads it: no query per row
+    stored = {
+        row.target_id: row
+        for row in AnnualReview.objects.select_for_update().filter(target__program=program, year=year)
+    }
+    written = 0
+    for line in review.lines:
+        row = stored.get(line.target_id) or AnnualReview(year=year)
+        row.target = targets[line.target_id]
+        values = {}
+        if not row.is_frozen:
+            values = {
+                "figure": line.figure,
+                "computed_assessment": line.computed,
+                "assessment": line.assessment,
+                "is_overridden": line.is_overridden,
+            }
+        if freeze is not None:
+            values["is_frozen"] = freeze
+        if row.pk and all(getattr(row, name) == value for name, value in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.updated_by = user
+        _save_with_history(row, user=user, reason=reason)
+        written += 1
+    return written
+
+
+@transaction.atomic
+def review_refresh(*, program: Program, year: int, user=None) -> int:
+    """Store the current review of every target of an open year (see ``_store_reviews``)."""
+    _check_year_in_program(program, year)
+    if selectors.year_is_closed(program=program, year=year):
+        _refuse(_("The year %(year)s is closed: its review is frozen.") % {"year": year}, "year", "closed")
+    return _store_reviews(program=program, year=year, user=user, freeze=None, reason="refresh")
+
+
+@transaction.atomic
+def review_override(
+    *, user, target: Target, year: int, assessment: str, comment: str = "", seen: str = ""
+) -> AnnualReview:
+    """The office's assessment of ``target`` for ``year``. An assessment that differs from the computed one
+    needs a comment saying why; choosing the computed one again ends the override.
+
+    ``seen`` is the ``updated_at`` (ISO format) of the review the office looked at, or "" when there was
+    none: if someone changed the review since, nothing is saved and the message says so.
+    """
+    if not permissions.can_close_year(user):
+        raise PermissionDenied
+    program = target.program
+    _check_year_in_program(program, year)
+    if selectors.year_is_closed(program=program, year=year):
+        _refuse(_("The year %(year)s is closed: its review is frozen.") % {"year": year}, "year", "closed")
+    if assessment not in AnnualReview.Assessment.values:
+        _refuse(_("Choose one of the assessments in the list."), "assessment", "invalid_choice")
+    comment = _clean_text(comment, field="comment", model=AnnualReview)
+    line = selectors.review_year(program=program, year=year, target=target).lines[0]
+    if assessment != line.computed and not comment:
+        _refuse(
+            _("Say why: an assessment that differs from the computed one (%(computed)s) needs a comment.")
+            % {"computed": line.computed_label},
+            "comment",
+            "required",
+        )
+    row = AnnualReview.objects.select_for_update().filter(target=target, year=year).first()
+    current = row.updated_at.isoformat() if row is not None else ""
+    if (seen or "") != current:
+        _refuse(
+            _("Someone changed this review after you opened it. Nothing of yours was saved: check it and save again."),
+            code="conflict",
+        )
+    row = row or AnnualReview(target=target, year=year)
+    row.figure = line.figure
+    row.computed_assessment = line.computed
+    row.assessment = assessment
+    row.is_overridden = assessment != line.computed
+    row.comment = comment
+    row.updated_by = user
+    _save_with_history(row, user=user, reason="override")
+    return row
+
+
+@transaction.atomic
+def year_close(*, user, program: Program, year: int, reason: str = "") -> YearClosure:
+    """Close ``year`` of ``program`` (chốt số liệu): every target's review is stored and frozen, and the
+    reporting services refuse any report for that year from now on."""
+    if not permissions.can_close_year(user):
+        raise PermissionDenied
+    _check_year_in_program(program, year)
+    reason = _clean_text(reason, field="reason", model=YearClosure)
+    # The programme row is locked so that two closings (or a closing and a reopening) run one after the other.
+    Program.objects.select_for_update().filter(pk=program.pk).first()
+    closure = YearClosure.objects.filter(program=program, year=year).first()
+    if closure is not None and closure.is_closed:
+        _refuse(_("The year %(year)s is already closed.") % {"year": year}, "year", "closed")
+    _store_reviews(program=program, year=year, user=user, freeze=True, reason="close")
+    closure = closure or YearClosure(program=program, year=year)
+    closure.is_closed = True
+    closure.reason = reason
+    closure.changed_by = user
+    _save_with_history(closure, user=user, reason="close")
+    return closure
+
+
+@transaction.atomic
+def year_reopen(*, user, program: Program, year: int, reason: str) -> YearClosure:
+    """Reopen a closed year: reports for it are possible again and its reviews are no longer frozen (the
+    office's overrides stay). A reason is required; it is kept in the closure's history."""
+    if not permissions.can_close_year(user):
+        raise PermissionDenied
+    _check_year_in_program(program, year)
+    reason = _clean_text(reason, field="reason", model=YearClosure, required_message=_("Say why the year is reopened."))
+    Program.objects.select_for_update().filter(pk=program.pk).first()
+    closure = YearClosure.objects.filter(program=program, year=year, is_closed=True).first()
+    if closure is None:
+        _refuse(_("The year %(year)s is not closed.") % {"year": year}, "year", "not_closed")
+    _store_reviews(program=program, year=year, user=user, freeze=False, reason="reopen")
+    closure.is_closed = False
+    closure.reason = reason
+    closure.changed_by = user
+    _save_with_history(closure, user=user, reason="reopen")
+    return closure
+
+
+@transaction.atomic
+def import_confirm(*, user, rows: list, approve: bool = False) -> list[ProgressReport]:
+    """Create a submitted report for every checked import row (``imports.ImportRow`` with its target and
+    unit), or approve them at once when the office imports and asks for it. All or nothing: the first row
+    the reporting services refuse undoes the whole import, and the message names that row."""
+    if not permissions.can_import(user):
+        raise PermissionDenied
+    if approve and not permissions.can_review(user):
+        raise PermissionDenied
+    if not rows:
+        _refuse(_("The file has no figures to import."), code="empty")
+    created = []
+    for row in rows:
+        try:
+            report = report_create(
+                user=user,
+                target=row.target,
+                unit=row.unit,
+                year=row.year,
+                quarter=row.quarter,
+                value=row.value,
+                is_estimate=row.is_estimate,
+                note=row.note,
+                submit=True,
+            )
+            if approve:
+                report = report_approve(user=user, report=report, version=report.version)
+        except PermissionDenied:
+            _refuse(
+                _("Row %(row)s: you may not report on %(code)s. Nothing was imported.")
+                % {"row": row.number, "code": row.target.code},
+                code="import",
+            )
+        except ValidationError as error:
+            _refuse(
+                _("Row %(row)s: %(reason)s Nothing was imported.")
+                % {"row": row.number, "reason": " ".join(error.messages)},
+                code="import",
+            )
+        created.append(report)
+    return created

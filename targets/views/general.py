@@ -15,7 +15,8 @@ from ..permissions import role_required
 def home(request):
     program = selectors.program_current()
     groups = selectors.home_groups(program=program) if program else []
-    return render(request, "targets/home.html", {"program": program, "groups": groups})
+    waiting = selectors.waiting_for(user=request.user)  # the reporting workflow's "waiting for you"
+    return render(request, "targets/home.html", {"program": program, "groups": groups, "waiting": waiting})
 
 
 @never_cache

@@ -1,0 +1,90 @@
+"""The main pages of the application as one table, for the benchmark (``manage.py bench``) and the
+browser test of the Content Security Policy.
+
+A page whose URL does not resolve yet (its issue not built) is skipped with a note, so the table can
+list every page of the spec from the start.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+from django.urls import Resolver404, resolve
+
+from .models import DomainGroup, Program, ProgressReport, Target
+
+# (name, URL with {placeholders}); healthz first: the trivial view every page is compared with.
+PAGES = [
+    ("healthz", "/healthz/"),
+    ("login", "/accounts/login/"),
+    ("overview", "/"),
+    ("group", "/groups/{group}/"),
+    ("targets", "/targets/"),
+    ("targets_search", "/targets/?q=van+hoa"),
+    ("target", "/targets/{target}/"),
+    ("unit", "/units/{unit}/"),
+    ("report_new", "/targets/{target}/reports/new/"),
+    ("reports", "/reports/"),
+    ("review", "/reviews/{year}/"),
+    ("imports", "/imports/"),
+    ("help", "/help/"),
+]
+# Downloads: measured one at a time in a child process, for their time and peak memory.
+EXPORTS = [
+    ("review_export", "/reviews/{year}/export.xlsx"),
+    ("targets_export", "/targets/export.xlsx"),
+    ("import_template", "/imports/template.xlsx"),
+]
+# Pages that a signed-in user is redirected away from.
+ANONYMOUS_ONLY = {"login"}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url: str
+
+
+def placeholders(*, today: datetime.date | None = None) -> dict[str, str]:
+    """Real codes to put into the URLs: the current programme's first group, its target with the most
+    reports, that target's lead unit, and the latest year with an approved figure. 4 queries."""
+    today = today or datetime.date.today()
+    program = Program.objects.filter(is_active=True).order_by("-issued_on", "-id").first()
+    if program is None:
+        return {}
+    group = DomainGroup.objects.filter(program=program).order_by("number").first()
+    target = (
+        Target.objects.filter(program=program)
+        .annotate(n=Count("reports"))
+        .select_related("lead_unit")
+        .order_by("-n", "order")
+        .first()
+    )
+    year = ProgressReport.objects.filter(
+        target__program=program, status=ProgressReport.Status.APPROVED, year__lt=today.year
+    ).aggregate(year=Max("year"))["year"]
+    values = {"year": str(year or today.year - 1)}
+    if group:
+        values["group"] = group.code
+    if target:
+        values["target"] = target.code
+        values["unit"] = target.lead_unit.code
+    return values
+
+
+def resolvable(table, values: dict[str, str]) -> tuple[list[Page], list[str]]:
+    """The pages of ``table`` whose URL can be filled in and resolves, and a note for each one skipped."""
+    pages, notes = [], []
+    for name, pattern in table:
+        try:
+            url = pattern.format(**values)
+        except KeyError as missing:
+            notes.append(f"{name}: skipped, no data for {missing} in this database")
+            continue
+        try:
+            resolve(url.split("?", 1)[0])
+        except Resolver404:
+            notes.append(f"{name}: skipped, {url} does not resolve yet")
+            continue
+        pages.append(Page(name, url))
+    return pages, notes

@@ -1,0 +1,565 @@
+"""Excel workbooks: the annual review, the target table and the import template.
+
+Exports build workbooks and nothing else: the data comes from selectors, the view only wraps the bytes in
+a response. Every workbook is written in openpyxl's write-only mode, which streams rows to a temporary file
+instead of keeping a cell object per value, so that the city-scale review (4,000 targets) stays far below
+its memory budget. The reading side (tests, LibreOffice, Excel) sees an ordinary workbook.
+
+Every string that a person typed somewhere (names, notes, comments, unit names, codes) is written by
+``text_cell``, the one place that keeps text as text: a note "=1+1" or '=HYPERLINK(…)' must never become a
+formula in the office's spreadsheet (CSV/formula injection).
+"""
+
+import re
+from decimal import Decimal
+from io import BytesIO
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from . import assessment, selectors
+from .text import fold
+
+# A cell whose text starts with one of these is read as a formula (or a DDE/formula trigger) by Excel or
+# LibreOffice when someone edits it, even if it was stored as text; the quote prefix keeps it text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# Excel's limit for the text of one cell.
+CELL_TEXT_MAX = 32767
+
+# The figure layout shared by the third sheet of the review, the import template and the import itself:
+# the import recognises these headers in every language of the site.
+FIGURE_COLUMNS = (
+    ("code", gettext_lazy("Code")),
+    ("name", gettext_lazy("Target")),
+    ("unit_of_measure", gettext_lazy("Unit of measure")),
+    ("year", gettext_lazy("Year")),
+    ("quarter", gettext_lazy("Quarter")),
+    ("value", gettext_lazy("Value")),
+    ("is_estimate", gettext_lazy("Estimate")),
+    ("note", gettext_lazy("Note")),
+)
+
+FONT_NAME = "Times New Roman"  # the typeface of Party documents
+FONT = Font(name=FONT_NAME, size=11)
+FONT_BOLD = Font(name=FONT_NAME, size=11, bold=True)
+FONT_ITALIC = Font(name=FONT_NAME, size=11, italic=True)
+FONT_UNDERLINED = Font(name=FONT_NAME, size=12, bold=True, underline="single")
+FONT_BODY = Font(name=FONT_NAME, size=12)
+FONT_BODY_BOLD = Font(name=FONT_NAME, size=12, bold=True)
+FONT_TITLE = Font(name=FONT_NAME, size=14, bold=True)
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
+GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+RIGHT = Alignment(horizontal="right", vertical="center")
+TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+
+# Colours of the assessments, the same as the pages' (static/css/app.css).
+ASSESSMENT_COLOURS = {"exceeded": "146C2E", "achieved": "5BA65B", "not_achieved": "B42318", "no_data": "6C757D"}
+
+
+# --- Cells ------------------------------------------------------------------------------------------------
+
+
+def _style(cell, font=None, alignment=None, border=None, fill=None, number_format=None):
+    if font is not None:
+        cell.font = font
+    if alignment is not None:
+        cell.alignment = alignment
+    if border is not None:
+        cell.border = border
+    if fill is not None:
+        cell.fill = fill
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def text_cell(ws, value, **style):
+    """A cell holding ``value`` as text, whatever it looks like: the one way user-typed strings reach a sheet.
+
+    openpyxl would store a string starting with "=" as a formula; the data type "s" stores it as a string,
+    and the quote prefix (a style flag: Excel shows the apostrophe in the formula bar) keeps Excel and
+    LibreOffice from turning text that starts with = + - @, a tab or a carriage return into a formula when
+    the cell is edited or the sheet is saved as CSV. Control characters that XML cannot carry are dropped.
+    """
+    text = "" if value is None else str(value)
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)[:CELL_TEXT_MAX]
+    if not text:
+        return _style(WriteOnlyCell(ws, value=None), **style)
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    if text.startswith(FORMULA_TRIGGERS):
+        cell.quotePrefix = True
+    return _style(cell, **style)
+
+
+def decimal_places(value: Decimal, limit: int = 4) -> int:
+    """How many decimals ``value`` needs to be shown as typed (7.50 -> 1, 90.0000 -> 0), at most ``limit``."""
+    if value == value.to_integral_value():
+        return 0
+    exponent = value.normalize().as_tuple().exponent
+    return min(max(-exponent, 0), limit)
+
+
+def number_format_for(value: Decimal, limit: int = 4) -> str:
+    places = decimal_places(value, limit)
+    return "#,##0" if places == 0 else "#,##0." + "0" * places
+
+
+def _number(value: Decimal) -> int | float:
+    # Excel stores every number as a double; an int keeps whole numbers exact and short in the XML.
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def number_cell(ws, value: Decimal | int | None, *, limit: int = 4, **style):
+    """A number in a cell (never text), with a format showing its decimals; empty when there is none."""
+    if value is None:
+        return _style(WriteOnlyCell(ws, value=None), **style)
+    value = Decimal(value)
+    style.setdefault("number_format", number_format_for(value, limit))
+    return _style(WriteOnlyCell(ws, value=_number(value)), **style)
+
+
+def percent_cell(ws, percent: Decimal | None, **style):
+    """A percentage stored as a fraction (103.5 % as 1.035) with a percent format, as Excel expects."""
+    if percent is None:
+        return _style(WriteOnlyCell(ws, value=None), **style)
+    return _style(WriteOnlyCell(ws, value=float(Decimal(percent) / 100)), number_format="0.0%", **style)
+
+
+def plan_cell(ws, plan: tuple[Decimal, Decimal | None] | None, *, limit: int = 4, **style):
+    """A planned value: a number, or the text "70–73" for a range (a range is not one number)."""
+    if plan is None:
+        return _style(WriteOnlyCell(ws, value=None), **style)
+    low, high = plan
+    if high is not None and high != low:
+        return text_cell(ws, assessment.format_plan((low, high)), **style)
+    return number_cell(ws, low, limit=limit, **style)
+
+
+# Points per line of 11-point Times New Roman, and characters of it per unit of column width.
+LINE_HEIGHT = 14.5
+CHARS_PER_WIDTH = 1.25
+
+
+def _append_fitted(ws, row: int, widths: list[float], cells: list) -> None:
+    """Append ``cells`` as row ``row`` with a height that shows all of its wrapped text.
+
+    Neither Excel nor LibreOffice grows a row to fit wrapped text in a file they did not lay out, so the
+    height is estimated from the longest text for its column's width.
+    """
+    lines = 1
+    for cell, width in zip(cells, widths, strict=False):
+        if isinstance(cell.value, str) and cell.value:
+            per_line = max(int(width * CHARS_PER_WIDTH), 1)
+            lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in cell.value.split("\n")))
+    if lines > 1:
+        ws.row_dimensions[row].height = lines * LINE_HEIGHT + 2
+    ws.append(cells)
+
+
+def empty_cells(ws, count: int, **style) -> list:
+    return [_style(WriteOnlyCell(ws, value=None), **style) for _ in range(count)]
+
+
+def sheet_title(text: str) -> str:
+    """A valid sheet name: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "-", str(text))[:31] or "Sheet"
+
+
+def _print_setup(ws, *, title_rows: str | None = None, freeze: str | None = None) -> None:
+    """A4 landscape, fitted to the page width (as many pages down as needed), page numbers in the footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "&P / &N"
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if freeze:
+        ws.freeze_panes = freeze
+
+
+def _widths(ws, widths: list[float]) -> None:
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+
+def _save(wb: Workbook) -> bytes:
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _yes_no(flag: bool) -> str:
+    return _("yes") if flag else _("no")
+
+
+def filename(*parts) -> str:
+    """A file name from ``parts``: letters (Vietnamese ones too), digits, dots and dashes only.
+
+    "12-CTr/QU" becomes "12-CTr-QU"; the view sends an ASCII fallback (``ascii_filename``) beside it.
+    """
+    text = "-".join(str(part) for part in parts if str(part))
+    text = re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE)
+    return re.sub(r"-{2,}", "-", text).strip("-.") + ".xlsx"
+
+
+def ascii_filename(name: str) -> str:
+    folded = fold(name).replace(" ", "-")
+    # fold() lower-cases; keep the original case where it was already ASCII.
+    if name.isascii():
+        folded = name
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", folded)
+
+
+# --- The annual review workbook ---------------------------------------------------------------------------
+
+
+def review_columns(milestone_years: list[int], year: int) -> list[tuple[str, float]]:
+    """The table's headers and widths: STT, code, target, unit, one target per milestone year, the plan,
+    last year's and this year's figure, % of plan, assessment, lead and supporting units, note."""
+    return [
+        (_("No."), 5),
+        (_("Code"), 7),
+        (_("Target"), 40),
+        (_("Unit of measure"), 9),
+        *[(_("Target %(year)s") % {"year": y}, 9) for y in milestone_years],
+        (_("Plan %(year)s") % {"year": year}, 9),
+        (_("Result %(year)s") % {"year": year - 1}, 9),
+        (_("Result %(year)s") % {"year": year}, 9),
+        (_("% of plan"), 8),
+        (_("Assessment"), 11),
+        (_("Lead unit"), 18),
+        (_("Supporting units"), 24),
+        (_("Note"), 22),
+    ]
+
+
+def _line_note(line: selectors.ReviewLine) -> str:
+    notes = []
+    if line.comment:
+        notes.append(line.comment)
+    if line.plan is not None and line.plan.interpolated:
+        notes.append(_("Plan: the straight-line expectation between the baseline and the milestone"))
+    if line.is_estimate:
+        notes.append(_("Estimated figure"))
+    if line.is_overridden:
+        notes.append(_("Computed assessment: %(assessment)s") % {"assessment": line.computed_label})
+    return "; ".join(notes)
+
+
+def _review_sheet(wb: Workbook, review: selectors.Review) -> None:
+    program, year = review.program, review.year
+    columns = review_columns(review.milestone_years, year)
+    width = len(columns)
+    last_col = get_column_letter(width)
+    ws = wb.create_sheet(sheet_title(_("Review %(year)s") % {"year": year}))
+    _widths(ws, [w for _label, w in columns])
+    header_row = 8
+    _print_setup(ws, title_rows=f"{header_row}:{header_row}", freeze=f"D{header_row + 1}")
+
+    # The Party-document header: the bodies on the left, the Party's name and the place and date on the
+    # right; all from the programme's data. The date is left for the signer, as on paper.
+    left, right_start = "D", get_column_letter(width - 5)
+    ws.merged_cells.add(f"A1:{left}1")
+    ws.merged_cells.add(f"A2:{left}2")
+    ws.merged_cells.add(f"A3:{left}3")
+    ws.merged_cells.add(f"{right_start}1:{last_col}1")
+    ws.merged_cells.add(f"{right_start}3:{last_col}3")
+    gap = width - 5 - 4 - 1  # columns between the two blocks
+    ws.append(
+        [
+            text_cell(ws, program.parent_body, font=FONT_BODY, alignment=CENTER),
+            *empty_cells(ws, 3 + gap),
+            text_cell(ws, _("COMMUNIST PARTY OF VIETNAM"), font=FONT_UNDERLINED, alignment=CENTER),
+        ]
+    )
+    ws.append([text_cell(ws, program.issuing_body, font=FONT_BODY_BOLD, alignment=CENTER)])
+    ws.append(
+        [
+            text_cell(ws, "*", font=FONT_BODY, alignment=CENTER),
+            *empty_cells(ws, 3 + gap),
+            text_cell(
+                ws,
+                _("%(place)s, day … month … year …") % {"place": program.place_name},
+                font=Font(name=FONT_NAME, size=12, italic=True),
+                alignment=CENTER,
+            ),
+        ]
+    )
+    ws.append([])
+    ws.merged_cells.add(f"A5:{last_col}5")
+    ws.merged_cells.add(f"A6:{last_col}6")
+    ws.append(
+        [
+            text_cell(
+                ws,
+                _("REPORT ON THE RESULTS OF THE KEY TARGETS IN %(year)s") % {"year": year},
+                font=FONT_TITLE,
+                alignment=CENTER,
+            )
+        ]
+    )
+    ws.append(
+        [
+            text_cell(
+                ws,
+                _("(Implementing action programme %(number)s of %(body)s, %(resolution)s)")
+                % {"number": program.number, "body": program.issuing_body, "resolution": program.resolution},
+                font=FONT_ITALIC,
+                alignment=CENTER,
+            )
+        ]
+    )
+    ws.append([])
+    ws.row_dimensions[header_row].height = 45
+    ws.append(
+        [
+            text_cell(ws, label, font=FONT_BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL)
+            for label, _w in columns
+        ]
+    )
+
+    row = header_row
+    widths = [w for _label, w in columns]
+    cell = {"font": FONT, "border": BORDER}
+    for group in review.groups:
+        row += 1
+        ws.merged_cells.add(f"A{row}:{last_col}{row}")
+        ws.append(
+            [
+                text_cell(
+                    ws,
+                    f"{group.roman}. {group.name.upper()}",
+                    font=FONT_BOLD,
+                    alignment=LEFT,
+                    border=BORDER,
+                    fill=GROUP_FILL,
+                ),
+                *empty_cells(ws, width - 1, border=BORDER, fill=GROUP_FILL),
+            ]
+        )
+        for line in group.lines:
+            row += 1
+            plan = None if line.plan is None else (line.plan.min_value, line.plan.max_value)
+            _append_fitted(
+                ws,
+                row,
+                widths,
+                [
+                    number_cell(ws, line.number, alignment=CENTER, **cell),
+                    text_cell(ws, line.code, alignment=CENTER, **cell),
+                    text_cell(ws, line.name, alignment=LEFT, **cell),
+                    text_cell(ws, line.unit_of_measure, alignment=CENTER, **cell),
+                    *[plan_cell(ws, m, alignment=RIGHT, **cell) for m in line.milestones],
+                    plan_cell(ws, plan, limit=2, alignment=RIGHT, **cell),
+                    number_cell(ws, line.previous, alignment=RIGHT, **cell),
+                    number_cell(ws, line.figure, alignment=RIGHT, **cell),
+                    percent_cell(ws, line.percent, alignment=RIGHT, **cell),
+                    text_cell(ws, line.assessment_label, alignment=CENTER, **cell),
+                    text_cell(ws, line.lead_unit, alignment=LEFT, **cell),
+                    text_cell(ws, "; ".join(line.supporting_units), alignment=LEFT, **cell),
+                    text_cell(ws, _line_note(line), alignment=LEFT, **cell),
+                ],
+            )
+
+    # The totals under the table: one sentence for the minutes, then the same counts as numbers.
+    ws.append([])
+    row += 2
+    ws.merged_cells.add(f"A{row}:{last_col}{row}")
+    counts = review.counts
+    ws.append(
+        [
+            text_cell(
+                ws,
+                _(
+                    "Of %(total)s targets: %(exceeded)s exceeded, %(achieved)s achieved, %(not_achieved)s not "
+                    "achieved, %(no_data)s without data."
+                )
+                % {"total": review.total, **counts},
+                font=FONT_BOLD,
+                alignment=LEFT,
+            )
+        ]
+    )
+    for _value, label, count in review.count_rows():
+        ws.append(
+            [
+                None,
+                None,
+                text_cell(ws, label, font=FONT, alignment=LEFT, border=BORDER),
+                number_cell(ws, count, font=FONT, alignment=RIGHT, border=BORDER),
+            ]
+        )
+    ws.append(
+        [
+            None,
+            None,
+            text_cell(ws, _("Targets in total"), font=FONT_BOLD, alignment=LEFT, border=BORDER),
+            number_cell(ws, review.total, font=FONT_BOLD, alignment=RIGHT, border=BORDER),
+        ]
+    )
+
+
+def _group_sheet(wb: Workbook, review: selectors.Review) -> None:
+    """The counts of each group with a native stacked bar chart (drawn by Excel or LibreOffice, not an image)."""
+    ws = wb.create_sheet(sheet_title(_("By group")))
+    _widths(ws, [40, 10, 12, 12, 14, 14])
+    _print_setup(ws, title_rows="1:1", freeze="B2")
+    headers = [_("Group"), _("Targets"), *[label for _value, label, _count in review.count_rows()]]
+    ws.append([text_cell(ws, h, font=FONT_BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL) for h in headers])
+    for group in review.groups:
+        ws.append(
+            [
+                text_cell(ws, f"{group.roman}. {group.name}", font=FONT, alignment=LEFT, border=BORDER),
+                number_cell(ws, group.total, font=FONT, border=BORDER),
+                *[number_cell(ws, group.counts[v], font=FONT, border=BORDER) for v in selectors.ASSESSMENT_ORDER],
+            ]
+        )
+    ws.append(
+        [
+            text_cell(ws, _("Total"), font=FONT_BOLD, alignment=LEFT, border=BORDER),
+            number_cell(ws, review.total, font=FONT_BOLD, border=BORDER),
+            *[number_cell(ws, review.counts[v], font=FONT_BOLD, border=BORDER) for v in selectors.ASSESSMENT_ORDER],
+        ]
+    )
+    last = len(review.groups) + 1
+    if last < 2:
+        return
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = _("Assessment of the targets by group, %(year)s") % {"year": review.year}
+    chart.y_axis.title = _("Targets")
+    chart.y_axis.majorGridlines = None
+    chart.add_data(Reference(ws, min_col=3, max_col=6, min_row=1, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+    for series, value in zip(chart.series, selectors.ASSESSMENT_ORDER, strict=True):
+        series.graphicalProperties.solidFill = ASSESSMENT_COLOURS[value]
+        series.graphicalProperties.line.solidFill = ASSESSMENT_COLOURS[value]
+    chart.width, chart.height = 24, 11
+    ws.add_chart(chart, f"A{last + 3}")
+
+
+def _figures_header(ws, extra: list[str]) -> list:
+    return [
+        text_cell(ws, label, font=FONT_BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL)
+        for label in [*(str(label) for _key, label in FIGURE_COLUMNS), *extra]
+    ]
+
+
+FIGURE_WIDTHS = [10, 50, 12, 8, 8, 12, 9, 36]
+
+
+def _figures_sheet(wb: Workbook, program, year: int) -> None:
+    """Every approved figure of the year as a flat table with an autofilter, in the import's layout."""
+    ws = wb.create_sheet(sheet_title(_("Figures %(year)s") % {"year": year}))
+    _widths(ws, [*FIGURE_WIDTHS, 30, 12])
+    _print_setup(ws, title_rows="1:1", freeze="C2")
+    ws.append(_figures_header(ws, [_("Reporting unit"), _("Approved on")]))
+    rows = 1
+    for code, name, unit, f_year, quarter, value, is_estimate, note, unit_name, reviewed_at in selectors.review_figures(
+        program=program, year=year
+    ):
+        rows += 1
+        approved_on = timezone.localtime(reviewed_at).date() if reviewed_at else None
+        ws.append(
+            [
+                text_cell(ws, code, font=FONT),
+                text_cell(ws, name, font=FONT),
+                text_cell(ws, unit, font=FONT),
+                number_cell(ws, f_year, font=FONT, number_format="0"),
+                number_cell(ws, quarter, font=FONT, number_format="0"),
+                number_cell(ws, value, font=FONT),
+                text_cell(ws, _yes_no(is_estimate), font=FONT),
+                text_cell(ws, note, font=FONT),
+                text_cell(ws, unit_name, font=FONT),
+                _style(WriteOnlyCell(ws, value=approved_on), font=FONT, number_format="dd/mm/yyyy"),
+            ]
+        )
+    ws.auto_filter.ref = f"A1:J{rows}"
+
+
+def annual_review_workbook(*, program, year: int) -> bytes:
+    """The annual review of ``program`` for ``year`` as an .xlsx file: the review in the layout of a Party
+    document, a sheet per group with a bar chart, and every approved figure of the year."""
+    review = selectors.review_year(program=program, year=year)
+    wb = Workbook(write_only=True)
+    _review_sheet(wb, review)
+    _group_sheet(wb, review)
+    _figures_sheet(wb, program, year)
+    return _save(wb)
+
+
+def annual_review_filename(*, program, year: int) -> str:
+    return filename(_("annual-review"), program.number, year)
+
+
+# --- The import template ------------------------------------------------------------------------------------
+
+
+def import_template_workbook(*, targets, year: int | None) -> bytes:
+    """One row per target the user may report on, in the figure layout; the user fills value (and quarter,
+    estimate, note) and uploads it at /imports/. ``targets`` is an iterable of Target."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title(_("Figures")))
+    _widths(ws, FIGURE_WIDTHS)
+    _print_setup(ws, title_rows="1:1", freeze="C2")
+    ws.append(_figures_header(ws, []))
+    rows = 1
+    for target in targets:
+        rows += 1
+        ws.append(
+            [
+                text_cell(ws, target.code, font=FONT),
+                text_cell(ws, target.name, font=FONT),
+                text_cell(ws, target.unit_of_measure, font=FONT),
+                number_cell(ws, year, font=FONT, number_format="0"),
+                None,
+                None,
+                text_cell(ws, _("no"), font=FONT),
+                None,
+            ]
+        )
+    ws.auto_filter.ref = f"A1:H{rows}"
+
+    help_ws = wb.create_sheet(sheet_title(_("How to fill in")))
+    _widths(help_ws, [110])
+    for line in [
+        _("Fill in the first sheet and upload it on the Import page. Keep the header row as it is."),
+        _("One row per figure: the target's code, the year, the quarter (1 to 4, or empty for the whole year)."),
+        _("Value: a number; 7,5 and 7.5 are both read as seven and a half. Leave it empty to skip the row."),
+        _("Estimate: yes for an estimated figure, no for a final one."),
+        _("Copy a row to report several quarters of one target; the same target and period may appear once."),
+        _("Nothing is saved until every row is correct: the preview lists each row with its errors."),
+    ]:
+        help_ws.append([text_cell(help_ws, line, font=FONT_BODY, alignment=TOP_LEFT)])
+    return _save(wb)
+
+
+def import_template_filename(*, program, label: str) -> str:
+    return filename(_("import-template"), program.number, label)
+
+
+# --- The target table -----------------------------------------------------------------------------------------
+
+
+def export_timestamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d-%H%M")

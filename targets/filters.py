@@ -1,0 +1,65 @@
+"""The filters of the target table (``/targets/``): group, lead unit, status, direction and a search.
+
+The URL parameters are a contract (``q``, ``group``, ``unit``, ``status``, ``direction``): scripts and the
+Excel export of the table use the same names. Groups and units are named by their codes, so a link reads
+``/targets/?group=VH&unit=PVHTT``.
+"""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import DomainGroup, Program, Target, Unit
+from .selectors import PROGRESS_CHOICES
+from .text import fold
+
+SEARCH_MAX_LENGTH = 100
+
+
+class TargetFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Code or name, with or without accents")}),
+    )
+    group = django_filters.ModelChoiceFilter(
+        label=_("Group"), field_name="group", to_field_name="code", empty_label=_("All groups")
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Lead unit"), field_name="lead_unit", to_field_name="code", empty_label=_("All units")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Progress status"), choices=PROGRESS_CHOICES, method="filter_status", empty_label=_("All statuses")
+    )
+    direction = django_filters.ChoiceFilter(
+        label=_("Direction"), choices=Target.Direction.choices, empty_label=_("All directions")
+    )
+
+    class Meta:
+        model = Target
+        fields = []  # only the filters declared above
+
+    def __init__(self, data=None, queryset=None, *, program: Program, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.filters["group"].queryset = DomainGroup.objects.filter(program=program).order_by("number")
+        self.filters["unit"].queryset = Unit.objects.filter(led_targets__program=program).distinct().order_by("name")
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault("class", "form-select form-select-sm")
+        self.form.fields["q"].widget.attrs["class"] = "form-control form-control-sm"
+
+    def filter_search(self, queryset, name, value):
+        # search_text holds the code and the names folded the same way (lower case, no diacritics), so
+        # "van hoa" finds "Văn hóa" on SQLite and PostgreSQL alike. Every word must appear.
+        for word in fold(value).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        # The progress status is computed by assessment.py, not stored: the selector filters the judged rows.
+        return queryset
+
+    @property
+    def status(self) -> str:
+        """The chosen status once the form is validated, or ""."""
+        return (self.form.cleaned_data.get("status") or "") if self.is_bound and self.form.is_valid() else ""

@@ -1,0 +1,334 @@
+"""Forms of the reporting workflow. They only validate; the services write.
+
+Field names are a contract (scripts drive the form): ``year``, ``quarter``, ``value``, ``is_estimate``,
+``note``, ``evidence_url``, ``evidence_file``, and ``unit`` when the user may report for several units.
+"""
+
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import VALUE_DIGITS, VALUE_PLACES, ProgressReport
+
+# --- Figures ------------------------------------------------------------------------------------------------
+
+INTEGER_DIGITS = VALUE_DIGITS - VALUE_PLACES  # 14, what the database column holds before the point
+_SPACES = dict.fromkeys(map(ord, " \u00a0\u202f\u2009"), None)
+_INTEGER = re.compile(r"[0-9]+")
+_FRACTION = re.compile(r"[0-9]*")
+
+
+_GROUPED = {".": re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+"), ",": re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")}
+
+
+def _grouped(text: str, mark: str) -> bool:
+    """Whether ``text`` is digits grouped by threes with ``mark``, as in 1.234.567."""
+    return _GROUPED[mark].fullmatch(text) is not None
+
+
+def parse_figure(raw) -> Decimal:
+    """Read a figure as people type it: ``7,5`` and ``7.5`` are both seven and a half.
+
+    Thousands separators are understood where they cannot be mistaken: ``1.234.567``, ``1 234 567``,
+    ``1.234,5`` and ``1,234.5``. A single mark before exactly three digits (``1.234``) means one thing in
+    Vietnamese and another in English, so it is refused with a message rather than guessed: a figure a
+    thousand times off would pass every other check. Exponents, NaN and infinities are not numbers here,
+    nor are more than 4 decimal places or 14 digits before the mark (what the database stores).
+    """
+    text = str(raw).translate(_SPACES)
+    negative = text[:1] in ("-", "−")
+    if text[:1] in ("-", "−", "+"):
+        text = text[1:]
+    invalid = ValidationError(gettext("Enter a number, such as 7,5 or 7.5."), code="invalid")
+    commas, points = text.count(","), text.count(".")
+    if commas and points:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        group_mark = "." if decimal_mark == "," else ","
+        integer, _mark, fraction = text.rpartition(decimal_mark)
+        if not _grouped(integer, group_mark):
+            raise invalid
+        integer = integer.replace(group_mark, "")
+    elif commas > 1 or points > 1:
+        mark = "," if commas else "."
+        if not _grouped(text, mark):
+            raise invalid
+        integer, fraction = text.replace(mark, ""), ""
+    elif commas or points:
+        integer, _mark, fraction = text.partition("," if commas else ".")
+        integer = integer or "0"
+        if len(fraction) == 3 and re.fullmatch(r"[1-9][0-9]{0,2}", integer):
+            raise ValidationError(
+                gettext(
+                    "“%(value)s” could be read two ways: write %(whole)s for a whole number, "
+                    "or %(decimal)s with a decimal comma."
+                )
+                % {"value": str(raw).strip(), "whole": integer + fraction, "decimal": f"{integer},{fraction}"},
+                code="ambiguous",
+            )
+    else:
+        integer, fraction = text, ""
+    if not _INTEGER.fullmatch(integer) or not _FRACTION.fullmatch(fraction):
+        raise invalid
+    fraction = fraction.rstrip("0")
+    if len(fraction) > VALUE_PLACES:
+        raise ValidationError(
+            gettext("Use at most %(places)s decimal places.") % {"places": VALUE_PLACES}, code="max_decimal_places"
+        )
+    if len(integer.lstrip("0")) > INTEGER_DIGITS:
+        raise ValidationError(
+            gettext("The number is too large: at most %(digits)s digits before the decimal mark.")
+            % {"digits": INTEGER_DIGITS},
+            code="max_digits",
+        )
+    number = Decimal(f"{integer}.{fraction or '0'}")
+    return -number if negative and number else number
+
+
+class FigureField(forms.CharField):
+    """A number typed with a decimal comma or point (see ``parse_figure``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        return None if text in self.empty_values else parse_figure(text)
+
+
+# --- Evidence files -----------------------------------------------------------------------------------------
+
+# What each accepted extension must contain, judged by the first bytes, not by the name.
+EVIDENCE_KINDS = {
+    ".pdf": "pdf",
+    ".doc": "ole",
+    ".xls": "ole",
+    ".docx": "docx",
+    ".xlsx": "xlsx",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".png": "png",
+}
+EVIDENCE_CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".xls": "application/vnd.ms-excel",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+_MAGIC = [
+    (b"%PDF-", "pdf"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),  # the compound file of Word 97 and Excel 97
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+]
+
+
+def sniff_evidence(upload) -> str | None:
+    """The kind of file ``upload`` really is ("pdf", "ole", "docx", "xlsx", "jpeg", "png") or None.
+
+    Office Open XML files are ZIP archives: only their table of contents is read (no member is
+    unpacked), and a Word document must hold ``word/document.xml``, a workbook ``xl/workbook.xml``.
+    """
+    try:
+        upload.seek(0)
+        head = upload.read(8)
+        for magic, kind in _MAGIC:
+            if head.startswith(magic):
+                return kind
+        if head.startswith(b"PK\x03\x04"):
+            upload.seek(0)
+            try:
+                with zipfile.ZipFile(upload) as archive:
+                    names = set(archive.namelist())
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError):
+                return None
+            if "[Content_Types].xml" in names:
+                if "word/document.xml" in names:
+                    return "docx"
+                if "xl/workbook.xml" in names:
+                    return "xlsx"
+        return None
+    finally:
+        upload.seek(0)
+
+
+def validate_evidence_file(upload) -> None:
+    """The size first (from the upload's metadata, before anything is read), then the name, then the content."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            gettext("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    extension = PurePath(upload.name or "").suffix.lower()
+    expected = EVIDENCE_KINDS.get(extension)
+    if expected is None:
+        raise ValidationError(
+            gettext("Attach a PDF, Word, Excel, JPEG or PNG file (.pdf, .doc, .docx, .xls, .xlsx, .jpg, .png)."),
+            code="file_type",
+        )
+    if sniff_evidence(upload) != expected:
+        raise ValidationError(
+            gettext("The file's content is not what its name says (%(extension)s): it may be damaged or renamed.")
+            % {"extension": extension},
+            code="file_content",
+        )
+
+
+# --- The report form ----------------------------------------------------------------------------------------
+
+QUARTER_CHOICES = [
+    ("", _("Whole year")),
+    (1, _("Quarter 1")),
+    (2, _("Quarter 2")),
+    (3, _("Quarter 3")),
+    (4, _("Quarter 4")),
+]
+NOTE_MAX_LENGTH = ProgressReport._meta.get_field("note").max_length
+COMMENT_MAX_LENGTH = ProgressReport._meta.get_field("review_comment").max_length
+
+
+class ReportForm(forms.Form):
+    """A new report, an edit (``version`` given) or a correction (``fixed_period`` given).
+
+    ``units`` are the units the user may report for on this target (from ``permissions``): the choice is
+    offered only when there are several, and a posted unit outside them is an error, never a write.
+    """
+
+    unit = forms.TypedChoiceField(label=_("Reporting unit"), coerce=int, required=False)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    quarter = forms.TypedChoiceField(
+        label=_("Period"), coerce=int, empty_value=None, required=False, choices=QUARTER_CHOICES
+    )
+    value = FigureField(label=_("Value"), help_text=_("A decimal comma or point: 7,5 or 7.5."))
+    is_estimate = forms.BooleanField(label=_("Estimate"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea)
+    evidence_url = forms.URLField(label=_("Evidence link"), required=False, max_length=500, assume_scheme="https")
+    evidence_file = forms.FileField(label=_("Evidence file"), required=False, max_length=150)
+
+    def __init__(self, *args, target, units=(), closed_years=frozenset(), fixed_period=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target = target
+        self.units = {unit.pk: unit for unit in units}
+        self.fixed_period = fixed_period
+        year_choices = []
+        for year in target.program.years:
+            label = gettext("%(year)s (closed)") % {"year": year} if year in closed_years else str(year)
+            year_choices.append((year, label))
+        self.fields["year"].choices = year_choices
+        if len(self.units) > 1:
+            self.fields["unit"].required = True
+            self.fields["unit"].choices = [("", "---------")] + [(u.pk, u.name) for u in units]
+        elif self.units:
+            self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+        else:
+            del self.fields["unit"]  # edits and corrections keep the report's unit
+        if fixed_period is not None:
+            # A correction is for the approved figure's period: what the browser posts for it is ignored.
+            self.initial.update({"year": fixed_period[0], "quarter": fixed_period[1]})
+            self.fields["year"].disabled = True
+            self.fields["quarter"].disabled = True
+        self.fields["evidence_file"].help_text = gettext("PDF, Word, Excel, JPEG or PNG, at most %(limit)s.") % {
+            "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)
+        }
+
+    @property
+    def offers_unit_choice(self) -> bool:
+        return len(self.units) > 1
+
+    def clean_unit(self):
+        unit_id = self.cleaned_data.get("unit")
+        if unit_id in (None, ""):
+            return next(iter(self.units.values())) if len(self.units) == 1 else None
+        return self.units[unit_id]  # the field's choices already refused anything else
+
+    def clean_note(self):
+        return self.cleaned_data["note"].strip()
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            validate_evidence_file(upload)
+        return upload
+
+    def service_arguments(self) -> dict:
+        """The cleaned values under the services' argument names."""
+        data = self.cleaned_data
+        return {
+            "year": data["year"],
+            "quarter": data["quarter"],
+            "value": data["value"],
+            "is_estimate": data["is_estimate"],
+            "note": data["note"],
+            "evidence_url": data["evidence_url"],
+            "evidence_file": data.get("evidence_file") or None,
+        }
+
+
+class ReportEditForm(ReportForm):
+    """Editing a draft or returned report: the version it was loaded at travels in a hidden field."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    remove_evidence_file = forms.BooleanField(label=_("Remove the attached file"), required=False)
+
+    def service_arguments(self) -> dict:
+        return {
+            **super().service_arguments(),
+            "version": self.cleaned_data["version"],
+            "remove_evidence_file": self.cleaned_data["remove_evidence_file"],
+        }
+
+
+# --- The office's decisions ---------------------------------------------------------------------------------
+
+
+class ReviewForm(forms.Form):
+    """Approve (no comment needed) or return (comment required, checked by the service too)."""
+
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=COMMENT_MAX_LENGTH)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+
+class VersionForm(forms.Form):
+    """Submit or withdraw from a page: the version the page showed, if it sent one."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+
+class _AnyIdsField(forms.TypedMultipleChoiceField):
+    """A list of ids; which of them exist and may be approved is for the view and the service to say."""
+
+    def valid_value(self, value):
+        return True
+
+
+class BulkApproveForm(forms.Form):
+    reports = _AnyIdsField(label=_("Reports"), coerce=int)
+
+    def clean_reports(self):
+        ids = self.cleaned_data["reports"]
+        if len(ids) > 500:
+            raise ValidationError(gettext("Approve at most 500 reports at once."), code="too_many")
+        return list(dict.fromkeys(ids))
+
+    def versions(self) -> dict[int, int]:
+        """The versions the queue showed, posted as ``version-<id>``; a missing or odd one is not checked."""
+        versions = {}
+        for report_id in self.cleaned_data.get("reports", []):
+            raw = self.data.get(f"version-{report_id}", "")
+            if raw.isdigit():
+                versions[report_id] = int(raw)
+        return versions

@@ -1,0 +1,552 @@
+"""Reading an uploaded workbook of figures, and every check made before anything is written.
+
+The flow is upload → preview → confirm. ``read_upload`` turns the file into rows of cell values (or says
+why the file as a whole is refused); ``check_rows`` judges every row and attaches its target and unit;
+the preview lists each row with its verdict. Only when every row is valid are the checked rows kept in
+the session (``to_session``), never sent back through the browser; the confirmation checks them again
+(``from_session`` then ``check_rows``: a year may have been closed in between) and hands them to
+``services.import_confirm``, which writes all of them or none.
+
+The file is opened by openpyxl in read-only mode, which streams the sheet's XML instead of building the
+whole workbook, and openpyxl parses that XML with defusedxml when it is installed (it is, see
+requirements.txt), which refuses entity tricks. The size is checked before a byte is read, the archive's
+unpacked size before it is unpacked, and reading stops at the row limit.
+"""
+
+import secrets
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from . import permissions, selectors
+from .exports import FIGURE_COLUMNS
+from .forms import parse_figure, sniff_evidence
+from .models import ProgressReport, Target
+from .text import fold
+
+SESSION_KEY = "figure_import"
+
+# An .xlsx is a ZIP archive; a small file may unpack to a huge one (a "zip bomb"). What a sheet of
+# IMPORT_MAX_ROWS rows needs unpacked is far below this multiple of the upload limit.
+UNPACKED_RATIO = 20
+
+COLUMN_KEYS = [key for key, _label in FIGURE_COLUMNS]
+COLUMN_LABELS = dict(FIGURE_COLUMNS)
+COL = {key: index for index, key in enumerate(COLUMN_KEYS)}
+
+OPEN_STATUSES = (ProgressReport.Status.DRAFT, ProgressReport.Status.SUBMITTED, ProgressReport.Status.RETURNED)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+
+class ConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    approve = forms.BooleanField(label=gettext_lazy("Approve the figures at once"), required=False)
+
+
+# --- Reading the file ---------------------------------------------------------------------------------------
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be imported; ``messages`` say why."""
+
+    def __init__(self, *messages: str):
+        super().__init__(*messages)
+        self.messages = list(messages)
+
+
+def _header_names() -> list[set[str]]:
+    """For each column, its header as written in every language of the site (folded), and its key."""
+    names = [{fold(key.replace("_", " "))} for key in COLUMN_KEYS]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for index, (_key, label) in enumerate(FIGURE_COLUMNS):
+                names[index].add(fold(str(label)))
+    return names
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_upload(upload) -> list[tuple[int, tuple]]:
+    """The rows under the header as (row number, eight cell values), blank rows left out.
+
+    Raises ``FileRefused`` for a file that is not an .xlsx workbook, is too large, corrupt or empty, has
+    wrong headers or more rows than ``IMPORT_MAX_ROWS``. A cell formatted as a percentage holds 0.95 for
+    "95 %"; it is read as 95, the way figures in percent are reported.
+    """
+    limit = settings.IMPORT_MAX_BYTES
+    if upload.size > limit:
+        raise FileRefused(
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+        )
+    if PurePath(upload.name or "").suffix.lower() != ".xlsx":
+        raise FileRefused(_("Upload an Excel workbook (.xlsx), such as the template of this page."))
+    if upload.size == 0:
+        raise FileRefused(_("The file is empty."))
+    if sniff_evidence(upload) != "xlsx":
+        raise FileRefused(_("The file is not a readable Excel workbook: it may be damaged, or another kind renamed."))
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise FileRefused(_("The file is not a readable Excel workbook: it may be damaged.")) from None
+    if unpacked > limit * UNPACKED_RATIO:
+        raise FileRefused(_("The workbook unpacks to more data than an import may hold."))
+    upload.seek(0)
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged file; all mean the same to the user
+        raise FileRefused(_("The file is not a readable Excel workbook: it may be damaged.")) from None
+    try:
+        return _read_rows(workbook)
+    except FileRefused:
+        raise
+    except Exception:
+        raise FileRefused(_("The file is not a readable Excel workbook: it may be damaged.")) from None
+    finally:
+        workbook.close()
+
+
+def _cell_value(cell):
+    value = getattr(cell, "value", None)
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in (getattr(cell, "number_format", "") or "")
+    ):
+        return Decimal(str(value)) * 100
+    return value
+
+
+def _read_rows(workbook) -> list[tuple[int, tuple]]:
+    if not workbook.worksheets:
+        raise FileRefused(_("The file is empty."))
+    sheet = workbook.worksheets[0]
+    # A workbook written by another program may carry a wrong size in its header; read what is there.
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows()
+    header = next(rows, None)
+    width = len(COLUMN_KEYS)
+    header_values = [_cell_value(c) for c in header or ()]
+    if not any(not _is_blank(v) for v in header_values):
+        raise FileRefused(_("The file is empty: the first row should hold the headers of the template."))
+    header_values = (header_values + [None] * width)[:width]
+    problems = []
+    for index, (names, value) in enumerate(zip(_header_names(), header_values, strict=True)):
+        if fold(str(value or "")) not in names:
+            problems.append(
+                _("Column %(column)s: the header should be “%(expected)s”, not “%(found)s”.")
+                % {
+                    "column": get_column_letter(index + 1),
+                    "expected": COLUMN_LABELS[COLUMN_KEYS[index]],
+                    "found": "" if value is None else str(value).strip(),
+                }
+            )
+    if problems:
+        raise FileRefused(
+            _("The headers are not those of the template. Download the template and copy your figures into it."),
+            *problems,
+        )
+    out = []
+    max_rows = settings.IMPORT_MAX_ROWS
+    for number, row in enumerate(rows, start=2):
+        values = ([_cell_value(c) for c in row[:width]] + [None] * width)[:width]
+        if all(_is_blank(v) for v in values):
+            continue
+        if len(out) >= max_rows:
+            raise FileRefused(
+                _("The file has more than %(max)s rows of figures; split it into several files.") % {"max": max_rows}
+            )
+        out.append((number, tuple(values)))
+    if not out:
+        raise FileRefused(_("The file has no rows of figures under the headers."))
+    return out
+
+
+# --- Checking the rows --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportRow:
+    """One row of the file: what was typed, what it means, and what is wrong with it."""
+
+    number: int  # the row number in Excel
+    typed: dict[str, str]  # what the user typed, per column key, for the preview
+    code: str = ""
+    year: int | None = None
+    quarter: int | None = None
+    value: Decimal | None = None
+    is_estimate: bool = False
+    note: str = ""
+    target: Target | None = None
+    unit: object = None
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column label, message)
+    skipped: bool = False
+    corrects: Decimal | None = None  # the approved figure this one will supersede once approved
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors and not self.skipped
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append((str(COLUMN_LABELS.get(column, column)), message))
+
+
+@dataclass
+class ImportCheck:
+    rows: list[ImportRow]
+
+    @property
+    def valid_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.is_valid]
+
+    @property
+    def error_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def skipped_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.skipped]
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.error_rows and bool(self.valid_rows)
+
+
+def _typed(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        value = Decimal(str(value))
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value.normalize(), "f")
+    return str(value).strip()
+
+
+def _whole_number(value) -> int:
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float | Decimal):
+        if value != int(value):
+            raise ValueError
+        return int(value)
+    text = str(value).strip()
+    if not text.isdigit():
+        raise ValueError
+    return int(text)
+
+
+def _figure(value) -> Decimal:
+    if isinstance(value, bool):
+        raise ValidationError(_("Enter a number, such as 7,5 or 7.5."))
+    if isinstance(value, int):
+        value = Decimal(value)
+    elif isinstance(value, float):
+        # str() first: the float 0.1 is not the decimal 0.1; Excel stored what the user typed as a double.
+        value = Decimal(str(value))
+    if isinstance(value, Decimal):
+        # A number cell is unambiguous (1.234 is not a thousand); its digits are the model's to check.
+        if not value.is_finite():
+            raise ValidationError(_("Enter a number, such as 7,5 or 7.5."))
+        return value
+    if not isinstance(value, str):
+        raise ValidationError(_("Enter a number, such as 7,5 or 7.5."))
+    text = str(value).strip()
+    if text.endswith("%"):
+        text = text[:-1]
+    return parse_figure(text)
+
+
+def _yes_no_words() -> tuple[set[str], set[str]]:
+    yes = {"x", "1", "yes", "y", "true", "co", "uoc", "so uoc"}
+    no = {"", "0", "no", "n", "false", "khong", "chinh thuc"}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            yes.add(fold(_("yes")))
+            no.add(fold(_("no")))
+    return yes, no
+
+
+def _estimate(value, yes: set[str], no: set[str]) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, int | float | Decimal):
+        if value in (0, 1):
+            return bool(value)
+        raise ValueError
+    word = fold(str(value))
+    if word in yes:
+        return True
+    if word in no:
+        return False
+    raise ValueError
+
+
+def _units_for(user, targets) -> dict[int, object]:
+    """target id -> the unit in whose name ``user`` reports on it: the lead unit for the office; for staff,
+    their unit that leads it, else their first supporting unit (by code). 2 queries at most."""
+    if permissions.is_office(user):
+        return {t.pk: t.lead_unit for t in targets}
+    mine = permissions.user_unit_ids(user)
+    by_target = {t.pk: t.lead_unit for t in targets if t.lead_unit_id in mine}
+    supporting = (
+        Target.supporting_units.through.objects.filter(target__in=[t for t in targets if t.pk not in by_target])
+        .filter(unit_id__in=mine)
+        .select_related("unit")
+        .order_by("unit__code")
+    )
+    for link in supporting:
+        by_target.setdefault(link.target_id, link.unit)
+    return by_target
+
+
+def check_rows(raw_rows: list[tuple[int, tuple]], *, user, program) -> ImportCheck:
+    """Judge every row for ``user`` in ``program``: 7 queries whatever the number of rows (targets, the
+    targets the user may report on, the user's units and supporting links, closed years, the open and
+    approved reports of the period)."""
+    yes, no = _yes_no_words()
+    by_code = {t.code.upper(): t for t in program.targets.select_related("lead_unit").order_by("order", "code")}
+    for target in by_code.values():
+        target.program = program  # the model's clean() reads it: no query per row
+    allowed = set(permissions.reportable_targets(user).filter(program=program).values_list("pk", flat=True))
+    closed = selectors.closed_years(program=program)
+    rows: list[ImportRow] = []
+    for number, values in raw_rows:
+        row = ImportRow(number=number, typed={key: _typed(values[COL[key]]) for key in COLUMN_KEYS})
+        rows.append(row)
+        code = row.typed["code"]
+        row.code = code
+        if not code:
+            row.error("code", _("The target's code is missing."))
+        else:
+            row.target = by_code.get(code.upper())
+            if row.target is None:
+                row.error(
+                    "code",
+                    _("No target has the code “%(code)s” in programme %(program)s.")
+                    % {"code": code, "program": program.number},
+                )
+            elif row.target.pk not in allowed:
+                row.error(
+                    "code", _("%(code)s is not a target of your units: you cannot report on it.") % {"code": code}
+                )
+
+        raw_year = values[COL["year"]]
+        if _is_blank(raw_year):
+            row.error("year", _("The year is missing."))
+        else:
+            try:
+                row.year = _whole_number(raw_year)
+            except ValueError:
+                row.error("year", _("“%(value)s” is not a year.") % {"value": row.typed["year"]})
+            else:
+                if not program.contains_year(row.year):
+                    row.error(
+                        "year",
+                        _("The year %(year)s is outside the programme (%(first)s–%(last)s).")
+                        % {"year": row.year, "first": program.first_year, "last": program.last_year},
+                    )
+                elif row.year in closed:
+                    row.error(
+                        "year", _("The year %(year)s is closed: its figures can no longer change.") % {"year": row.year}
+                    )
+
+        raw_quarter = values[COL["quarter"]]
+        if not _is_blank(raw_quarter):
+            try:
+                row.quarter = _whole_number(raw_quarter)
+                if not 1 <= row.quarter <= 4:
+                    raise ValueError
+            except ValueError:
+                row.quarter = None
+                row.error(
+                    "quarter",
+                    _("“%(value)s” is not a quarter: write 1, 2, 3 or 4, or leave it empty for the whole year.")
+                    % {"value": row.typed["quarter"]},
+                )
+
+        note = values[COL["note"]]
+        row.note = "" if note is None else _typed(note)
+        raw_value = values[COL["value"]]
+        if _is_blank(raw_value):
+            if row.note:
+                row.error("value", _("The value is missing (the row has a note)."))
+            else:
+                # A template row left empty: the user reports nothing for that target.
+                row.skipped = True
+                row.errors.clear()
+                continue
+        else:
+            try:
+                row.value = _figure(raw_value)
+            except ValidationError as error:
+                row.error("value", " ".join(error.messages))
+
+        try:
+            row.is_estimate = _estimate(values[COL["is_estimate"]], yes, no)
+        except ValueError:
+            row.error(
+                "is_estimate",
+                _("“%(value)s” is neither yes nor no.") % {"value": row.typed["is_estimate"]},
+            )
+
+    _check_duplicates(rows)
+    _attach_units_and_reports(rows, user=user, program=program)
+    for row in rows:
+        if row.is_valid:
+            _check_model(row, user)
+    return ImportCheck(rows=rows)
+
+
+def _check_duplicates(rows: list[ImportRow]) -> None:
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        if row.skipped or row.target is None or row.year is None:
+            continue
+        key = (row.target.pk, row.year, row.quarter)
+        if key in seen:
+            period = (
+                _("Q%(quarter)s/%(year)s") % {"quarter": row.quarter, "year": row.year} if row.quarter else row.year
+            )
+            row.error(
+                "code",
+                _("Row %(first)s already has %(code)s for %(period)s: each target and period may appear once.")
+                % {"first": seen[key], "code": row.target.code, "period": period},
+            )
+        else:
+            seen[key] = row.number
+
+
+def _attach_units_and_reports(rows: list[ImportRow], *, user, program) -> None:
+    """The reporting unit of each row, and what the workflow already holds for its period: a report being
+    worked on refuses the row (edit that one instead), an approved figure makes the row its correction."""
+    candidates = [row for row in rows if row.target is not None and not row.skipped]
+    if not candidates:
+        return
+    targets = list({row.target.pk: row.target for row in candidates}.values())
+    units = _units_for(user, targets)
+    unit_ids = {unit.pk for unit in units.values()}
+    years = {row.year for row in candidates if row.year is not None}
+    existing = {}
+    if unit_ids and years:
+        for report in (
+            ProgressReport.objects.filter(target__program=program, unit_id__in=unit_ids, year__in=years)
+            .filter(Q(status__in=OPEN_STATUSES) | Q(status=ProgressReport.Status.APPROVED))
+            .only("pk", "target_id", "unit_id", "year", "quarter", "status", "value")
+        ):
+            existing.setdefault((report.target_id, report.unit_id, report.year, report.quarter), []).append(report)
+    for row in candidates:
+        row.unit = units.get(row.target.pk)
+        if row.unit is None or row.year is None:
+            continue
+        for report in existing.get((row.target.pk, row.unit.pk, row.year, row.quarter), []):
+            if report.status == ProgressReport.Status.APPROVED:
+                row.corrects = report.value
+            else:
+                row.error(
+                    "year",
+                    _(
+                        "%(unit)s already has a report for this period in the workflow (number %(number)s, "
+                        "%(status)s): edit or withdraw that one first."
+                    )
+                    % {"unit": row.unit.name, "number": report.pk, "status": report.get_status_display().lower()},
+                )
+
+
+MODEL_COLUMNS = {"year": "year", "quarter": "quarter", "value": "value", "is_estimate": "is_estimate", "note": "note"}
+
+
+def _check_model(row: ImportRow, user) -> None:
+    """The model's own rules (digits of the value, length of the note, …) without touching the database."""
+    report = ProgressReport(
+        target=row.target,
+        unit=row.unit,
+        year=row.year,
+        quarter=row.quarter,
+        value=row.value,
+        is_estimate=row.is_estimate,
+        note=row.note,
+        author=user,
+        status=ProgressReport.Status.SUBMITTED,
+    )
+    try:
+        report.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            column = MODEL_COLUMNS.get(name, "code")
+            for message in messages:
+                row.error(column, message)
+
+
+# --- Between the preview and the confirmation ---------------------------------------------------------------
+
+
+def to_session(session, check: ImportCheck, *, program) -> str:
+    """Keep the valid rows (plain values only) in the session under a fresh token, for the confirmation."""
+    token = secrets.token_urlsafe(16)
+    session[SESSION_KEY] = {
+        "token": token,
+        "program": program.pk,
+        "rows": [
+            [
+                row.number,
+                row.target.code,
+                row.year,
+                row.quarter,
+                format(row.value, "f"),
+                row.is_estimate,
+                row.note,
+            ]
+            for row in check.valid_rows
+        ],
+    }
+    return token
+
+
+def from_session(session, token: str, *, program) -> list[tuple[int, tuple]] | None:
+    """The rows kept for ``token``, in the shape ``read_upload`` gives, or None if there are none."""
+    stored = session.get(SESSION_KEY)
+    if not stored or not token or not secrets.compare_digest(str(stored.get("token", "")), str(token)):
+        return None
+    if stored.get("program") != program.pk:
+        return None
+    raw = []
+    for number, code, year, quarter, value, is_estimate, note in stored["rows"]:
+        values = [None] * len(COLUMN_KEYS)
+        values[COL["code"]] = code
+        values[COL["year"]] = year
+        values[COL["quarter"]] = quarter
+        values[COL["value"]] = Decimal(value)
+        values[COL["is_estimate"]] = is_estimate
+        values[COL["note"]] = note
+        raw.append((number, tuple(values)))
+    return raw
+
+
+def forget(session) -> None:
+    session.pop(SESSION_KEY, None)

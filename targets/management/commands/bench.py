@@ -1,0 +1,237 @@
+"""``manage.py bench``: each main page's median server time and query count on the current database,
+side by side with the health check in the same run, and each export's time and peak memory.
+
+Pages are requested through ``django.test.Client`` (the whole middleware stack, no network) by a
+signed-in office user, in rounds, so that every page sees the same machine load as /healthz/. The
+exports run in a child process each, so that their peak memory is their own: the child's peak
+resident set size (``getrusage``), and the peak of Python allocations during the request
+(``tracemalloc``, a second run, since tracing slows it down).
+
+Run it production-like (``make bench``: DJANGO_DEBUG=false after collectstatic). ``--save`` keeps the
+figures as JSON; ``--compare`` prints each page's time against a saved run (district → city).
+"""
+
+import json
+import logging
+import os
+import resource
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from targets import services
+from targets.benchmark import ANONYMOUS_ONLY, EXPORTS, PAGES, placeholders, resolvable
+from targets.models import Program, ProgressReport, Target
+from targets.permissions import ROLE_OFFICE
+
+BENCH_USER = "bench-office"
+PAGE_BUDGET = 3.0  # × /healthz/ at district scale
+CITY_BUDGET = 10.0  # × the overview's district time, at city scale
+MEMORY_BUDGET_MB = 200
+
+
+def _new_client() -> Client:
+    hosts = [h for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")]
+    host = "testserver" if "testserver" in hosts or "*" in settings.ALLOWED_HOSTS or not hosts else hosts[0]
+    return Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="vi", HTTP_HOST=host)
+
+
+def _client(username: str) -> Client:
+    client = _new_client()
+    client.force_login(get_user_model().objects.get(username=username), backend=settings.AUTHENTICATION_BACKENDS[-1])
+    return client
+
+
+def _get(client: Client, url: str):
+    """One request, read to the end (streamed bodies included); returns (status, bytes)."""
+    response = client.get(url, secure=True)
+    size = sum(len(chunk) for chunk in response.streaming_content) if response.streaming else len(response.content)
+    response.close()
+    return response.status_code, size
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+class Command(BaseCommand):
+    help = "Median server time and query count of every main page, beside /healthz/, and the exports' memory."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--requests", type=int, default=30, help="Timed requests per page (default 30).")
+        parser.add_argument("--warmup", type=int, default=3, help="Untimed requests per page first.")
+        parser.add_argument("--user", default=None, help=f"An office account (default: {BENCH_USER}, created).")
+        parser.add_argument("--no-exports", action="store_true", help="Skip the exports.")
+        parser.add_argument("--exports-only", action="store_true", help="Only the exports.")
+        parser.add_argument("--save", help="Write the figures to this JSON file.")
+        parser.add_argument("--compare", help="A JSON file saved by --save (e.g. at district scale).")
+        parser.add_argument("--export-child", help=argparse_hidden())
+
+    def handle(self, *args, **options):
+        if options["export_child"]:
+            return self._export_child(options["export_child"], options["user"])
+        if options["requests"] < 1:
+            raise CommandError("--requests must be at least 1.")
+        username = options["user"] or self._bench_user()
+        values = placeholders()
+        scale = self._scale()
+        self.stdout.write(
+            f"Database: {connection.vendor} {connection.settings_dict['NAME']} · {scale['programs']} programmes, "
+            f"{scale['targets']} targets, {scale['reports']} reports · DEBUG={settings.DEBUG} · "
+            f"{os.cpu_count()} CPUs"
+        )
+        results = {"scale": scale, "vendor": connection.vendor, "pages": {}, "exports": {}}
+        if not options["exports_only"]:
+            pages, notes = resolvable(PAGES, values)
+            for note in notes:
+                self.stdout.write(f"  note: {note}")
+            results["pages"] = self._pages(pages, username, options["requests"], options["warmup"])
+        if not options["no_exports"]:
+            exports, notes = resolvable(EXPORTS, values)
+            for note in notes:
+                self.stdout.write(f"  note: {note}")
+            for page in exports:
+                results["exports"][page.name] = self._export(page, username)
+        compare = json.loads(Path(options["compare"]).read_text()) if options["compare"] else None
+        self._print(results, compare)
+        if options["save"]:
+            Path(options["save"]).write_text(json.dumps(results, indent=2))
+            self.stdout.write(f"Saved to {options['save']}.")
+
+    # --- Set-up ----------------------------------------------------------------------------------------
+
+    def _bench_user(self) -> str:
+        services.roles_ensure()
+        services.user_ensure(username=BENCH_USER, role=ROLE_OFFICE, password=secrets.token_urlsafe(24))
+        return BENCH_USER
+
+    def _scale(self) -> dict:
+        return {
+            "programs": Program.objects.count(),
+            "targets": Target.objects.count(),
+            "reports": ProgressReport.objects.count(),
+        }
+
+    # --- Pages -----------------------------------------------------------------------------------------
+
+    def _pages(self, pages, username, requests, warmup) -> dict:
+        # A failing page shows as its status in the table, not as a traceback per request.
+        logging.getLogger("django.request").setLevel(logging.CRITICAL)
+        signed_in = _client(username)
+        anonymous = _new_client()
+        client_for = {p.name: anonymous if p.name in ANONYMOUS_ONLY else signed_in for p in pages}
+        figures = {p.name: {"url": p.url, "times": [], "status": None, "bytes": 0, "queries": None} for p in pages}
+        for page in pages:
+            for _ in range(warmup):
+                _get(client_for[page.name], page.url)
+            with CaptureQueriesContext(connection) as queries:
+                status, size = _get(client_for[page.name], page.url)
+            figures[page.name].update(status=status, bytes=size, queries=len(queries))
+        for _ in range(requests):
+            for page in pages:
+                started = time.perf_counter()
+                _get(client_for[page.name], page.url)
+                figures[page.name]["times"].append((time.perf_counter() - started) * 1000)
+        for figure in figures.values():
+            times = sorted(figure.pop("times"))
+            figure["median_ms"] = statistics.median(times)
+            figure["p90_ms"] = times[min(len(times) - 1, int(len(times) * 0.9))]
+        return figures
+
+    # --- Exports ---------------------------------------------------------------------------------------
+
+    def _export(self, page, username) -> dict:
+        command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench"]
+        command += ["--export-child", page.url, "--user", username]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=1800)  # noqa: S603
+        if done.returncode != 0:
+            return {"url": page.url, "error": done.stderr.strip().splitlines()[-1:] or ["failed"]}
+        return {"url": page.url, **json.loads(done.stdout.strip().splitlines()[-1])}
+
+    def _export_child(self, url, username):
+        client = _client(username)
+        _get(client, reverse("healthz"))  # the application loaded and a connection open
+        baseline = _rss_mb()
+        started = time.perf_counter()
+        status, size = _get(client, url)
+        elapsed = (time.perf_counter() - started) * 1000
+        peak = _rss_mb()
+        tracemalloc.start()
+        _get(client, url)
+        _current, traced_peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        self.stdout.write(
+            json.dumps(
+                {
+                    "status": status,
+                    "bytes": size,
+                    "ms": elapsed,
+                    "rss_before_mb": baseline,
+                    "rss_peak_mb": peak,
+                    "python_peak_mb": traced_peak / 1_048_576,
+                }
+            )
+        )
+
+    # --- Report ----------------------------------------------------------------------------------------
+
+    def _print(self, results, compare):
+        pages = results["pages"]
+        if pages:
+            health = pages.get("healthz", {}).get("median_ms")
+            head = f"{'page':<16} {'status':>6} {'queries':>7} {'median ms':>10} {'p90 ms':>8} {'× healthz':>10}"
+            if compare:
+                head += f" {'× saved':>8}"
+            self.stdout.write("\n" + head + "  url")
+            for name, f in pages.items():
+                ratio = f["median_ms"] / health if health else float("nan")
+                line = (
+                    f"{name:<16} {f['status']:>6} {f['queries']:>7} {f['median_ms']:>10.2f} {f['p90_ms']:>8.2f}"
+                    f" {ratio:>10.1f}"
+                )
+                if compare:
+                    before = compare.get("pages", {}).get(name, {}).get("median_ms")
+                    line += f" {f['median_ms'] / before:>8.1f}" if before else f" {'-':>8}"
+                self.stdout.write(f"{line}  {f['url']}")
+            over = [n for n, f in pages.items() if health and n != "healthz" and f["median_ms"] > PAGE_BUDGET * health]
+            self.stdout.write(
+                f"Pages over {PAGE_BUDGET:g}× /healthz/ (the district-scale budget): {', '.join(over) or 'none'}."
+            )
+            bad = [n for n, f in pages.items() if f["status"] != 200]
+            if bad:
+                self.stdout.write(self.style.WARNING(f"Pages not answering 200: {', '.join(bad)}."))
+            if compare and "overview" in pages and "overview" in compare.get("pages", {}):
+                ratio = pages["overview"]["median_ms"] / compare["pages"]["overview"]["median_ms"]
+                verdict = "within" if ratio <= CITY_BUDGET else "OVER"
+                self.stdout.write(f"Overview: {ratio:.1f}× the saved run ({verdict} the {CITY_BUDGET:g}× budget).")
+        if results["exports"]:
+            self.stdout.write(
+                f"\n{'export':<16} {'status':>6} {'ms':>9} {'MB':>7} {'peak RSS MB':>12} {'Python peak MB':>15}  url"
+            )
+            for name, f in results["exports"].items():
+                if "error" in f:
+                    self.stdout.write(f"{name:<16} failed: {' '.join(f['error'])}  {f['url']}")
+                    continue
+                self.stdout.write(
+                    f"{name:<16} {f['status']:>6} {f['ms']:>9.0f} {f['bytes'] / 1_048_576:>7.2f} "
+                    f"{f['rss_peak_mb']:>12.1f} {f['python_peak_mb']:>15.1f}  {f['url']}"
+                )
+            self.stdout.write(f"Memory budget: {MEMORY_BUDGET_MB} MB peak for the export of every target.")
+
+
+def argparse_hidden():
+    import argparse
+
+    return argparse.SUPPRESS

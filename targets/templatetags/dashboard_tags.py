@@ -1,0 +1,62 @@
+"""Template filters and tags of the dashboards: numbers in the reader's language, plans, status badges."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import formats
+from django.utils.html import format_html
+
+from .. import assessment
+
+register = template.Library()
+
+
+def _plain(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    if not number.is_finite():
+        return None
+    # normalize() alone writes 100 as 1E+2; figures are stored with four places (7.5000).
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+
+
+@register.filter
+def num(value) -> str:
+    """A figure for reading: 1.234,5 in Vietnamese, 1,234.5 in English; empty for None."""
+    number = _plain(value)
+    return "" if number is None else formats.number_format(number, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def signed(value) -> str:
+    """A change per year with its sign: +8, −1,5 (a true minus sign), 0."""
+    number = _plain(value)
+    if number is None:
+        return ""
+    text = formats.number_format(abs(number), use_l10n=True, force_grouping=True)
+    return f"+{text}" if number > 0 else f"−{text}" if number < 0 else text
+
+
+@register.filter
+def pct(value) -> str:
+    """A percentage to one place: 103,5 % in Vietnamese; empty for None."""
+    if value is None:
+        return ""
+    number = Decimal(value).quantize(Decimal("0.1"))
+    return f"{formats.number_format(number, 1, use_l10n=True)} %"
+
+
+@register.filter
+def plan(value) -> str:
+    """A plan (``assessment.Plan`` or a (min, max) pair) as "70–73" or "90", in the reader's decimal mark."""
+    return assessment.format_plan(value, decimal_separator=formats.get_format("DECIMAL_SEPARATOR"))
+
+
+@register.simple_tag
+def status_badge(value, label):
+    """A status in colour and in words: the colour never stands alone."""
+    return format_html('<span class="badge status-badge status-{}">{}</span>', value, label)

@@ -1,0 +1,45 @@
+"""Template filters of the reporting pages."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import formats
+
+register = template.Library()
+
+
+def plain_decimal(value) -> Decimal | None:
+    """``value`` without the trailing zeros of the database's four decimal places (7.5000 → 7.5, 100.0000 → 100)."""
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    if not number.is_finite():
+        return None
+    # normalize() alone writes 100 as 1E+2.
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+
+
+@register.filter
+def figure(value) -> str:
+    """A figure for reading, in the reader's language: 1.234,5 in Vietnamese, 1,234.5 in English."""
+    number = plain_decimal(value)
+    return "" if number is None else formats.number_format(number, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def figure_input(value) -> str:
+    """A figure for a form field: the language's decimal mark and no grouping, so that reading it back
+    gives the same number (1234,5, never 1.234,5)."""
+    number = plain_decimal(value)
+    if number is None:
+        return ""
+    return format(number, "f").replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+
+
+@register.filter
+def filename(value) -> str:
+    """The last part of a stored file's name: evidence/2026/11/bang-so-lieu.pdf → bang-so-lieu.pdf."""
+    return str(value or "").rsplit("/", 1)[-1]

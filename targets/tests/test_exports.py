@@ -1,0 +1,361 @@
+"""The review workbook of a known data set, cell by cell; the one text helper against formula injection;
+the download's name, headers, permissions and query count."""
+
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.utils import timezone, translation
+from openpyxl import Workbook, load_workbook
+from openpyxl.chart import BarChart
+
+from targets import exports, services
+from targets.models import DomainGroup, Milestone, ProgressReport, Target
+
+YEAR = 2025
+
+
+def approved(target, year, value, *, author, reviewer, quarter=None, unit=None, note="", is_estimate=False):
+    """An approved figure written straight to the database (the workflow has its own tests)."""
+    report = ProgressReport(
+        target=target,
+        unit=unit or target.lead_unit,
+        year=year,
+        quarter=quarter,
+        value=Decimal(value),
+        is_estimate=is_estimate,
+        note=note,
+        status=ProgressReport.Status.APPROVED,
+        author=author,
+        reviewer=reviewer,
+        submitted_at=timezone.now(),
+        reviewed_at=timezone.now(),
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+@pytest.fixture
+def figures(program, office, staff_a):
+    """A known year: four targets with figures (exceeded, not achieved, achieved, a range), one quarterly
+    figure, notes that look like formulas, and an override whose comment looks like one too."""
+    t = {t.code: t for t in program.targets.all()}
+    approved(t["XD-01"], 2024, "83.5", author=office, reviewer=office)
+    approved(t["XD-01"], YEAR, "97", author=office, reviewer=office, note="=1+1")
+    approved(t["XD-03"], YEAR, "379", author=office, reviewer=office, note='=HYPERLINK("http://x","x")')
+    approved(t["XD-04"], YEAR, "100", author=office, reviewer=office, note="-10 on last year")
+    approved(t["AN-04"], YEAR, "5.4", author=office, reviewer=office)
+    approved(t["VH-01"], YEAR, "72.5", author=office, reviewer=office, quarter=2, is_estimate=True, note="@mention")
+    services.review_override(user=office, target=t["XD-04"], year=YEAR, assessment="exceeded", comment="=1+1", seen="")
+    return t
+
+
+def workbook(program, year=YEAR):
+    with translation.override("en"):
+        data = exports.annual_review_workbook(program=program, year=year)
+    return load_workbook(BytesIO(data))
+
+
+def row_of(ws, column, value):
+    for cell in ws[column]:
+        if cell.value == value:
+            return cell.row
+    raise AssertionError(f"{value!r} not found in column {column}")
+
+
+def test_the_party_document_header_and_title_come_from_the_programme(program, figures):
+    ws = workbook(program).worksheets[0]
+    assert ws.title == "Review 2025"
+    assert ws["A1"].value == "ĐẢNG BỘ THÀNH PHỐ HÀ NỘI"
+    assert ws["A2"].value == "QUẬN ỦY CẦU GIẤY" and ws["A2"].font.b
+    assert ws["A3"].value == "*"
+    assert ws["I1"].value == "COMMUNIST PARTY OF VIETNAM"
+    assert ws["I1"].font.u == "single" and ws["I1"].font.b
+    assert ws["I3"].value == "Cầu Giấy, day … month … year …"
+    assert ws["I3"].font.i
+    assert ws["A5"].value == "REPORT ON THE RESULTS OF THE KEY TARGETS IN 2025"
+    assert ws["A6"].value == (
+        "(Implementing action programme 12-CTr/QU of QUẬN ỦY CẦU GIẤY, "
+        "Nghị quyết số 15-NQ/TW ngày 05/5/2022 của Bộ Chính trị)"
+    )
+    assert ws["A6"].font.i
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A1:D1", "A2:D2", "A3:D3", "I1:N1", "I3:N3", "A5:N5", "A6:N6"} <= merged
+
+
+def test_the_header_comes_from_the_data_not_from_code(program, figures):
+    program.parent_body = "ĐẢNG BỘ TỈNH X"
+    program.issuing_body = "HUYỆN ỦY Y"
+    program.place_name = "Thị trấn Z"
+    program.save()
+    ws = workbook(program).worksheets[0]
+    assert (ws["A1"].value, ws["A2"].value) == ("ĐẢNG BỘ TỈNH X", "HUYỆN ỦY Y")
+    assert ws["I3"].value.startswith("Thị trấn Z, ")
+
+
+def test_the_table_headers_group_rows_and_numbering(program, figures):
+    ws = workbook(program).worksheets[0]
+    assert [c.value for c in ws[8]] == [
+        "No.",
+        "Code",
+        "Target",
+        "Unit of measure",
+        "Target 2025",
+        "Target 2030",
+        "Plan 2025",
+        "Result 2024",
+        "Result 2025",
+        "% of plan",
+        "Assessment",
+        "Lead unit",
+        "Supporting units",
+        "Note",
+    ]
+    groups, numbers = [], []
+    for row in ws.iter_rows(min_row=9):
+        first = row[0].value
+        if isinstance(first, str) and ". " in first:
+            groups.append(first)
+            assert f"A{row[0].row}:N{row[0].row}" in {str(r) for r in ws.merged_cells.ranges}
+        elif isinstance(first, int) and row[1].value:
+            numbers.append(first)
+    assert groups == [
+        "I. XÂY DỰNG ĐẢNG",
+        "II. KINH TẾ",
+        "III. VĂN HÓA - XÃ HỘI",
+        "IV. XÂY DỰNG VÀ QUẢN LÝ ĐẤT ĐAI",
+        "V. ĐÔ THỊ",
+        "VI. AN NINH - QUỐC PHÒNG",
+    ]
+    assert numbers == list(range(1, 42))
+    assert ws["A9"].value == "I. XÂY DỰNG ĐẢNG" and ws["B10"].value == "XD-01" and ws["A10"].value == 1
+
+
+def test_figures_are_numbers_with_formats_and_ranges_are_text(program, figures):
+    ws = workbook(program).worksheets[0]
+    xd01 = list(ws[row_of(ws, "B", "XD-01")])
+    assert [c.value for c in xd01[:11]] == [
+        1,
+        "XD-01",
+        figures["XD-01"].name,
+        "%",
+        90,
+        90,
+        90,
+        83.5,
+        97,
+        pytest.approx(1.0778),
+        "Exceeded",
+    ]
+    for cell in xd01[4:10]:
+        assert cell.data_type == "n"
+    assert xd01[7].number_format == "#,##0.0"  # 83.5
+    assert xd01[8].number_format == "#,##0"  # 97
+    assert xd01[9].number_format == "0.0%"
+    assert xd01[11].value == "Ban Tổ chức Quận ủy"
+    assert "Ủy ban Kiểm tra Quận ủy" in xd01[12].value
+
+    xd03 = [c.value for c in ws[row_of(ws, "B", "XD-03")]]
+    assert xd03[4:11] == [400, 450, 400, None, 379, pytest.approx(0.9475), "Not achieved"]
+
+    an04 = ws[row_of(ws, "B", "AN-04")]
+    assert [c.value for c in an04[4:7]] == ["5–10", "5–10", "5–10"]
+    assert an04[4].data_type == "s"
+    assert an04[8].value == 5.4 and an04[10].value == "Achieved"
+
+    # No approved yearly figure: empty cells (not zero) and "No data".
+    xd05 = [c.value for c in ws[row_of(ws, "B", "XD-05")]]
+    assert xd05[7:11] == [None, None, None, "No data"]
+
+
+def test_the_override_and_its_comment_reach_the_note_as_text(program, figures):
+    ws = workbook(program).worksheets[0]
+    xd04 = ws[row_of(ws, "B", "XD-04")]
+    assert xd04[10].value == "Exceeded"
+    note = xd04[13]
+    assert note.value.startswith("=1+1; ") and "Computed assessment: Achieved" in note.value
+    assert note.data_type == "s" and note.quotePrefix
+
+
+def test_the_totals_under_the_table(program, figures):
+    ws = workbook(program).worksheets[0]
+    sentence_row = row_of(ws, "A", "Of 41 targets: 2 exceeded, 1 achieved, 1 not achieved, 37 without data.")
+    totals = {ws.cell(r, 3).value: ws.cell(r, 4).value for r in range(sentence_row + 1, sentence_row + 6)}
+    assert totals == {"Exceeded": 2, "Achieved": 1, "Not achieved": 1, "No data": 37, "Targets in total": 41}
+    assert all(ws.cell(r, 4).data_type == "n" for r in range(sentence_row + 1, sentence_row + 6))
+
+
+def test_print_settings_and_frozen_panes(program, figures):
+    wb = workbook(program)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert int(ws.page_setup.paperSize) == 9  # A4
+        assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+    review, by_group, flat = wb.worksheets
+    assert review.print_title_rows == "$8:$8"
+    assert review.freeze_panes == "D9"
+    assert flat.print_title_rows == "$1:$1" and flat.freeze_panes == "C2"
+
+
+def test_sheet_two_counts_each_group_with_a_native_bar_chart(program, figures):
+    ws = workbook(program).worksheets[1]
+    assert ws.title == "By group"
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=8)]
+    assert rows[0] == ["Group", "Targets", "Exceeded", "Achieved", "Not achieved", "No data"]
+    # XD-01 exceeded, XD-04 overridden to exceeded, XD-03 not achieved.
+    assert rows[1] == ["I. Xây dựng Đảng", 7, 2, 0, 1, 4]
+    assert rows[6] == ["VI. An ninh - quốc phòng", 4, 0, 1, 0, 3]
+    assert rows[7] == ["Total", 41, 2, 1, 1, 37]
+    assert len(ws._charts) == 1
+    chart = ws._charts[0]
+    assert isinstance(chart, BarChart) and chart.grouping == "stacked"
+    assert len(chart.series) == 4
+    assert chart.series[0].val.numRef.f == "'By group'!$C$2:$C$7"
+    assert chart.series[0].cat.numRef.f == "'By group'!$A$2:$A$7"  # openpyxl's way to name categories
+
+
+def test_sheet_three_lists_every_approved_figure_of_the_year_with_a_filter(program, figures):
+    ws = workbook(program).worksheets[2]
+    assert ws.title == "Figures 2025"
+    header = [c.value for c in ws[1]]
+    assert header == [
+        "Code",
+        "Target",
+        "Unit of measure",
+        "Year",
+        "Quarter",
+        "Value",
+        "Estimate",
+        "Note",
+        "Reporting unit",
+        "Approved on",
+    ]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    assert len(rows) == ProgressReport.objects.filter(year=YEAR, status="approved").count() == 5
+    assert ws.auto_filter.ref == "A1:J6"
+    assert [r[0] for r in rows] == ["XD-01", "XD-03", "XD-04", "VH-01", "AN-04"]
+    vh01 = rows[3]
+    assert vh01[3:8] == [2025, 2, 72.5, "yes", "@mention"]
+    assert rows[0][9].date() == timezone.localdate()
+
+
+def test_notes_that_look_like_formulas_stay_text(program, figures):
+    ws = workbook(program).worksheets[2]
+    notes = {row[0].value: row[7] for row in ws.iter_rows(min_row=2)}
+    for code, text in [("XD-01", "=1+1"), ("XD-03", '=HYPERLINK("http://x","x")'), ("XD-04", "-10 on last year")]:
+        cell = notes[code]
+        assert cell.value == text
+        assert cell.data_type == "s"
+        assert cell.quotePrefix
+    assert notes["VH-01"].quotePrefix  # "@mention"
+
+
+@pytest.mark.parametrize(
+    "text, quoted",
+    [
+        ("=1+1", True),
+        ('=HYPERLINK("http://x","x")', True),
+        ("+84 912", True),
+        ("-5", True),
+        ("@SUM(A1)", True),
+        ("\tindented", True),
+        ("\r=1", True),
+        ("plain text", False),
+        ("7,5", False),
+    ],
+)
+def test_text_cell_never_writes_a_formula(text, quoted):
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("x")
+    ws.append([exports.text_cell(ws, text)])
+    buffer = BytesIO()
+    wb.save(buffer)
+    cell = load_workbook(BytesIO(buffer.getvalue()))["x"]["A1"]
+    assert cell.data_type == "s"
+    assert cell.value == text
+    assert cell.quotePrefix is quoted
+
+
+def test_text_cell_leaves_an_empty_string_empty():
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("x")
+    ws.append([exports.text_cell(ws, ""), exports.text_cell(ws, None)])
+    buffer = BytesIO()
+    wb.save(buffer)
+    ws = load_workbook(BytesIO(buffer.getvalue()))["x"]
+    assert (ws["A1"].value, ws["B1"].value) == (None, None)
+
+
+def test_text_cell_drops_characters_xml_cannot_carry():
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("x")
+    ws.append([exports.text_cell(ws, "a\x00b\x0bc\nd")])
+    buffer = BytesIO()
+    wb.save(buffer)
+    assert load_workbook(BytesIO(buffer.getvalue()))["x"]["A1"].value == "abc\nd"
+
+
+def test_file_names_are_safe():
+    assert exports.filename("annual-review", "12-CTr/QU", 2025) == "annual-review-12-CTr-QU-2025.xlsx"
+    assert exports.filename("kiểm-điểm", "a\\b:c*?", 2025) == "kiểm-điểm-a-b-c-2025.xlsx"
+    assert exports.ascii_filename("kiểm-điểm-12-CTr-QU-2025.xlsx") == "kiem-diem-12-ctr-qu-2025.xlsx"
+
+
+def test_the_download(client_for, leader, program, figures):
+    response = client_for(leader).get("/reviews/2025/export.xlsx", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename=")
+    assert "12-CTr-QU-2025.xlsx" in disposition and "filename*=UTF-8''" in disposition
+    assert response["Cache-Control"] == "private, no-store"
+    assert load_workbook(BytesIO(response.content)).sheetnames[1:] != []
+
+
+def test_the_download_requires_a_role(client, client_for, nobody, program):
+    assert client.get("/reviews/2025/export.xlsx").status_code == 302
+    assert client_for(nobody).get("/reviews/2025/export.xlsx").status_code == 403
+
+
+def test_a_year_outside_the_programme_is_not_found(client_for, leader, program):
+    assert client_for(leader).get("/reviews/2031/export.xlsx").status_code == 404
+
+
+def add_targets(program, count, *, author):
+    """``count`` more targets in a new group, each with a milestone and approved figures of two years."""
+    group = DomainGroup.objects.create(program=program, number=7, code="EX", name="Extra")
+    lead = program.targets.first().lead_unit
+    for n in range(count):
+        target = Target(
+            program=program,
+            group=group,
+            code=f"EX-{n:03d}",
+            name=f"Extra {n}",
+            unit_of_measure="%",
+            direction="increase",
+            lead_unit=lead,
+            order=100 + n,
+        )
+        target.full_clean()
+        target.save()
+        target.supporting_units.add(lead)
+        Milestone.objects.create(target=target, year=2025, min_value=50, max_value=60)
+        approved(target, 2024, 40 + n % 20, author=author, reviewer=author)
+        approved(target, 2025, 45 + n % 20, author=author, reviewer=author, note=f"n{n}")
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_the_export_runs_the_same_queries_as_targets_grow(
+    client_for, office, program, figures, extra, django_assert_num_queries
+):
+    add_targets(program, extra, author=office)
+    client = client_for(office)
+    # session, user, the user's groups (role), programme; the review: groups, targets with lead units,
+    # milestones, supporting units, approved yearly figures, stored reviews, closure; the flat figures.
+    with django_assert_num_queries(12):
+        response = client.get("/reviews/2025/export.xlsx")
+    assert response.status_code == 200
+    ws = load_workbook(BytesIO(response.content)).worksheets[0]
+    assert max(c.value for c in ws["A"] if isinstance(c.value, int)) == 41 + extra

@@ -1,0 +1,181 @@
+"""The dashboards for leaders (and everyone with a role): the overview, a group, the target table, a
+target, a unit, and the help page. Thin views: a selector reads, assessment.py judges, a template shows.
+
+Every page takes ``?year=`` to show the picture as of the end of a past year of the programme.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from .. import assessment, selectors
+from ..filters import TargetFilter
+from ..models import AnnualReview, Unit
+from ..permissions import role_required
+from ..tables import TARGETS_PER_PAGE, TargetTable
+
+
+def _program_or_404():
+    program = selectors.program_current()
+    if program is None:
+        raise Http404
+    return program
+
+
+@require_GET
+@role_required
+def overview(request):
+    program = selectors.program_current()
+    waiting = selectors.waiting_for(user=request.user)  # the reporting workflow's "waiting for you"
+    context = {"program": program, "waiting": waiting}
+    if program is not None:
+        as_of = selectors.dashboard_as_of(program=program, year=request.GET.get("year"))
+        groups = list(program.groups.order_by("number"))
+        rows = selectors.dashboard_rows(targets=selectors.program_targets(program=program), as_of=as_of)
+        counts = selectors.status_counts(rows)
+        by_group = selectors.group_counts(groups=groups, rows=rows)
+        context.update(
+            as_of=as_of,
+            total=len(rows),
+            counts=counts,
+            by_group=by_group,
+            by_unit=selectors.unit_counts(rows),
+            deadlines=selectors.deadline_panel(rows),
+            latest=selectors.latest_figures(program=program, as_of=as_of),
+            status_chart=selectors.status_chart(counts),
+            groups_chart=selectors.groups_chart(by_group),
+            statuses=selectors.PROGRESS_CHOICES,
+            due_soon_days=settings.TARGETS_DUE_SOON_DAYS,
+        )
+    return render(request, "targets/home.html", context)
+
+
+@require_GET
+@role_required
+def group_detail(request, code):
+    program = _program_or_404()
+    group = selectors.group_by_code(program=program, code=code)
+    if group is None:
+        raise Http404
+    as_of = selectors.dashboard_as_of(program=program, year=request.GET.get("year"))
+    rows = selectors.dashboard_rows(targets=group.targets.all(), as_of=as_of)
+    years = selectors.trend_years(program=program, rows=rows)
+    return render(
+        request,
+        "targets/group.html",
+        {
+            "program": program,
+            "group": group,
+            "as_of": as_of,
+            "rows": rows,
+            "counts": selectors.status_counts(rows),
+            "sparklines": selectors.sparklines(rows=rows, years=years),
+        },
+    )
+
+
+@require_GET
+@role_required
+def target_list(request):
+    program = _program_or_404()
+    as_of = selectors.dashboard_as_of(program=program, year=request.GET.get("year"))
+    filterset = TargetFilter(request.GET or None, queryset=selectors.program_targets(program=program), program=program)
+    rows = selectors.dashboard_rows(targets=filterset.qs, as_of=as_of)
+    if filterset.status:
+        rows = [row for row in rows if row.status == filterset.status]
+    table = TargetTable(rows)
+    RequestConfig(request, paginate={"per_page": TARGETS_PER_PAGE}).configure(table)
+    return render(
+        request,
+        "targets/target_list.html",
+        {"program": program, "as_of": as_of, "filter": filterset, "table": table, "total": len(rows)},
+    )
+
+
+@require_GET
+@role_required
+def target_detail(request, code):
+    target = selectors.target_by_code(user=request.user, code=code)
+    if target is None:
+        raise Http404
+    as_of = selectors.dashboard_as_of(program=target.program, year=request.GET.get("year"))
+    page = selectors.target_page(target=target, user=request.user, as_of=as_of)
+    return render(
+        request,
+        "targets/target_detail.html",
+        {"program": target.program, "target": target, "as_of": as_of, "page": page, "row": page.row},
+    )
+
+
+@require_GET
+@role_required
+def unit_detail(request, code):
+    program = _program_or_404()
+    unit = get_object_or_404(Unit, code=code)
+    as_of = selectors.dashboard_as_of(program=program, year=request.GET.get("year"))
+    panel = selectors.unit_panel(unit=unit, program=program, as_of=as_of)
+    return render(request, "targets/unit.html", {"program": program, "unit": unit, "as_of": as_of, "panel": panel})
+
+
+# The help page's examples: one target per direction, judged live by assessment.py so that the page can
+# never contradict the rules. (direction, yearly, baseline, milestones, figures, as of)
+HELP_EXAMPLES = [
+    ("increase", False, (Decimal(60), 2020), {2025: (Decimal(70), None)}, {2023: Decimal(65)}),
+    ("increase", True, None, {2025: (Decimal(70), Decimal(73))}, {2023: Decimal("71.5")}),
+    ("decrease", False, (Decimal(5), 2020), {2025: (Decimal(3), None)}, {2023: Decimal(4)}),
+    ("keep", True, None, {2025: (Decimal(100), None)}, {2023: Decimal(98)}),
+    ("keep", True, (Decimal(0), 2020), {2025: (Decimal(0), None)}, {2023: Decimal(2)}),
+]
+HELP_AS_OF = datetime.date(2023, 12, 31)
+
+
+@require_GET
+@role_required
+def help_page(request):
+    examples = []
+    for direction, yearly, baseline, milestones, figures in HELP_EXAMPLES:
+        facts = assessment.TargetFacts(
+            direction=direction,
+            is_yearly=yearly,
+            baseline_value=baseline[0] if baseline else None,
+            baseline_year=baseline[1] if baseline else None,
+            milestones=milestones,
+        )
+        year, value = max(figures.items())
+        verdict, plan = assessment.assess_year(facts, year, value)
+        result = assessment.progress(facts, figures, today=HELP_AS_OF)
+        examples.append(
+            {
+                "direction": direction,
+                "yearly": yearly,
+                "baseline": baseline,
+                "milestone_year": max(milestones),
+                "milestone": assessment.Plan(*milestones[max(milestones)]),
+                "year": year,
+                "value": value,
+                "plan": plan,
+                "assessment": str(verdict),
+                "assessment_label": AnnualReview.Assessment(str(verdict)).label,
+                "status": str(result.status),
+                "status_label": selectors.PROGRESS_LABELS[result.status],
+                "ratio": None if result.ratio is None else result.ratio * 100,
+                "pace": assessment.required_pace(facts, figures, today=HELP_AS_OF),
+            }
+        )
+    return render(
+        request,
+        "targets/help.html",
+        {
+            "examples": examples,
+            "on_track": round(settings.TARGETS_ON_TRACK_RATIO * 100),
+            "at_risk": round(settings.TARGETS_AT_RISK_RATIO * 100),
+            "due_soon_days": settings.TARGETS_DUE_SOON_DAYS,
+            "statuses": selectors.PROGRESS_CHOICES,
+            "deadline_labels": selectors.DEADLINE_LABELS,
+        },
+    )

@@ -1,0 +1,120 @@
+"""Importing figures from Excel: ``/imports/`` (upload → preview → confirm) and ``/imports/template.xlsx``.
+
+Staff import for their units' targets, the office for all (and may approve at once). The parsed rows wait
+between the preview and the confirmation in the server-side session, under a token the confirmation form
+carries; the browser never sends figures back. ``targets/imports.py`` reads and checks, the service
+``import_confirm`` writes all rows or none.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import exports, imports, permissions, selectors, services
+from ..models import Unit
+from .exports import xlsx_response
+
+
+def _program_for_import(user):
+    if not permissions.can_import(user):
+        raise PermissionDenied
+    program = selectors.program_current()
+    if program is None:
+        raise Http404
+    return program
+
+
+def _preview(request, program, check, *, changed=False):
+    token = imports.to_session(request.session, check, program=program) if check.is_valid else ""
+    if not check.is_valid:
+        imports.forget(request.session)
+    return render(
+        request,
+        "targets/import_preview.html",
+        {
+            "program": program,
+            "check": check,
+            "changed": changed,
+            "confirm_form": imports.ConfirmForm(initial={"token": token}),
+            "upload_form": imports.UploadForm(),
+            "may_approve": permissions.can_review(request.user),
+        },
+    )
+
+
+@login_required
+def import_upload(request):
+    program = _program_for_import(request.user)
+    form = imports.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            raw_rows = imports.read_upload(form.cleaned_data["file"])
+        except imports.FileRefused as refused:
+            for message in refused.messages:
+                form.add_error("file", message)
+        else:
+            check = imports.check_rows(raw_rows, user=request.user, program=program)
+            return _preview(request, program, check)
+    return render(
+        request,
+        "targets/import.html",
+        {"program": program, "form": form, "may_approve": permissions.can_review(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    program = _program_for_import(request.user)
+    form = imports.ConfirmForm(request.POST)
+    raw_rows = None
+    if form.is_valid():
+        raw_rows = imports.from_session(request.session, form.cleaned_data["token"], program=program)
+    if raw_rows is None:
+        messages.error(request, _("There is nothing to import: the preview has expired or was already imported."))
+        return redirect("import_upload")
+    # Checked again: a year may have been closed or a report started since the preview.
+    check = imports.check_rows(raw_rows, user=request.user, program=program)
+    if not check.is_valid:
+        return _preview(request, program, check, changed=True)
+    approve = form.cleaned_data["approve"]
+    try:
+        created = services.import_confirm(user=request.user, rows=check.valid_rows, approve=approve)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("import_upload")
+    imports.forget(request.session)
+    if approve:
+        message = _("%(count)s figures were imported and approved.") % {"count": len(created)}
+    else:
+        message = _("%(count)s figures were imported and submitted to the office for approval.") % {
+            "count": len(created)
+        }
+    messages.success(request, message)
+    return redirect("report_list")
+
+
+@login_required
+@require_GET
+def import_template(request):
+    """The user's template: one row per target they may report on (all targets for the office)."""
+    program = _program_for_import(request.user)
+    targets = (
+        permissions.reportable_targets(request.user)
+        .filter(program=program)
+        .order_by("group__number", "order", "code")
+        .only("code", "name", "unit_of_measure")
+    )
+    year = min(max(timezone.localdate().year, program.first_year), program.last_year)
+    if permissions.is_office(request.user):
+        label = _("all-targets")
+    else:
+        codes = Unit.objects.filter(pk__in=permissions.user_unit_ids(request.user)).order_by("code")
+        label = "-".join(codes.values_list("code", flat=True)) or _("no-unit")
+    data = exports.import_template_workbook(targets=targets.iterator(), year=year)
+    return xlsx_response(data, exports.import_template_filename(program=program, label=label))

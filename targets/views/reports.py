@@ -1,0 +1,362 @@
+"""The reporting workflow's pages: the report form, ``/reports/`` (the unit's reports, the office's
+approval queue, the leaders' read-only list), a report's page with its history, and the POST actions.
+
+Thin, as everywhere: ``permissions`` decides (404 when missing, 403 when not allowed, the login page when
+signed out), forms validate, services write and refuse illegal steps, selectors read.
+"""
+
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import permissions, selectors, services
+from ..forms import EVIDENCE_CONTENT_TYPES, BulkApproveForm, ReportEditForm, ReportForm, ReviewForm, VersionForm
+from ..models import ProgressReport
+from ..templatetags.report_tags import figure_input
+
+Status = ProgressReport.Status
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: beside the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _wants_submit(request) -> bool:
+    # Two buttons named "action": save as draft (also the default for scripts), or submit.
+    return request.POST.get("action") == "submit"
+
+
+def _next_or(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return default
+
+
+def _detail_url(report) -> str:
+    return reverse("report_detail", args=[report.pk])
+
+
+def _saved_message(request, report) -> None:
+    if report.status == Status.SUBMITTED:
+        messages.success(request, _("The report was submitted to the office for approval."))
+    else:
+        messages.success(request, _("The report was saved as a draft. Submit it when it is ready."))
+
+
+def _chosen_year(form, default: int) -> int:
+    try:
+        return int(form["year"].value())
+    except (TypeError, ValueError):
+        return default
+
+
+def _default_year(request, program) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, program.first_year), program.last_year)
+
+
+def _form_page(request, *, form, panel, report=None, heading, conflict=None, version=None):
+    return render(
+        request,
+        "targets/report_form.html",
+        {
+            "form": form,
+            "panel": panel,
+            "target": panel.target,
+            "report": report,
+            "heading": heading,
+            "conflict": conflict,
+            "version": version,
+            "chosen_year": _chosen_year(form, report.year if report else None),
+        },
+    )
+
+
+@login_required
+def report_new(request, code):
+    target = permissions.get_target_for_report(request.user, code)
+    # The lead unit first: most reports are the lead's.
+    units = sorted(
+        permissions.reporting_units_for(request.user, target), key=lambda u: (u.pk != target.lead_unit_id, u.code)
+    )
+    panel = selectors.report_target_panel(target=target)
+    quarter = request.GET.get("quarter", "")
+    initial = {
+        "year": _default_year(request, target.program),
+        "quarter": int(quarter) if quarter in {"1", "2", "3", "4"} else None,
+        "unit": units[0].pk if units else None,
+    }
+    data = request.POST if request.method == "POST" else None
+    form = ReportForm(
+        data, request.FILES or None, target=target, units=units, closed_years=panel.closed_years, initial=initial
+    )
+    if data is not None and form.is_valid():
+        try:
+            report = services.report_create(
+                user=request.user,
+                target=target,
+                unit=form.cleaned_data["unit"],
+                submit=_wants_submit(request),
+                **form.service_arguments(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            _saved_message(request, report)
+            return redirect(_detail_url(report))
+    heading = _("New report for %(code)s") % {"code": target.code}
+    return _form_page(request, form=form, panel=panel, heading=heading)
+
+
+@login_required
+def report_edit(request, pk):
+    report = permissions.get_report_to_edit(request.user, pk)
+    if report.status not in services.REPORT_EDITABLE:
+        messages.error(request, _("Only a draft or a returned report can be edited."))
+        return redirect(_detail_url(report))
+    panel = selectors.report_target_panel(target=report.target)
+    initial = {
+        "year": report.year,
+        "quarter": report.quarter,
+        "value": figure_input(report.value),
+        "is_estimate": report.is_estimate,
+        "note": report.note,
+        "evidence_url": report.evidence_url,
+        "version": report.version,
+    }
+    data = request.POST if request.method == "POST" else None
+    form = ReportEditForm(
+        data, request.FILES or None, target=report.target, closed_years=panel.closed_years, initial=initial
+    )
+    version, conflict = report.version, None
+    if data is not None:
+        version = form["version"].value()
+        if form.is_valid():
+            try:
+                saved = services.report_update(
+                    user=request.user, report=report, submit=_wants_submit(request), **form.service_arguments()
+                )
+            except services.ReportConflict as error:
+                # Keep what the user typed; show what is saved now, and carry the current version so that a
+                # second, deliberate save goes through.
+                form.add_error(None, error)
+                conflict, version = error.report, error.report.version
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                _saved_message(request, saved)
+                return redirect(_detail_url(saved))
+    heading = _("Edit the report %(code)s, %(period)s") % {"code": report.target.code, "period": report.period_label}
+    return _form_page(
+        request, form=form, panel=panel, report=report, heading=heading, conflict=conflict, version=version
+    )
+
+
+@login_required
+def report_correct(request, pk):
+    """A correction of an approved figure: a new report for the same period, which supersedes it once approved."""
+    report = permissions.get_report_to_edit(request.user, pk)
+    if report.status != Status.APPROVED:
+        messages.error(request, _("Only an approved figure is corrected; edit a report in the workflow instead."))
+        return redirect(_detail_url(report))
+    panel = selectors.report_target_panel(target=report.target)
+    initial = {"value": figure_input(report.value), "is_estimate": report.is_estimate}
+    data = request.POST if request.method == "POST" else None
+    form = ReportForm(
+        data,
+        request.FILES or None,
+        target=report.target,
+        closed_years=panel.closed_years,
+        fixed_period=(report.year, report.quarter),
+        initial=initial,
+    )
+    if data is not None and form.is_valid():
+        arguments = form.service_arguments()
+        del arguments["year"], arguments["quarter"]
+        try:
+            correction = services.report_correct(
+                user=request.user, report=report, submit=_wants_submit(request), **arguments
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            _saved_message(request, correction)
+            return redirect(_detail_url(correction))
+    heading = _("Correct the approved figure %(code)s, %(period)s") % {
+        "code": report.target.code,
+        "period": report.period_label,
+    }
+    return _form_page(request, form=form, panel=panel, report=report, heading=heading)
+
+
+@login_required
+def report_detail(request, pk):
+    report = permissions.get_report_to_view(request.user, pk)
+    user = request.user
+    can_edit = permissions.can_edit_report(user, report)
+    can_review = permissions.can_review(user)
+    return render(
+        request,
+        "targets/report_detail.html",
+        {
+            "detail": selectors.report_detail(report=report),
+            "report": report,
+            "target": report.target,
+            "may_edit": can_edit and report.status in services.REPORT_EDITABLE,
+            "may_submit": can_edit and report.status in services.REPORT_SUBMITTABLE,
+            "may_withdraw": can_edit and report.status in services.REPORT_WITHDRAWABLE,
+            "may_correct": can_edit and report.status in services.REPORT_CORRECTABLE,
+            "may_review": can_review and report.status in services.REPORT_REVIEWABLE,
+        },
+    )
+
+
+@permissions.role_required
+def report_list(request):
+    user = request.user
+    status = request.GET.get("status")
+    if status is None and permissions.is_office(user):
+        status = Status.SUBMITTED  # the office lands on its approval queue
+    if status not in Status.values:
+        status = None  # "all", or anything unknown
+    listing = selectors.report_list(user=user, status=status, page_number=request.GET.get("page"))
+    return render(
+        request,
+        "targets/report_list.html",
+        {
+            "listing": listing,
+            "tabs": [(s, Status(s).label, listing.counts[s]) for s in selectors.REPORT_STATUS_ORDER],
+            "may_review": permissions.can_review(user),
+            # Leaders read; staff see only their units' reports, all of which they may edit while open.
+            "may_edit": permissions.is_office(user) or permissions.is_unit_staff(user),
+            "editable": list(services.REPORT_EDITABLE),
+            "role": permissions.role_of(user),
+        },
+    )
+
+
+def _run(request, action, *, success: str, **arguments):
+    """Run a POST action's service; a refusal becomes an error message. Returns (done, the service's result)."""
+    try:
+        result = action(user=request.user, **arguments)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False, None
+    messages.success(request, success)
+    return True, result
+
+
+def _version(request):
+    form = VersionForm(request.POST)
+    return form.cleaned_data["version"] if form.is_valid() else None
+
+
+@login_required
+@require_POST
+def report_submit(request, pk):
+    report = permissions.get_report_to_edit(request.user, pk)
+    success = _("The report was submitted to the office for approval.")
+    _run(request, services.report_submit, report=report, version=_version(request), success=success)
+    return redirect(_next_or(request, _detail_url(report)))
+
+
+@login_required
+@require_POST
+def report_withdraw(request, pk):
+    report = permissions.get_report_to_edit(request.user, pk)
+    if report.status == Status.DRAFT:
+        success = _("The draft was discarded.")
+    else:
+        success = _("The report was withdrawn and is a draft again.")
+    done, result = _run(request, services.report_withdraw, report=report, version=_version(request), success=success)
+    if done and result is None:
+        return redirect("report_list")  # the discarded draft has no page any more
+    return redirect(_next_or(request, _detail_url(report)))
+
+
+@login_required
+@require_POST
+def report_approve(request, pk):
+    report = permissions.get_report_to_review(request.user, pk)
+    _run(
+        request,
+        services.report_approve,
+        report=report,
+        version=_version(request),
+        success=_("The report was approved."),
+    )
+    return redirect(_next_or(request, _detail_url(report)))
+
+
+@login_required
+@require_POST
+def report_return(request, pk):
+    report = permissions.get_report_to_review(request.user, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            services.report_return,
+            report=report,
+            comment=form.cleaned_data["comment"],
+            version=form.cleaned_data["version"],
+            success=_("The report was returned to the unit with your comment."),
+        )
+    else:
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    return redirect(_next_or(request, _detail_url(report)))
+
+
+@permissions.office_required
+@require_POST
+def report_bulk_approve(request):
+    back = _next_or(request, reverse("report_list"))
+    form = BulkApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick the reports to approve."))
+        return redirect(back)
+    ids = form.cleaned_data["reports"]
+    reports = list(ProgressReport.objects.filter(pk__in=ids).order_by("submitted_at", "id"))
+    if len(reports) != len(ids):
+        messages.error(request, _("Some of the ticked reports no longer exist. Nothing was approved."))
+        return redirect(back)
+    try:
+        count = services.report_bulk_approve(user=request.user, reports=reports, versions=form.versions())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(count)s reports were approved.") % {"count": count})
+    return redirect(back)
+
+
+@login_required
+def report_evidence(request, pk):
+    """The evidence file, to whoever may see the report; always as a download, never shown inline."""
+    report = permissions.get_report_to_view(request.user, pk)
+    if not report.evidence_file:
+        raise Http404
+    name = PurePath(report.evidence_file.name).name
+    try:
+        handle = report.evidence_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = EVIDENCE_CONTENT_TYPES.get(PurePath(name).suffix.lower(), "application/octet-stream")
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)

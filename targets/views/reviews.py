@@ -1,0 +1,184 @@
+"""The annual review: ``/reviews/<year>/`` for everyone with a role, the office's closing, reopening and
+overriding, and the review workbook ``/reviews/<year>/export.xlsx``.
+
+Thin: ``permissions`` decides, the forms validate, the services write (and refuse a closed year, a missing
+reason, an override without a comment), the selectors read, ``exports`` builds the workbook.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import exports, permissions, selectors, services
+from ..models import AnnualReview, Target, YearClosure
+from ..permissions import office_required, role_required
+from .exports import require_export, xlsx_response
+
+REASON_MAX_LENGTH = YearClosure._meta.get_field("reason").max_length
+COMMENT_MAX_LENGTH = AnnualReview._meta.get_field("comment").max_length
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Note on the closing (optional)"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why is the year reopened?"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OverrideForm(forms.Form):
+    assessment = forms.ChoiceField(label=gettext_lazy("Assessment"), choices=AnnualReview.Assessment.choices)
+    comment = forms.CharField(
+        label=gettext_lazy("Comment"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Required when the assessment differs from the computed one."),
+    )
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _program_with_year(year: int):
+    program = selectors.program_current()
+    if program is None or not program.contains_year(year):
+        raise Http404
+    return program
+
+
+def _page(request, program, year, *, close_form=None, reopen_form=None):
+    may_close = permissions.can_close_year(request.user)
+    review = selectors.review_year(program=program, year=year)
+    context = {
+        "program": program,
+        "year": year,
+        "review": review,
+        "years": list(program.years),
+        "history": selectors.review_closure_history(program=program, year=year),
+        "may_close": may_close,
+        "pending": selectors.review_pending_count(program=program, year=year) if may_close else 0,
+        "close_form": close_form or CloseForm(),
+        "reopen_form": reopen_form or ReopenForm(),
+    }
+    return render(request, "targets/review.html", context)
+
+
+@role_required
+@require_GET
+def review_index(request):
+    """The review of the last finished year (or the programme's nearest year)."""
+    program = selectors.program_current()
+    if program is None:
+        raise Http404
+    year = min(max(timezone.localdate().year - 1, program.first_year), program.last_year)
+    return redirect("review_year", year=year)
+
+
+@role_required
+@require_GET
+def review_year(request, year):
+    program = _program_with_year(year)
+    return _page(request, program, year)
+
+
+@office_required
+@require_POST
+def review_close(request, year):
+    program = _program_with_year(year)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.year_close(user=request.user, program=program, year=year, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The year %(year)s is closed: its reviews are frozen and its figures can no longer change.")
+                % {"year": year},
+            )
+            return redirect("review_year", year=year)
+    return _page(request, program, year, close_form=form)
+
+
+@office_required
+@require_POST
+def review_reopen(request, year):
+    program = _program_with_year(year)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.year_reopen(user=request.user, program=program, year=year, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("The year %(year)s is open again: figures can be reported and approved.") % {"year": year}
+            )
+            return redirect("review_year", year=year)
+    return _page(request, program, year, reopen_form=form)
+
+
+@office_required
+def review_edit(request, year, code):
+    """The office's assessment of one target for the year, with a comment when it differs from the computed one."""
+    program = _program_with_year(year)
+    target = Target.objects.filter(program=program, code=code).select_related("program", "group").first()
+    if target is None:
+        raise Http404
+    line = selectors.review_year(program=program, year=year, target=target).lines[0]
+    seen = line.review_updated_at.isoformat() if line.review_updated_at else ""
+    is_closed = selectors.year_is_closed(program=program, year=year)
+    if request.method == "POST":
+        form = OverrideForm(request.POST)
+        if form.is_valid():
+            try:
+                services.review_override(
+                    user=request.user,
+                    target=target,
+                    year=year,
+                    assessment=form.cleaned_data["assessment"],
+                    comment=form.cleaned_data["comment"],
+                    seen=form.cleaned_data["seen"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The review of %(code)s was saved.") % {"code": target.code})
+                return redirect(reverse("review_year", args=[year]) + f"#review-{target.code}")
+    else:
+        form = OverrideForm(initial={"assessment": line.assessment, "comment": line.comment, "seen": seen})
+    context = {"program": program, "year": year, "target": target, "line": line, "form": form, "is_closed": is_closed}
+    return render(request, "targets/review_edit.html", context)
+
+
+@role_required
+@require_GET
+def review_export(request, year):
+    require_export(request.user)
+    program = _program_with_year(year)
+    data = exports.annual_review_workbook(program=program, year=year)
+    return xlsx_response(data, exports.annual_review_filename(program=program, year=year))
