@@ -16,6 +16,7 @@ import json
 import os
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -61,6 +62,21 @@ def manage(env, *args, capture=False):
     return result.stdout if capture else None
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def wait_for(url: str, server: subprocess.Popen, seconds: int = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -101,7 +117,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--run-time", default="2m")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("LOAD_PORT", "8765")))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("LOAD_PORT", "0")), help="Default: a free one.")
     parser.add_argument("--out", default=os.environ.get("LOAD_OUT", "/tmp/caugiay-load"))  # noqa: S108
     parser.add_argument("--keep-database", action="store_true", help="Reuse the database as it is.")
     args = parser.parse_args()
@@ -110,6 +126,9 @@ def main() -> int:
     if not (BIN / "locust").exists():
         raise SystemExit("locust is not installed: .venv/bin/pip install locust==2.47.0")
 
+    port = args.port or free_port()
+    if not port_is_free(port):
+        raise SystemExit(f"127.0.0.1:{port} is in use by another server; choose another --port.")
     out = Path(args.out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -124,7 +143,7 @@ def main() -> int:
         DJANGO_SECURE_COOKIES="false",
         DJANGO_MEDIA_ROOT=str(out / "media"),
         DJANGO_STATIC_ROOT=str(out / "static"),
-        GUNICORN_PORT=str(args.port),
+        GUNICORN_PORT=str(port),
     )
 
     if not args.keep_database:
@@ -136,9 +155,12 @@ def main() -> int:
 
     log = (out / "gunicorn.log").open("w")
     server = subprocess.Popen([BIN / "gunicorn", "-c", "gunicorn.conf.py"], cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
-    base = f"http://127.0.0.1:{args.port}"
+    base = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{base}/healthz/", server)
+        time.sleep(1)
+        if server.poll() is not None:  # something else answered on that port
+            raise SystemExit(f"gunicorn stopped; see {out / 'gunicorn.log'}.")
         say(f"gunicorn {server.pid} on {base}; locust: {args.users} users for {args.run_time}")
         started = time.monotonic()
         subprocess.run(  # noqa: S603

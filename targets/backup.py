@@ -38,7 +38,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, reset_queries, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
@@ -229,6 +229,7 @@ def _insert(model, objects, using) -> None:
     size = max(1, connection.ops.bulk_batch_size(fields, objects))
     for start in range(0, len(objects), size):
         model._base_manager.using(using)._insert(objects[start : start + size], fields=fields, raw=True, using=using)
+    reset_queries()  # with DEBUG on, Django would keep the SQL of every batch in memory
 
 
 def _open_archive(source: Path) -> tarfile.TarFile:

@@ -22,6 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 from . import assessment, selectors
@@ -54,6 +55,7 @@ FONT_ITALIC = Font(name=FONT_NAME, size=11, italic=True)
 FONT_UNDERLINED = Font(name=FONT_NAME, size=12, bold=True, underline="single")
 FONT_BODY = Font(name=FONT_NAME, size=12)
 FONT_BODY_BOLD = Font(name=FONT_NAME, size=12, bold=True)
+FONT_BODY_ITALIC = Font(name=FONT_NAME, size=12, italic=True)
 FONT_TITLE = Font(name=FONT_NAME, size=14, bold=True)
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -72,6 +74,23 @@ ASSESSMENT_COLOURS = {"exceeded": "146C2E", "achieved": "5BA65B", "not_achieved"
 
 
 def _style(cell, font=None, alignment=None, border=None, fill=None, number_format=None):
+    """Give ``cell`` a combination of styles, registering each combination once per workbook.
+
+    Assigning a font or a border makes openpyxl hash the style object to find it in the workbook's list,
+    which costs more than writing the cell; a city-wide review has hundreds of thousands of cells but a
+    dozen combinations. So the first cell of a combination goes the normal way, and the others copy its
+    style array (the ids the workbook assigned). The cache holds the style objects themselves, so the
+    ``id()`` in its key cannot be reused by another object while the workbook lives.
+    """
+    if font is None and alignment is None and border is None and fill is None and number_format is None:
+        return cell
+    workbook = cell.parent.parent
+    cache = workbook.__dict__.setdefault("_style_cache", {})
+    key = (id(font), id(alignment), id(border), id(fill), number_format)
+    cached = cache.get(key)
+    if cached is not None:
+        cell._style = StyleArray(cached[0])
+        return cell
     if font is not None:
         cell.font = font
     if alignment is not None:
@@ -82,6 +101,7 @@ def _style(cell, font=None, alignment=None, border=None, fill=None, number_forma
         cell.fill = fill
     if number_format is not None:
         cell.number_format = number_format
+    cache[key] = (StyleArray(cell._style), (font, alignment, border, fill))
     return cell
 
 
@@ -97,11 +117,12 @@ def text_cell(ws, value, **style):
     text = ILLEGAL_CHARACTERS_RE.sub("", text)[:CELL_TEXT_MAX]
     if not text:
         return _style(WriteOnlyCell(ws, value=None), **style)
-    cell = WriteOnlyCell(ws, value=text)
+    cell = _style(WriteOnlyCell(ws, value=text), **style)
     cell.data_type = "s"
+    # After the other styles: the quote prefix is part of the cell's style array, which _style may replace.
     if text.startswith(FORMULA_TRIGGERS):
         cell.quotePrefix = True
-    return _style(cell, **style)
+    return cell
 
 
 def decimal_places(value: Decimal, limit: int = 4) -> int:
@@ -298,7 +319,7 @@ def _review_sheet(wb: Workbook, review: selectors.Review) -> None:
             text_cell(
                 ws,
                 _("%(place)s, day … month … year …") % {"place": program.place_name},
-                font=Font(name=FONT_NAME, size=12, italic=True),
+                font=FONT_BODY_ITALIC,
                 alignment=CENTER,
             ),
         ]
@@ -561,5 +582,80 @@ def import_template_filename(*, program, label: str) -> str:
 # --- The target table -----------------------------------------------------------------------------------------
 
 
-def export_timestamp() -> str:
-    return timezone.localtime().strftime("%Y%m%d-%H%M")
+def target_table_workbook(*, rows, program, as_of_date, filters: list[tuple[str, str]]) -> bytes:
+    """The target table as filtered (and sorted) on screen: ``rows`` are the dashboard's judged rows
+    (``selectors.TargetRow``), ``filters`` the (label, value) pairs the reader chose, written above the table
+    so that a printout says what it shows."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title(_("Targets")))
+    headers = [
+        (_("Code"), 8),
+        (_("Target"), 50),
+        (_("Group"), 8),
+        (_("Unit of measure"), 11),
+        (_("Direction"), 20),
+        (_("Lead unit"), 28),
+        (_("Latest figure"), 12),
+        (_("Year of the figure"), 10),
+        (_("Estimate"), 9),
+        (_("Next milestone"), 12),
+        (_("Milestone year"), 10),
+        (_("Progress status"), 16),
+    ]
+    _widths(ws, [w for _label, w in headers])
+    header_row = 4
+    _print_setup(ws, title_rows=f"{header_row}:{header_row}", freeze=f"C{header_row + 1}")
+    last_col = get_column_letter(len(headers))
+    ws.merged_cells.add(f"A1:{last_col}1")
+    ws.merged_cells.add(f"A2:{last_col}2")
+    ws.append(
+        [
+            text_cell(
+                ws,
+                _("Targets of action programme %(number)s as of %(date)s")
+                % {"number": program.number, "date": as_of_date.strftime("%d/%m/%Y")},
+                font=FONT_TITLE,
+            )
+        ]
+    )
+    described = "; ".join(f"{label}: {value}" for label, value in filters) if filters else _("all targets")
+    ws.append([text_cell(ws, _("Filters: %(filters)s") % {"filters": described}, font=FONT_ITALIC)])
+    ws.append([])
+    ws.append(
+        [
+            text_cell(ws, label, font=FONT_BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL)
+            for label, _w in headers
+        ]
+    )
+    count = 0
+    cell = {"font": FONT, "border": BORDER}
+    for row in rows:
+        count += 1
+        milestone = row.next_milestone
+        _append_fitted(
+            ws,
+            header_row + count,
+            [w for _label, w in headers],
+            [
+                text_cell(ws, row.code, **cell),
+                text_cell(ws, row.name, alignment=LEFT, **cell),
+                text_cell(ws, row.group_code, **cell),
+                text_cell(ws, row.unit_of_measure, **cell),
+                text_cell(ws, row.direction_label, **cell),
+                text_cell(ws, row.lead_unit_name, alignment=LEFT, **cell),
+                number_cell(ws, row.latest_value, alignment=RIGHT, **cell),
+                number_cell(ws, row.latest_year, number_format="0", **cell),
+                text_cell(ws, _yes_no(row.latest_is_estimate) if row.latest_value is not None else "", **cell),
+                plan_cell(
+                    ws, None if milestone is None else (milestone.plan.min_value, milestone.plan.max_value), **cell
+                ),
+                number_cell(ws, None if milestone is None else milestone.year, number_format="0", **cell),
+                text_cell(ws, row.status_label, **cell),
+            ],
+        )
+    ws.auto_filter.ref = f"A{header_row}:{last_col}{header_row + max(count, 1)}"
+    return _save(wb)
+
+
+def target_table_filename(*, program) -> str:
+    return filename(_("targets"), program.number, timezone.localtime().strftime("%Y%m%d"))

@@ -49,17 +49,17 @@ class TargetFilter(django_filters.FilterSet):
         self.form.fields["q"].widget.attrs["class"] = "form-control form-control-sm"
 
     def filter_search(self, queryset, name, value):
-        # search_text holds the code and the names folded the same way (lower case, no diacritics), so
-        # "van hoa" finds "Văn hóa" on SQLite and PostgreSQL alike. Every word must appear.
-        for word in fold(value).split():
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
+        # search_text holds the code and the names folded the same way (lower case, no diacritics, single
+        # spaces), so "van hoa" finds "Văn hóa" on SQLite and PostgreSQL alike. The words are matched as a
+        # phrase: matched one by one, "van hoa" would also find "vận chuyển … sinh hoạt".
+        phrase = fold(value)
+        return queryset.filter(search_text__contains=phrase) if phrase else queryset
 
     def filter_status(self, queryset, name, value):
         # The progress status is computed by assessment.py, not stored: the selector filters the judged rows.
         return queryset
 
     @property
-    def status(self) -> str:
+    def chosen_status(self) -> str:
         """The chosen status once the form is validated, or ""."""
         return (self.form.cleaned_data.get("status") or "") if self.is_bound and self.form.is_valid() else ""

@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -38,10 +39,12 @@ def parse_figure(raw) -> Decimal:
     """Read a figure as people type it: ``7,5`` and ``7.5`` are both seven and a half.
 
     Thousands separators are understood where they cannot be mistaken: ``1.234.567``, ``1 234 567``,
-    ``1.234,5`` and ``1,234.5``. A single mark before exactly three digits (``1.234``) means one thing in
-    Vietnamese and another in English, so it is refused with a message rather than guessed: a figure a
-    thousand times off would pass every other check. Exponents, NaN and infinities are not numbers here,
-    nor are more than 4 decimal places or 14 digits before the mark (what the database stores).
+    ``1.234,5`` and ``1,234.5``. A single mark before exactly three digits is read as the decimal mark of
+    the user's language (``67,915`` in Vietnamese); with the other mark (``1.234`` in Vietnamese, where
+    the point groups thousands) it could mean a thousand times more, so it is refused with a message
+    rather than guessed: such a figure would pass every other check. Exponents, NaN and infinities are
+    not numbers here, nor are more than 4 decimal places or 14 digits before the mark (what the
+    database stores).
     """
     text = str(raw).translate(_SPACES)
     negative = text[:1] in ("-", "−")
@@ -62,15 +65,21 @@ def parse_figure(raw) -> Decimal:
             raise invalid
         integer, fraction = text.replace(mark, ""), ""
     elif commas or points:
-        integer, _mark, fraction = text.partition("," if commas else ".")
+        mark = "," if commas else "."
+        integer, _mark, fraction = text.partition(mark)
         integer = integer or "0"
-        if len(fraction) == 3 and re.fullmatch(r"[1-9][0-9]{0,2}", integer):
+        language_mark = formats.get_format("DECIMAL_SEPARATOR")
+        if mark != language_mark and len(fraction) == 3 and re.fullmatch(r"[1-9][0-9]{0,2}", integer):
             raise ValidationError(
                 gettext(
                     "“%(value)s” could be read two ways: write %(whole)s for a whole number, "
-                    "or %(decimal)s with a decimal comma."
+                    "or %(decimal)s for a number with decimals."
                 )
-                % {"value": str(raw).strip(), "whole": integer + fraction, "decimal": f"{integer},{fraction}"},
+                % {
+                    "value": str(raw).strip(),
+                    "whole": integer + fraction,
+                    "decimal": f"{integer}{language_mark}{fraction}",
+                },
                 code="ambiguous",
             )
     else:

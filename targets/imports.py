@@ -46,6 +46,8 @@ COLUMN_KEYS = [key for key, _label in FIGURE_COLUMNS]
 COLUMN_LABELS = dict(FIGURE_COLUMNS)
 COL = {key: index for index, key in enumerate(COLUMN_KEYS)}
 
+NOTE_MAX_LENGTH = ProgressReport._meta.get_field("note").max_length
+
 OPEN_STATUSES = (ProgressReport.Status.DRAFT, ProgressReport.Status.SUBMITTED, ProgressReport.Status.RETURNED)
 
 
@@ -392,6 +394,8 @@ def check_rows(raw_rows: list[tuple[int, tuple]], *, user, program) -> ImportChe
 
         note = values[COL["note"]]
         row.note = "" if note is None else _typed(note)
+        if len(row.note) > NOTE_MAX_LENGTH:
+            row.error("note", _("At most %(max)s characters, please.") % {"max": NOTE_MAX_LENGTH})
         raw_value = values[COL["value"]]
         if _is_blank(raw_value):
             if row.note:
@@ -495,7 +499,13 @@ def _check_model(row: ImportRow, user) -> None:
         status=ProgressReport.Status.SUBMITTED,
     )
     try:
-        report.full_clean(validate_unique=False, validate_constraints=False)
+        # The related rows were just read from the database: validating them again would cost three
+        # queries a row. Uniqueness is the services' question (they lock what they check).
+        report.full_clean(
+            exclude=["target", "unit", "author", "reviewer", "supersedes"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             column = MODEL_COLUMNS.get(name, "code")

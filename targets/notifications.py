@@ -110,7 +110,7 @@ class ReminderSummary:
 def send_reminders(*, today: datetime.date | None = None) -> ReminderSummary:
     """Remind each unit's members of the targets it leads that have no approved figure for last year, and
     of the milestone deadlines of the targets it leads or supports in the next TARGETS_REMINDER_DAYS days.
-    A member of several units gets one mail. 4 queries, whatever the number of units and targets."""
+    A member of several units gets one mail. 5 queries, whatever the number of units and targets."""
     today = today or timezone.localdate()
     last_year = today.year - 1
     missing = list(selectors.targets_without_figure(year=last_year))
@@ -133,7 +133,12 @@ def send_reminders(*, today: datetime.date | None = None) -> ReminderSummary:
         for user in unit.mail_members:
             per_user.setdefault(user.pk, (user, []))[1].append({"unit": unit, **per_unit[unit.pk]})
 
-    context = {"today": today, "last_year": last_year, "days": settings.TARGETS_REMINDER_DAYS}
+    context = {
+        "today": today,
+        "last_year": last_year,
+        "year_query": f"?year={last_year}",  # the report form opens on last year
+        "days": settings.TARGETS_REMINDER_DAYS,
+    }
     messages = [_message("reminder", {**context, "sections": sections}, user) for user, sections in per_user.values()]
     units_reminded = {section["unit"].pk for _, sections in per_user.values() for section in sections}
     return ReminderSummary(mails=_send(messages), users=len(per_user), units=len(units_reminded))

@@ -18,7 +18,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     QuerySet,
     Subquery,
     Value,
@@ -39,14 +38,6 @@ def program_current() -> Program | None:
     return Program.objects.filter(is_active=True).order_by("-issued_on", "-id").first()
 
 
-def home_groups(*, program: Program) -> list[DomainGroup]:
-    """The programme's groups in order, each with its targets (and their lead units). 2 queries."""
-    targets = Target.objects.select_related("lead_unit").order_by("order", "code")
-    return list(
-        program.groups.order_by("number").prefetch_related(Prefetch("targets", queryset=targets, to_attr="target_list"))
-    )
-
-
 # --- Reporting workflow (issue 3) -------------------------------------------------------------------------
 
 
@@ -59,7 +50,8 @@ def year_is_closed(*, program, year: int) -> bool:
 def closed_years(*, program) -> frozenset[int]:
     """The closed years of ``program`` (a model or its id). 1 query."""
     program_id = getattr(program, "pk", program)
-    return frozenset(YearClosure.objects.filter(program_id=program_id, is_closed=True).values_list("year", flat=True))
+    closures = YearClosure.objects.filter(program_id=program_id, is_closed=True).order_by()  # no join for ordering
+    return frozenset(closures.values_list("year", flat=True))
 
 
 # The order in which a list shows statuses: what needs the reader's work first.
@@ -125,6 +117,12 @@ def report_list(*, user, status: str | None, page_number) -> ReportList:
     rows = rows.order_by("submitted_at", "id") if is_queue else rows.order_by(_status_rank(), "-updated_at", "-id")
     page = Paginator(rows, REPORTS_PER_PAGE).get_page(page_number)
     return ReportList(status=status, counts=counts, total=sum(counts.values()), page=page, is_queue=is_queue)
+
+
+def reportable_targets_for(*, user) -> list[Target]:
+    """The targets a staff user reports on (their units lead or support them), in the programme's order,
+    for the links to the report form on ``/reports/``. 1 query (with the user's units already read)."""
+    return list(permissions.reportable_targets(user).select_related("lead_unit").order_by("program_id", "order"))
 
 
 @dataclass
@@ -936,7 +934,9 @@ def unit_counts(rows: list[TargetRow]) -> list[dict]:
     for unit in units.values():
         by = unit.pop("by")
         behind = by[assessment.Progress.AT_RISK] + by[assessment.Progress.OFF_TRACK]
-        out.append({**unit, "counts": [by[s] for s in assessment.PROGRESS_ORDER], "total": sum(by.values()), "behind": behind})
+        out.append(
+            {**unit, "counts": [by[s] for s in assessment.PROGRESS_ORDER], "total": sum(by.values()), "behind": behind}
+        )
     return sorted(out, key=lambda u: (-u["behind"], -u["counts"][-1], u["code"]))
 
 
@@ -1001,9 +1001,7 @@ def sparklines(*, rows: list[TargetRow], years: list[int]) -> dict:
     """{code: {labels, values}} of each target's approved figures, for the group page. No query."""
     span = [y for y in years if any(y in r.figures for r in rows)] or years
     span = list(range(span[0], span[-1] + 1))
-    return {
-        r.code: {"labels": span, "values": [_float(r.figures.get(y)) for y in span]} for r in rows if r.figures
-    }
+    return {r.code: {"labels": span, "values": [_float(r.figures.get(y)) for y in span]} for r in rows if r.figures}
 
 
 def _float(value: Decimal | None) -> float | None:
@@ -1019,9 +1017,7 @@ def trend_chart(*, row: TargetRow, years: list[int]) -> dict:
     for year in years:
         planned = assessment.plan_for_year(facts, year)
         plan.append(_float(planned.min_value) if planned and not planned.interpolated else None)
-        if facts.is_yearly:
-            line.append(None)
-        elif facts.has_baseline and year == facts.baseline_year:
+        if facts.has_baseline and year == facts.baseline_year:
             line.append(_float(facts.baseline_value))
         else:
             line.append(_float(planned.min_value) if planned else None)
@@ -1029,9 +1025,18 @@ def trend_chart(*, row: TargetRow, years: list[int]) -> dict:
         "labels": years,
         "unit": row.unit_of_measure,
         "series": [
-            {"key": "figure", "label": str(_("Approved figure")), "values": [_float(row.figures.get(y)) for y in years]},
+            {
+                "key": "figure",
+                "label": str(_("Approved figure")),
+                "values": [_float(row.figures.get(y)) for y in years],
+            },
             {"key": "plan", "label": str(_("Plan")), "values": plan},
-            {"key": "line", "label": str(_("Straight line from the baseline")), "values": line},
+            # A yearly target has no straight line: its plan is the same every year of its phase.
+            *(
+                []
+                if facts.is_yearly
+                else [{"key": "line", "label": str(_("Straight-line expectation")), "values": line}]
+            ),
         ],
     }
 
@@ -1076,8 +1081,19 @@ def unit_panel(*, unit: Unit, program: Program, as_of: AsOf) -> UnitPanel:
 
 # The change history of a target's page: which fields each model shows, in this order.
 TARGET_HISTORY_FIELDS = {
-    "target": ["name", "name_en", "unit_of_measure", "direction", "is_yearly", "baseline_value", "baseline_year",
-               "group", "lead_unit", "order", "source_note"],
+    "target": [
+        "name",
+        "name_en",
+        "unit_of_measure",
+        "direction",
+        "is_yearly",
+        "baseline_value",
+        "baseline_year",
+        "group",
+        "lead_unit",
+        "order",
+        "source_note",
+    ],
     "milestone": ["year", "min_value", "max_value", "deadline"],
     "report": ["status", "unit", "year", "quarter", "value", "is_estimate", "note", "evidence_url", "review_comment"],
 }
@@ -1125,6 +1141,8 @@ def _history_entries(records, *, model, kind: str, subject, names: dict) -> list
             new = getattr(record, attnames[name])
             if record.history_type == "-":
                 new, old = None, new
+            if old in ("", None) and new in ("", None):
+                continue
             if old != new:
                 changes.append(
                     HistoryChange(
@@ -1135,6 +1153,8 @@ def _history_entries(records, *, model, kind: str, subject, names: dict) -> list
                     )
                 )
         previous[record.id] = record
+        if record.history_type == "~" and not changes:
+            continue  # a save that changed nothing shown here (a derived field, a relation): not news
         entries.append(
             TargetHistoryEntry(
                 when=record.history_date,
@@ -1146,6 +1166,14 @@ def _history_entries(records, *, model, kind: str, subject, names: dict) -> list
             )
         )
     return entries
+
+
+def _report_subject(record, names: dict) -> str:
+    if record.quarter:
+        period = str(_("Q%(quarter)s/%(year)s")) % {"quarter": record.quarter, "year": record.year}
+    else:
+        period = str(record.year)
+    return str(_("Report %(period)s · %(unit)s")) % {"period": period, "unit": names["unit"].get(record.unit_id, "")}
 
 
 def target_history(*, target: Target, limit: int = TARGET_HISTORY_LIMIT) -> list[TargetHistoryEntry]:
@@ -1175,11 +1203,7 @@ def target_history(*, target: Target, limit: int = TARGET_HISTORY_LIMIT) -> list
         ProgressReport.history.filter(target_id=target.id).select_related("history_user").order_by(*order),
         model=ProgressReport,
         kind="report",
-        subject=lambda r: str(_("Report %(period)s · %(unit)s"))
-        % {
-            "period": str(_("Q%(quarter)s/%(year)s")) % {"quarter": r.quarter, "year": r.year} if r.quarter else r.year,
-            "unit": names["unit"].get(r.unit_id, ""),
-        },
+        subject=lambda r: _report_subject(r, names),
         names=names,
     )
     entries.sort(key=lambda e: e.when, reverse=True)

@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from . import permissions, selectors
+from . import notifications, permissions, selectors
 from .models import (
     AnnualReview,
     DomainGroup,
@@ -506,10 +506,8 @@ def _check_no_open_duplicate(*, target, unit, year, quarter, exclude_pk=None) ->
         )
 
 
-def _notify_on_commit(name: str, report: ProgressReport, actor) -> None:
-    from . import notifications
-
-    send = getattr(notifications, name)
+def _notify_on_commit(send, report: ProgressReport, actor) -> None:
+    """Mail once the change is committed: nothing goes out for a change that is rolled back."""
     report_id, actor_id = report.pk, getattr(actor, "pk", None)
     transaction.on_commit(lambda: send(report_id=report_id, actor_id=actor_id))
 
@@ -625,7 +623,7 @@ def report_submit(*, user, report: ProgressReport, version: int | None = None) -
     report.submitted_at = timezone.now()
     _bump(report)
     _save(report, user=user, reason="submit")
-    _notify_on_commit("report_submitted", report, user)
+    _notify_on_commit(notifications.report_submitted, report, user)
     return report
 
 
@@ -679,7 +677,7 @@ def report_approve(*, user, report: ProgressReport, version: int | None = None) 
             _save(report, user=user, reason="approve")
     except IntegrityError:
         _refuse(_("Another figure for this period was approved at the same time. Reload and check."))
-    _notify_on_commit("report_approved", report, user)
+    _notify_on_commit(notifications.report_approved, report, user)
     return report
 
 
@@ -703,7 +701,7 @@ def report_return(*, user, report: ProgressReport, comment: str, version: int | 
     report.review_comment = comment
     _bump(report)
     _save(report, user=user, reason="return")
-    _notify_on_commit("report_returned", report, user)
+    _notify_on_commit(notifications.report_returned, report, user)
     return report
 
 

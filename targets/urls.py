@@ -1,9 +1,15 @@
 from django.urls import path
 
-from .views import general, imports, reports, reviews
+from .views import dashboard, exports, imports, reports, reviews
 
 urlpatterns = [
-    path("", general.home, name="home"),
+    # Dashboards (issue 4)
+    path("", dashboard.overview, name="home"),
+    path("groups/<str:code>/", dashboard.group_detail, name="group_detail"),
+    path("targets/", dashboard.target_list, name="target_list"),
+    path("targets/<str:code>/", dashboard.target_detail, name="target_detail"),
+    path("units/<str:code>/", dashboard.unit_detail, name="unit_detail"),
+    path("help/", dashboard.help_page, name="help"),
     # Reporting workflow (issue 3)
     path("targets/<str:code>/reports/new/", reports.report_new, name="report_new"),
     path("reports/", reports.report_list, name="report_list"),
@@ -26,4 +32,5 @@ urlpatterns = [
     path("imports/", imports.import_upload, name="import_upload"),
     path("imports/confirm/", imports.import_confirm, name="import_confirm"),
     path("imports/template.xlsx", imports.import_template, name="import_template"),
+    path("targets/export.xlsx", exports.target_table_export, name="target_export"),
 ]

@@ -1,10 +1,14 @@
 """Template filters and tags of the dashboards: numbers in the reader's language, plans, status badges."""
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from .. import assessment
 
@@ -60,3 +64,29 @@ def plan(value) -> str:
 def status_badge(value, label):
     """A status in colour and in words: the colour never stands alone."""
     return format_html('<span class="badge status-badge status-{}">{}</span>', value, label)
+
+
+@register.filter
+def ratio_pct(value) -> str:
+    """A ratio as a percentage: 0.8333 → 83,3 %."""
+    return "" if value is None else pct(Decimal(value) * 100)
+
+
+_FIGURE_FIELDS = {"value", "min_value", "max_value", "baseline_value"}
+
+
+@register.filter
+def history_value(value, name) -> str:
+    """A value of the change history, as a person reads it (a filter, not an include: a target's history
+    can have hundreds of changes)."""
+    if value is None or value == "":
+        return mark_safe('<span class="text-body-secondary">—</span>')  # noqa: S308 - a constant
+    if value is True:
+        return gettext("yes")
+    if value is False:
+        return gettext("no")
+    if name in _FIGURE_FIELDS:
+        return num(value)
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return Truncator(str(value)).chars(200)

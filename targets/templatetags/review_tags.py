@@ -1,28 +1,8 @@
-"""Template filters of the annual review and import pages."""
-
-from decimal import Decimal
+"""Template filters of the annual review pages (numbers and plans: see dashboard_tags)."""
 
 from django import template
-from django.utils import formats
-
-from .. import assessment
 
 register = template.Library()
-
-
-@register.filter
-def plan_text(plan) -> str:
-    """A plan (``assessment.Plan`` or a (min, max) pair) as "70–73" or "90", with the language's decimal mark."""
-    return assessment.format_plan(plan, decimal_separator=formats.get_format("DECIMAL_SEPARATOR"))
-
-
-@register.filter
-def percent(value) -> str:
-    """103.5 → "103,5 %" in Vietnamese, "103.5 %" in English; empty for None."""
-    if value is None:
-        return ""
-    number = Decimal(value).quantize(Decimal("0.1"))
-    return f"{formats.number_format(number, 1, use_l10n=True)} %"
 
 
 @register.filter

@@ -359,3 +359,64 @@ def test_the_export_runs_the_same_queries_as_targets_grow(
     assert response.status_code == 200
     ws = load_workbook(BytesIO(response.content)).worksheets[0]
     assert max(c.value for c in ws["A"] if isinstance(c.value, int)) == 41 + extra
+
+
+# --- The target table ------------------------------------------------------------------------------------------
+
+
+def table_rows(response):
+    assert response.status_code == 200
+    ws = load_workbook(BytesIO(response.content)).worksheets[0]
+    return [[c.value for c in row] for row in ws.iter_rows()], ws
+
+
+def test_the_target_table_export_follows_the_filters_and_the_sort(client_for, leader, program, figures):
+    client = client_for(leader)
+    rows, ws = table_rows(client.get("/targets/export.xlsx?group=XD&sort=-code", HTTP_ACCEPT_LANGUAGE="en"))
+    assert rows[0][0].startswith("Targets of action programme 12-CTr/QU as of ")
+    assert rows[1][0] == "Filters: Group: 1. Xây dựng Đảng"
+    assert rows[3][:4] == ["Code", "Target", "Group", "Unit of measure"]
+    assert [r[0] for r in rows[4:]] == ["XD-07", "XD-06", "XD-05", "XD-04", "XD-03", "XD-02", "XD-01"]
+    xd01 = rows[-1]
+    assert xd01[6:9] == [97, 2025, "no"] and xd01[9] == 90 and xd01[10] == 2030
+    assert ws.auto_filter.ref == "A4:L11" and ws.freeze_panes == "C5"
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$4:$4"
+
+
+def test_the_target_table_export_filters_by_status_search_and_direction(client_for, leader, program, figures):
+    client = client_for(leader)
+    rows, _ws = table_rows(client.get("/targets/export.xlsx?q=dang+vien&direction=increase", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "XD-03" in [r[0] for r in rows[4:]] and all(r[0].startswith("XD") for r in rows[4:])
+    rows, _ws = table_rows(client.get("/targets/export.xlsx?status=no_data"))
+    codes = [r[0] for r in rows[4:]]
+    assert "XD-02" in codes and "XD-01" not in codes
+
+
+def test_typed_text_in_the_target_table_stays_text(client_for, leader, program, figures):
+    target = figures["XD-02"]
+    target.name = '=HYPERLINK("http://x","x")'
+    target.save()
+    rows, ws = table_rows(client_for(leader).get("/targets/export.xlsx?q=%3D1%2B1"))
+    assert len(rows) == 4  # the search finds nothing; the search itself is written as text
+    rows, ws = table_rows(client_for(leader).get("/targets/export.xlsx?group=XD"))
+    cell = ws["B6"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ('=HYPERLINK("http://x","x")', "s", True)
+
+
+def test_the_target_table_export_requires_a_role(client, client_for, nobody, program):
+    assert client.get("/targets/export.xlsx").status_code == 302
+    assert client_for(nobody).get("/targets/export.xlsx").status_code == 403
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_the_target_table_export_runs_the_same_queries_as_targets_grow(
+    client_for, office, program, figures, extra, django_assert_num_queries
+):
+    add_targets(program, extra, author=office)
+    client = client_for(office)
+    # session, user, the user's groups (role), programme; the rows: targets with group and lead unit,
+    # milestones, approved yearly figures.
+    with django_assert_num_queries(7):
+        response = client.get("/targets/export.xlsx?direction=increase")
+    rows, _ws = table_rows(response)
+    assert len(rows) - 4 == program.targets.filter(direction="increase").count()

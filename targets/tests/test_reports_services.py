@@ -14,6 +14,11 @@ from .report_factories import Status, close_year, counts, make_report
 from .report_factories import target as get_target
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"  # messages are asserted in English, whatever the catalogue says
+
+
 @pytest.fixture
 def vh01(program):
     return get_target("VH-01")
@@ -156,7 +161,7 @@ def test_the_whole_loop_returned_edited_resubmitted_approved(staff_a, office, vh
     report = create(staff_a, vh01, value=Decimal("70"), submit=True)
     report = services.report_return(user=office, report=report, comment="Số liệu chưa khớp báo cáo quý.")
     report = services.report_update(
-        user=staff_a, report=report, version=report.version, year=2025, value=Decimal("71,5".replace(",", "."))
+        user=staff_a, report=report, version=report.version, year=2025, value=Decimal("71.5")
     )
     assert report.status == Status.RETURNED  # editing alone does not resubmit
     report = services.report_submit(user=staff_a, report=report, version=report.version)

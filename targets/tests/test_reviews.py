@@ -359,3 +359,17 @@ def test_review_refresh_stores_the_open_year(office, year_figures, program):
     assert services.review_refresh(program=program, year=YEAR, user=office) == 0  # nothing changed
     row = AnnualReview.objects.get(target__code="XD-01", year=YEAR)
     assert (row.figure, row.assessment, row.is_frozen) == (Decimal("97"), "exceeded", False)
+
+
+@pytest.mark.parametrize("extra", [0, 25])
+def test_the_edit_page_runs_the_same_queries_as_targets_grow(
+    client_for, office, year_figures, program, extra, django_assert_num_queries
+):
+    add_targets(program, extra, author=office)
+    client = client_for(office)
+    # session, user, the user's groups (role), programme, the target; its review line: groups, the target
+    # with its lead unit, milestones, supporting units, approved figures, stored reviews, closure; whether
+    # the year is closed.
+    with django_assert_num_queries(13):
+        response = client.get("/reviews/2025/targets/XD-03/")
+    assert response.status_code == 200

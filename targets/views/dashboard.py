@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from .. import assessment, selectors
+from .. import assessment, permissions, selectors
 from ..filters import TargetFilter
 from ..models import AnnualReview, Unit
 from ..permissions import role_required
@@ -86,8 +86,8 @@ def target_list(request):
     as_of = selectors.dashboard_as_of(program=program, year=request.GET.get("year"))
     filterset = TargetFilter(request.GET or None, queryset=selectors.program_targets(program=program), program=program)
     rows = selectors.dashboard_rows(targets=filterset.qs, as_of=as_of)
-    if filterset.status:
-        rows = [row for row in rows if row.status == filterset.status]
+    if filterset.chosen_status:
+        rows = [row for row in rows if row.status == filterset.chosen_status]
     table = TargetTable(rows)
     RequestConfig(request, paginate={"per_page": TARGETS_PER_PAGE}).configure(table)
     return render(
@@ -108,7 +108,14 @@ def target_detail(request, code):
     return render(
         request,
         "targets/target_detail.html",
-        {"program": target.program, "target": target, "as_of": as_of, "page": page, "row": page.row},
+        {
+            "program": target.program,
+            "target": target,
+            "as_of": as_of,
+            "page": page,
+            "row": page.row,
+            "may_report": permissions.can_report_on(request.user, target),
+        },
     )
 
 
@@ -164,6 +171,7 @@ def help_page(request):
                 "status": str(result.status),
                 "status_label": selectors.PROGRESS_LABELS[result.status],
                 "ratio": None if result.ratio is None else result.ratio * 100,
+                "wrong_way": result.wrong_way,
                 "pace": assessment.required_pace(facts, figures, today=HELP_AS_OF),
             }
         )

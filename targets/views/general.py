@@ -1,22 +1,10 @@
-"""Pages for everyone: the home page, the health check, the favicon."""
+"""Pages for everyone: the health check and the favicon (the home page is the overview, views/dashboard.py)."""
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import FileResponse, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
-
-from .. import selectors
-from ..permissions import role_required
-
-
-@role_required
-def home(request):
-    program = selectors.program_current()
-    groups = selectors.home_groups(program=program) if program else []
-    waiting = selectors.waiting_for(user=request.user)  # the reporting workflow's "waiting for you"
-    return render(request, "targets/home.html", {"program": program, "groups": groups, "waiting": waiting})
 
 
 @never_cache

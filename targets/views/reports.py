@@ -238,6 +238,9 @@ def report_list(request):
     if status not in Status.values:
         status = None  # "all", or anything unknown
     listing = selectors.report_list(user=user, status=status, page_number=request.GET.get("page"))
+    role = permissions.role_of(user)
+    # Staff start new reports from here: the targets of their units, each with a link to the form.
+    reportable = selectors.reportable_targets_for(user=user) if role == permissions.ROLE_UNIT_STAFF else []
     return render(
         request,
         "targets/report_list.html",
@@ -248,7 +251,8 @@ def report_list(request):
             # Leaders read; staff see only their units' reports, all of which they may edit while open.
             "may_edit": permissions.is_office(user) or permissions.is_unit_staff(user),
             "editable": list(services.REPORT_EDITABLE),
-            "role": permissions.role_of(user),
+            "role": role,
+            "reportable": reportable,
         },
     )
 

@@ -4,7 +4,7 @@ side by side with the health check in the same run, and each export's time and p
 Pages are requested through ``django.test.Client`` (the whole middleware stack, no network) by a
 signed-in office user, in rounds, so that every page sees the same machine load as /healthz/. The
 exports run in a child process each, so that their peak memory is their own: the child's peak
-resident set size (``getrusage``), and the peak of Python allocations during the request
+resident set size (VmHWM), and the peak of Python allocations during the request
 (``tracemalloc``, a second run, since tracing slows it down).
 
 Run it production-like (``make bench``: DJANGO_DEBUG=false after collectstatic). ``--save`` keeps the
@@ -63,7 +63,15 @@ def _get(client: Client, url: str):
 
 
 def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    """This process's peak resident set size. On Linux from VmHWM: getrusage's ru_maxrss would carry the
+    parent's peak over the fork into this child."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux, bytes on macOS
 
 
 class Command(BaseCommand):

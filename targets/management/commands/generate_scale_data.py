@@ -21,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from targets import services
@@ -73,14 +73,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--programs", type=int, default=1, help="Synthetic programmes wanted in total.")
         parser.add_argument("--years", type=int, default=10, help="Years of reports, ending with the current one.")
+        parser.add_argument(
+            "--copies",
+            type=int,
+            default=1,
+            help="Copies of the 41 targets in each programme (100: one city-wide programme of 4,100 targets).",
+        )
         parser.add_argument("--seed", type=int, default=15)
         parser.add_argument(
             "--today", type=datetime.date.fromisoformat, default=None, help="Pretend today is this date (ISO)."
         )
 
-    def handle(self, *args, programs, years, seed, today, **options):
+    def handle(self, *args, programs, years, copies, seed, today, **options):
         if programs < 1 or programs > 1000:
             raise CommandError("--programs must be between 1 and 1000.")
+        if copies < 1 or copies > 999:
+            raise CommandError("--copies must be between 1 and 999.")
         if years < 1 or years > 30:
             raise CommandError("--years must be between 1 and 30.")
         today = today or timezone.localdate()
@@ -104,11 +112,14 @@ class Command(BaseCommand):
         started = timezone.now()
         for n in range(existing + 1, programs + 1):
             rng = random.Random(seed * 1000 + n)
-            counts = self._programme(n, reference, template, years, today, rng, author, reviewer)
+            counts = self._programme(n, reference, template, copies, years, today, rng, author, reviewer)
             self.stdout.write(
                 f"{scale_number(n)}: {counts['targets']} targets, {counts['reports']} reports, "
                 f"{counts['reviews']} reviews"
             )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh planner statistics after a bulk load, as autovacuum would
         elapsed = (timezone.now() - started).total_seconds()
         self.stdout.write(
             self.style.SUCCESS(
@@ -127,7 +138,7 @@ class Command(BaseCommand):
         return users[SCALE_AUTHOR], users[SCALE_REVIEWER]
 
     @transaction.atomic
-    def _programme(self, n, reference, template, years, today, rng, author, reviewer):
+    def _programme(self, n, reference, template, copies, years, today, rng, author, reviewer):
         now = timezone.now()
         report_years = list(range(today.year - years + 1, today.year + 1))
         current_quarter = (today.month - 1) // 3 + 1  # quarters before it have ended
@@ -165,13 +176,16 @@ class Command(BaseCommand):
         )
         group_for = {g.code: g for g in groups}
 
+        # Each reference target once per copy: XD-01, then XD-01-2, XD-01-3, ...
+        template = [t for _copy in range(copies) for t in template]
         targets = []
-        for t in template:
+        for index, t in enumerate(template):
+            copy = index // (len(template) // copies) + 1
             targets.append(
                 Target(
                     program=program,
                     group=group_for[t.group.code],
-                    code=t.code,
+                    code=t.code if copy == 1 else f"{t.code}-{copy}",
                     name=t.name,
                     name_en=t.name_en,
                     unit_of_measure=t.unit_of_measure,
@@ -181,7 +195,7 @@ class Command(BaseCommand):
                     baseline_year=t.baseline_year,
                     lead_unit=unit_for[t.lead_unit.code],
                     source_note="synthetic (generate_scale_data)",
-                    order=t.order,
+                    order=index + 1,
                     search_text=fold(f"{t.code} {t.name} {t.name_en}"),
                 )
             )

@@ -1,0 +1,73 @@
+"""The dashboards in a real browser: the charts are drawn (Chart.js from static/vendor, data from
+json_script, no console error under the Content Security Policy), each page fits a phone's width, and
+the pages print without their navigation. Screenshots: docs/screenshots/overview.png, target-detail.png."""
+
+import pytest
+
+from targets import services
+
+PAGES = ["/", "/targets/KT-03/", "/targets/", "/groups/VH/", "/units/PVHTT/", "/help/"]
+
+DRAWN = """() => [...document.querySelectorAll('canvas[data-chart]')].map(c => ({
+    kind: c.dataset.chart,
+    drawn: Boolean(window.Chart && window.Chart.getChart(c)),
+    label: c.getAttribute('aria-label') || '',
+}))"""
+
+
+@pytest.fixture
+def demo(program):
+    services.demo_load(program=program)
+    return program
+
+
+def charts(page):
+    page.wait_for_load_state("load")
+    return page.evaluate(DRAWN)
+
+
+def test_overview_and_target_page_draw_their_charts(page, sign_in, demo, live_server, screenshot):
+    sign_in("leader")
+    page.goto(f"{live_server.url}/")
+    drawn = charts(page)
+    assert sorted(c["kind"] for c in drawn) == ["doughnut", "stacked"]
+    assert all(c["drawn"] and c["label"] for c in drawn), drawn
+    # The same numbers as the doughnut, in words and in a table.
+    assert page.locator("table.status-counts tbody tr").count() == 5
+    screenshot("overview")
+
+    page.locator("#groups a", has_text="Kinh tế").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/groups/KT/")
+    sparklines = charts(page)
+    assert sparklines and all(c["kind"] == "sparkline" and c["drawn"] and c["label"] for c in sparklines)
+
+    page.goto(f"{live_server.url}/targets/KT-03/")
+    drawn = charts(page)
+    assert [c["kind"] for c in drawn] == ["trend"] and drawn[0]["drawn"] and drawn[0]["label"]
+    assert page.locator("table.year-table tbody tr").count() == 10
+    screenshot("target-detail")
+    page.watch.assert_clean()
+
+
+def test_every_dashboard_fits_a_phone(page, sign_in, demo, live_server):
+    sign_in("leader")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in PAGES:
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        inner = page.evaluate("window.innerWidth")
+        assert width <= inner, f"{path}: {width} px wide on a {inner} px screen"
+        assert all(c["drawn"] for c in charts(page)), path
+    page.watch.assert_clean()
+
+
+def test_the_overview_prints_without_navigation(page, sign_in, demo, live_server):
+    sign_in("leader")
+    page.goto(f"{live_server.url}/")
+    page.emulate_media(media="print")
+    assert not page.locator("nav.navbar").is_visible()
+    assert not page.locator("form.year-selector").is_visible()
+    assert page.locator("table.status-counts").is_visible()
+    page.watch.assert_clean()

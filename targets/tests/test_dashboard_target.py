@@ -1,0 +1,147 @@
+"""One target (``/targets/<code>/``): definition, milestones, the trend chart's data and its table, the pace
+still needed, its reports, its annual reviews, and the history of the target, its milestones and reports."""
+
+from decimal import Decimal
+
+import pytest
+
+from targets.models import AnnualReview, Milestone, ProgressReport
+
+from .dashboard_data import TODAY, add_reports, approve
+
+
+@pytest.fixture(autouse=True)
+def frozen(time_machine):
+    time_machine.move_to(TODAY, tick=False)
+
+
+def test_requires_login(client, program):
+    response = client.get("/targets/VH-01/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_refuses_a_user_without_role(client_for, nobody, program):
+    assert client_for(nobody).get("/targets/VH-01/").status_code == 403
+
+
+def test_unknown_target_is_404(client_for, office, program):
+    assert client_for(office).get("/targets/NOPE-99/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["office", "leader", "staff_a", "staff_b"])
+def test_every_role_reads_a_target(request, client_for, who, program):
+    response = client_for(request.getfixturevalue(who)).get("/targets/VH-01/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-chart="trend"' in html and 'id="trend-chart"' in html
+    assert "Phòng Văn hóa và Thông tin" in html  # lead unit
+    assert "Ban Tuyên giáo Quận ủy" in html  # a supporting unit
+
+
+def test_definition_milestones_plan_and_chart(client_for, office, program):
+    for year, value in [(2023, 60), (2024, 63), (2025, 65)]:
+        approve("KT-03", year, value, author=office)  # baseline 65 in 2023; 66 by 2025, 70 by 2030
+    response = client_for(office).get("/targets/KT-03/")
+    page = response.context["page"]
+    assert [m.year for m in page.row.milestones] == [2025, 2030]
+    assert [m.bucket for m in page.row.milestones] == ["overdue", "open"]
+    plans = {p["year"]: p for p in page.plans}
+    assert plans[2024]["plan"].interpolated and plans[2024]["plan"].min_value == Decimal("65.5")
+    assert plans[2025]["assessment"] == "not_achieved" and plans[2025]["percent"] == Decimal("98.48")
+    assert plans[2022]["assessment"] == "no_data"  # before the baseline: no plan
+    chart = page.chart
+    assert chart["labels"][0] == 2021 and chart["labels"][-1] == 2030
+    series = {s["key"]: s["values"] for s in chart["series"]}
+    assert series["figure"][:5] == [None, None, 60.0, 63.0, 65.0]
+    assert series["plan"][4] == 66.0 and series["plan"][9] == 70.0 and series["plan"][3] is None
+    assert series["line"][2] == 65.0 and series["line"][3] == 65.5 and series["line"][6] == 67.6
+    # 65 is no progress from the baseline: off track; 5 more to 70 in five years.
+    assert page.row.status == "off_track"
+    assert page.row.pace == 1
+
+
+def test_a_yearly_target_has_no_straight_line(client_for, office, program):
+    response = client_for(office).get("/targets/VH-01/")
+    assert [s["key"] for s in response.context["page"].chart["series"]] == ["figure", "plan"]
+
+
+def test_the_lead_units_figure_counts(client_for, office, program):
+    approve("VH-01", 2025, 60, author=office, unit_code="MTTQ")
+    approve("VH-01", 2025, 71, author=office)
+    row = client_for(office).get("/targets/VH-01/").context["row"]
+    assert row.figures == {2025: Decimal("71")}
+
+
+def test_a_supporting_units_figure_stands_in_without_the_leads(client_for, office, program):
+    approve("VH-01", 2025, 60, author=office, unit_code="MTTQ")
+    row = client_for(office).get("/targets/VH-01/").context["row"]
+    assert row.figures == {2025: Decimal("60")}
+
+
+def test_reports_of_every_status_for_the_office_and_only_approved_figures_count(client_for, office, program):
+    approve("VH-01", 2024, 72, author=office)
+    approve("VH-01", 2025, 80, author=office, status=ProgressReport.Status.SUBMITTED)
+    approve("VH-01", 2025, 81, author=office, status=ProgressReport.Status.DRAFT)
+    response = client_for(office).get("/targets/VH-01/")
+    assert sorted(r.status for r in response.context["page"].reports) == ["approved", "draft", "submitted"]
+    assert response.context["row"].figures == {2024: Decimal("72")}
+
+
+def test_staff_see_their_own_units_reports_only(client_for, office, staff_b, program):
+    approve("VH-01", 2025, 71, author=office)
+    response = client_for(staff_b).get("/targets/VH-01/")
+    assert response.context["page"].reports == []
+    assert response.context["row"].figures == {2025: Decimal("71")}  # the figure still counts
+
+
+def test_annual_reviews_are_shown(client_for, office, program):
+    review = AnnualReview(target_id=approve("VH-01", 2025, 71, author=office).target_id, year=2025)
+    review.figure, review.assessment, review.comment = Decimal(71), "achieved", "Đạt kế hoạch năm."
+    review.save()
+    html = client_for(office).get("/targets/VH-01/").content.decode()
+    assert 'id="reviews-heading"' in html and "Đạt kế hoạch năm." in html
+
+
+def test_history_shows_who_when_before_and_after(client_for, office, program):
+    report = approve("VH-01", 2025, 70, author=office)
+    report.value = Decimal("72.5")
+    report._history_user = office
+    report.save()
+    milestone = Milestone.objects.get(target__code="VH-01", year=2030)
+    milestone.min_value = Decimal(75)
+    milestone._history_user = office
+    milestone.save()
+    history = client_for(office).get("/targets/VH-01/").context["page"].history
+    kinds = {entry.kind for entry in history}
+    assert kinds == {"target", "milestone", "report"}
+    changed = [e for e in history if e.kind == "report" and e.action == "~"][0]
+    assert changed.who == office
+    assert [(c.field, c.before, c.after) for c in changed.changes] == [("value", Decimal(70), Decimal("72.5"))]
+    moved = [e for e in history if e.kind == "milestone" and e.action == "~"][0]
+    assert [(c.field, c.before, c.after) for c in moved.changes] == [("min_value", Decimal(73), Decimal(75))]
+    assert history == sorted(history, key=lambda e: e.when, reverse=True)
+
+
+def test_the_year_selector_hides_later_figures(client_for, office, program):
+    approve("VH-01", 2024, 72, author=office)
+    approve("VH-01", 2025, 74, author=office)
+    row = client_for(office).get("/targets/VH-01/", {"year": 2024}).context["row"]
+    assert row.figures == {2024: Decimal("72")}
+
+
+@pytest.mark.parametrize("per_target", [5, 50])
+def test_query_count_is_fixed(client_for, office, program, per_target, django_assert_num_queries):
+    add_reports(program, per_target=per_target, author=office)
+    client = client_for(office)
+    # session, user, the user's groups (role); the target with programme, group and lead unit; the row:
+    # target, milestones, approved yearly figures; supporting units; the reports; annual reviews; history:
+    # unit codes, group codes, the target's, its milestones' and its reports' histories with their users
+    with django_assert_num_queries(15):
+        assert client.get("/targets/VH-01/").status_code == 200
+
+
+def test_query_count_for_staff(client_for, staff_a, program, django_assert_num_queries):
+    client = client_for(staff_a)
+    # as for the office, + the staff user's units (for the reports they may see and the report button)
+    with django_assert_num_queries(16):
+        assert client.get("/targets/VH-01/").status_code == 200

@@ -1,0 +1,63 @@
+"""One unit (``/units/<code>/``): its targets as lead and as support with their status, the targets it leads
+with no figure for last year, and its reports returned for correction."""
+
+import pytest
+
+from targets.models import ProgressReport
+
+from .dashboard_data import TODAY, add_reports, approve
+
+
+@pytest.fixture(autouse=True)
+def frozen(time_machine):
+    time_machine.move_to(TODAY, tick=False)
+
+
+def test_requires_login(client, program):
+    response = client.get("/units/PVHTT/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_refuses_a_user_without_role(client_for, nobody, program):
+    assert client_for(nobody).get("/units/PVHTT/").status_code == 403
+
+
+def test_unknown_unit_is_404(client_for, office, program):
+    assert client_for(office).get("/units/NOPE/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["office", "leader", "staff_b"])
+def test_lead_and_supported_targets(request, client_for, who, program):
+    response = client_for(request.getfixturevalue(who)).get("/units/MTTQ/")
+    assert response.status_code == 200
+    panel = response.context["panel"]
+    assert [r.code for r in panel.lead] == ["VH-03"]
+    assert {"XD-06", "VH-01", "VH-02", "VH-05", "VH-10", "AN-02"} == {r.code for r in panel.support}
+    assert sum(c["count"] for c in panel.counts) == 1
+
+
+def test_late_and_returned_reports(client_for, office, program):
+    approve("VH-01", 2025, 72, author=office)
+    approve("VH-02", 2025, 85, author=office, status=ProgressReport.Status.SUBMITTED)
+    returned = approve("VH-04", 2026, 40, author=office, status=ProgressReport.Status.RETURNED)
+    panel = client_for(office).get("/units/PVHTT/").context["panel"]
+    assert panel.missing_year == 2025
+    # VH-01 has its approved 2025 figure; VH-02's is only submitted, so still missing.
+    assert [t.code for t in panel.missing] == ["VH-02", "VH-04", "VH-05"]
+    assert panel.returned == [returned]
+
+
+def test_the_year_before_the_programme_is_never_late(client_for, office, program):
+    panel = client_for(office).get("/units/PVHTT/", {"year": 2021}).context["panel"]
+    assert panel.missing_year is None and panel.missing == []
+
+
+@pytest.mark.parametrize("per_target", [5, 50])
+def test_query_count_is_fixed(client_for, office, program, per_target, django_assert_num_queries):
+    add_reports(program, per_target=per_target, author=office)
+    client = client_for(office)
+    # session, user, the user's groups (role); programme; the unit; targets led or supported, with groups
+    # and lead units; milestones; approved yearly figures; led targets without last year's figure;
+    # returned reports
+    with django_assert_num_queries(10):
+        assert client.get("/units/PVHTT/").status_code == 200

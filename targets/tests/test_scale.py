@@ -1,0 +1,86 @@
+"""The scale data generator and the benchmark command: the shape of the data, and a run that prints its table."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from targets.benchmark import PAGES, placeholders, resolvable
+from targets.models import AnnualReview, Program, ProgressReport, Target, Unit, YearClosure
+
+TODAY = datetime.date(2026, 11, 26)  # in the fourth quarter: Q1–Q3 of 2026 have ended
+
+
+@pytest.fixture
+def scale(db):
+    call_command("generate_scale_data", "--programs", "2", "--years", "3", "--today", TODAY.isoformat(), stdout=io.StringIO())
+    return Program.objects.filter(number__endswith="-CTr/SCALE").order_by("number")
+
+
+def test_programmes_are_shaped_like_the_reference(scale):
+    assert [p.number for p in scale] == ["001-CTr/SCALE", "002-CTr/SCALE"]
+    reference = Program.objects.get(number="12-CTr/QU")
+    for program in scale:
+        assert program.targets.count() == reference.targets.count() == 41
+        assert program.groups.count() == 6
+        assert Target.objects.filter(program=program, milestones__isnull=False).distinct().count() == 41
+        # Each programme has its own units, named after the reference's.
+        lead_units = set(program.targets.values_list("lead_unit__code", flat=True))
+        assert all(code.endswith(f".{program.number[:3]}") for code in lead_units)
+    assert Unit.objects.filter(code__endswith=".001").count() == Unit.objects.filter(code__endswith=".002").count()
+
+
+def test_reports_are_quarterly_and_approved_with_reviews_for_finished_years(scale):
+    program = scale.first()
+    approved = ProgressReport.objects.filter(target__program=program, status="approved")
+    # 2024 and 2025 finished: Q1–Q3 and the year's figure; 2026: Q1–Q3 so far.
+    assert approved.count() == 41 * (4 + 4 + 3)
+    assert set(approved.filter(year=2025).values_list("quarter", flat=True)) == {1, 2, 3, None}
+    assert set(approved.filter(year=2026).values_list("quarter", flat=True)) == {1, 2, 3}
+    waiting = ProgressReport.objects.filter(target__program=program, status="submitted")
+    assert set(waiting.values_list("year", "quarter")) <= {(2026, 4)}
+    reviews = AnnualReview.objects.filter(target__program=program)
+    assert reviews.count() == 41 * 2 and all(r.is_frozen for r in reviews)
+    assert set(reviews.values_list("assessment", flat=True)) <= {"exceeded", "achieved", "not_achieved", "no_data"}
+    assert set(YearClosure.objects.filter(program=program).values_list("year", flat=True)) == {2024, 2025}
+    # One history row per report, as the real write paths leave.
+    assert ProgressReport.history.filter(target__program=program).count() == approved.count() + waiting.count()
+
+
+def test_asking_for_fewer_programmes_than_exist_adds_nothing(scale):
+    reports = ProgressReport.objects.count()
+    out = io.StringIO()
+    call_command("generate_scale_data", "--programs", "2", stdout=out)
+    assert "nothing to do" in out.getvalue()
+    assert ProgressReport.objects.count() == reports
+
+
+def test_copies_make_one_wide_programme(db):
+    call_command("generate_scale_data", "--copies", "3", "--years", "1", "--today", TODAY.isoformat(), stdout=io.StringIO())
+    program = Program.objects.get(number="001-CTr/SCALE")
+    codes = set(program.targets.values_list("code", flat=True))
+    assert len(codes) == 123 and {"XD-01", "XD-01-2", "XD-01-3"} <= codes
+
+
+@pytest.mark.parametrize("args", [["--programs", "0"], ["--years", "0"], ["--copies", "0"]])
+def test_bad_arguments_are_refused(db, args):
+    with pytest.raises(CommandError):
+        call_command("generate_scale_data", *args, stdout=io.StringIO())
+    assert Program.objects.count() == 0
+
+
+def test_bench_prints_every_resolvable_page_beside_healthz(scale, tmp_path):
+    out = io.StringIO()
+    saved = tmp_path / "bench.json"
+    call_command("bench", "--requests", "2", "--warmup", "1", "--no-exports", "--save", str(saved), stdout=out)
+    table = out.getvalue()
+    pages, _notes = resolvable(PAGES, placeholders())
+    for page in pages:
+        assert f"\n{page.name} " in table
+    assert "× healthz" in table
+    # Compared with itself, the overview is about 1× its saved time.
+    again = io.StringIO()
+    call_command("bench", "--requests", "2", "--no-exports", "--compare", str(saved), stdout=again)
+    assert "Overview:" in again.getvalue()
