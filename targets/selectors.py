@@ -131,30 +131,39 @@ class PlanYear:
 
     year: int
     plan_min: Decimal | None
-    plan_max: Decimal | None
-    plan_kind: str  # "milestone", "yearly" (the phase's milestone every year), "phase" (the coming milestone)
-    plan_year: int | None = None  # the year of the milestone shown
+    plan_max: Decimal | None  # only for a range
+    plan_kind: str  # "milestone", "yearly" (the phase's milestone), "line" (straight-line expectation), ""
+    plan_year: int | None = None  # the milestone the plan leads to
     figures: list = field(default_factory=list)
     is_closed: bool = False
 
 
 def _plan_rows(target: Target, milestones: list[Milestone], approved: list[ProgressReport], closed) -> list[PlanYear]:
-    by_year = {m.year: m for m in milestones}
+    """The plan of every programme year by the judging rules (``assessment.plan_for_year``), as the
+    dashboards and the annual review show it, with the approved figures of each year."""
+    facts = assessment.TargetFacts(
+        direction=target.direction,
+        is_yearly=target.is_yearly,
+        baseline_value=target.baseline_value,
+        baseline_year=target.baseline_year,
+        milestones={m.year: (m.min_value, m.max_value) for m in milestones},
+    )
     rows = []
     for year in target.program.years:
-        milestone = by_year.get(year)
-        kind = "milestone"
-        if milestone is None:
-            # The milestone of the year's phase: the first milestone at or after the year.
-            milestone = next((m for m in milestones if m.year >= year), None)
-            kind = "yearly" if target.is_yearly else "phase"
+        plan = assessment.plan_for_year(facts, year)
+        if plan is None:
+            kind = ""
+        elif plan.interpolated:
+            kind = "line"
+        else:
+            kind = "milestone" if year in facts.milestones else "yearly"
         rows.append(
             PlanYear(
                 year=year,
-                plan_min=milestone.min_value if milestone else None,
-                plan_max=milestone.max_value if milestone and milestone.is_range else None,
-                plan_kind=kind if milestone else "",
-                plan_year=milestone.year if milestone else None,
+                plan_min=plan.min_value if plan else None,
+                plan_max=plan.max_value if plan and plan.is_range else None,
+                plan_kind=kind,
+                plan_year=assessment.phase_year(facts, year),
                 figures=[r for r in approved if r.year == year],
                 is_closed=year in closed,
             )
@@ -986,6 +995,11 @@ def groups_chart(groups: list[dict]) -> dict:
     }
 
 
+def program_groups(*, program: Program) -> list[DomainGroup]:
+    """The programme's groups in order. 1 query."""
+    return list(program.groups.order_by("number"))
+
+
 def group_by_code(*, program: Program, code: str) -> DomainGroup | None:
     """The programme's group with ``code``. 1 query."""
     return program.groups.filter(code=code).first()
@@ -1237,9 +1251,9 @@ def target_by_code(*, user, code: str) -> Target | None:
 
 
 def target_page(*, target: Target, user, as_of: AsOf) -> TargetPage:
-    """The target page. 12 queries: the row 3 (target, milestones, figures), supporting units, the reports
-    ``user`` may see, annual reviews, history 5 (three histories, unit and group names) and the user's units
-    (for staff, by the permission check; cached for the request)."""
+    """The target page. 11 queries: the row 3 (target, milestones, figures), supporting units, the reports
+    ``user`` may see, annual reviews, history 5 (three histories, unit and group codes); for staff, + their
+    units (the permission check, cached for the request)."""
     row = dashboard_rows(targets=Target.objects.filter(pk=target.pk), as_of=as_of)[0]
     years = trend_years(program=target.program, rows=[row])
     plans = []

@@ -441,7 +441,7 @@ def test_the_office_lands_on_the_queue_oldest_first(client_for, office, staff_a,
     assert [r.pk for r in rows] == [reports[0].pk, reports[2].pk, reports[1].pk]
     html = response.content.decode()
     assert 'id="bulk-approve"' in html and html.count('name="reports"') == 3
-    assert html.count('name="comment"') == 3 and html.count("report_approve") == 0
+    assert html.count('name="comment"') == 3
     assert html.count('/approve/"') == 4  # one per row, and the bulk form
 
 
@@ -615,3 +615,17 @@ def test_waiting_query_counts(who, queries, request, staff_a, program, django_as
     user._role_names = frozenset(user.groups.values_list("name", flat=True))  # the page has read them already
     with django_assert_num_queries(queries):
         selectors.waiting_for(user=user)
+
+
+def test_the_panel_plans_every_year_by_the_judging_rules(program):
+    yearly = {row.year: row for row in selectors.report_target_panel(target=get_target("VH-01")).years}
+    assert (yearly[2025].plan_kind, yearly[2025].plan_min, yearly[2025].plan_max) == (
+        "milestone",
+        Decimal("70"),
+        Decimal("73"),
+    )
+    assert (yearly[2027].plan_kind, yearly[2027].plan_min, yearly[2027].plan_year) == ("yearly", Decimal("73"), 2030)
+    # KT-03: baseline 65 in 2023, 66 in 2025, 70 in 2030, not yearly: in between, the straight line.
+    line = {row.year: row for row in selectors.report_target_panel(target=get_target("KT-03")).years}
+    assert (line[2027].plan_kind, line[2027].plan_min) == ("line", Decimal("67.6"))
+    assert line[2030].plan_kind == "milestone"

@@ -15,7 +15,9 @@ TODAY = datetime.date(2026, 11, 26)  # in the fourth quarter: Q1–Q3 of 2026 ha
 
 @pytest.fixture
 def scale(db):
-    call_command("generate_scale_data", "--programs", "2", "--years", "3", "--today", TODAY.isoformat(), stdout=io.StringIO())
+    call_command(
+        "generate_scale_data", "--programs", "2", "--years", "3", "--today", TODAY.isoformat(), stdout=io.StringIO()
+    )
     return Program.objects.filter(number__endswith="-CTr/SCALE").order_by("number")
 
 
@@ -58,7 +60,9 @@ def test_asking_for_fewer_programmes_than_exist_adds_nothing(scale):
 
 
 def test_copies_make_one_wide_programme(db):
-    call_command("generate_scale_data", "--copies", "3", "--years", "1", "--today", TODAY.isoformat(), stdout=io.StringIO())
+    call_command(
+        "generate_scale_data", "--copies", "3", "--years", "1", "--today", TODAY.isoformat(), stdout=io.StringIO()
+    )
     program = Program.objects.get(number="001-CTr/SCALE")
     codes = set(program.targets.values_list("code", flat=True))
     assert len(codes) == 123 and {"XD-01", "XD-01-2", "XD-01-3"} <= codes

@@ -35,7 +35,7 @@ def overview(request):
     context = {"program": program, "waiting": waiting}
     if program is not None:
         as_of = selectors.dashboard_as_of(program=program, year=request.GET.get("year"))
-        groups = list(program.groups.order_by("number"))
+        groups = selectors.program_groups(program=program)
         rows = selectors.dashboard_rows(targets=selectors.program_targets(program=program), as_of=as_of)
         counts = selectors.status_counts(rows)
         by_group = selectors.group_counts(groups=groups, rows=rows)

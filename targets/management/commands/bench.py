@@ -57,8 +57,9 @@ def _client(username: str) -> Client:
 def _get(client: Client, url: str):
     """One request, read to the end (streamed bodies included); returns (status, bytes)."""
     response = client.get(url, secure=True)
+    # The test client closes the response itself (at the end of a streamed body); closing it again would
+    # send request_finished a second time.
     size = sum(len(chunk) for chunk in response.streaming_content) if response.streaming else len(response.content)
-    response.close()
     return response.status_code, size
 
 

@@ -40,6 +40,7 @@ def test_staff_imports_figures_from_the_template(page, sign_in, staff_a, program
     assert page.locator("#row-2").get_attribute("data-verdict") == "ok"
     assert page.locator("#confirm-form").count() == 0
     assert ProgressReport.objects.count() == 0
+    assert axe() == []
 
     corrected = tmp_path / "corrected.xlsx"
     fill(template, corrected, {"VH-01": "72,5", "VH-02": 88.5})
