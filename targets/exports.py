@@ -264,6 +264,7 @@ def review_columns(milestone_years: list[int], year: int) -> list[tuple[str, flo
         (_("Plan %(year)s") % {"year": year}, 9),
         (_("Result %(year)s") % {"year": year - 1}, 9),
         (_("Result %(year)s") % {"year": year}, 9),
+        # xgettext:no-python-format
         (_("% of plan"), 8),
         (_("Assessment"), 11),
         (_("Lead unit"), 18),

@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import assessment, permissions
 from .models import AnnualReview, DomainGroup, Milestone, Program, ProgressReport, Target, Unit, YearClosure
@@ -694,7 +695,8 @@ def review_figures(*, program: Program, year: int):
 # applied in Python by assessment.py, so that every page, the table and the charts agree.
 
 PROGRESS_LABELS = {
-    assessment.Progress.ACHIEVED: _("Achieved"),
+    # "Đã đạt" on the dashboards, where the annual review says "Đạt": the same English word, two meanings.
+    assessment.Progress.ACHIEVED: pgettext_lazy("progress status", "Achieved"),
     assessment.Progress.ON_TRACK: _("On track"),
     assessment.Progress.AT_RISK: _("At risk"),
     assessment.Progress.OFF_TRACK: _("Off track"),
