@@ -51,32 +51,99 @@ def browser(chromium_path):
         browser.close()
 
 
+# Runs in every page the tests open, at its load event, before the test goes on: form fields without a
+# label (a <label>, aria-label or aria-labelledby with words) and badges without words (a colour alone).
+# Playwright's init scripts and bindings are not governed by the page's Content Security Policy.
+PAGE_CHECK = """
+window.addEventListener("load", () => {
+  const words = (text) => (text || "").replace(/\\s+/g, " ").trim();
+  // The words of a label: its text and the alternative text of its images (the admin's search icon).
+  const said = (el) =>
+    el ? words([el.textContent, ...[...el.querySelectorAll("img[alt]")].map((img) => img.alt)].join(" ")) : "";
+  const named = (el) =>
+    [...(el.labels || [])].some(said) ||
+    words(el.getAttribute("aria-label")) ||
+    (el.getAttribute("aria-labelledby") || "").split(/\\s+/).some((id) => id && said(document.getElementById(id)));
+  const describe = (el) => `<${el.tagName.toLowerCase()} name="${el.name || ""}" id="${el.id || ""}">`;
+  const fields = document.querySelectorAll(
+    "input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), select, textarea"
+  );
+  const badges = document.querySelectorAll(".badge, .status-badge");
+  window.__e2ePageChecked(location.pathname + location.search, {
+    unlabeled: [...fields].filter((el) => !named(el)).map(describe),
+    wordless: [...badges].filter((el) => !words(el.textContent) && !words(el.getAttribute("aria-label"))).map(
+      (el) => `<${el.tagName.toLowerCase()} class="${el.className}">`
+    ),
+  });
+});
+"""
+
+
 class PageWatch:
-    """Collects console errors, page errors and requests that leave the live server."""
+    """Collects, on every page the test opens: console errors, page errors, requests that leave the live
+    server, form fields without a label and status badges without words. The ``page`` fixture asserts
+    at its teardown that nothing was collected, so every journey checks every page it visits.
+
+    ``allow(text)`` tolerates console errors containing ``text`` in this test only: Chromium logs "Failed
+    to load resource: the server responded with a status of 403 (Forbidden)" for a page that answers
+    403, which a test visiting a refused page on purpose allows explicitly.
+    """
 
     def __init__(self, page, origin):
         self.errors = []
         self.foreign_requests = []
+        self.unlabeled = []
+        self.wordless = []
+        self.checked = []  # the address of every page checked, in order
+        self.allowed = []
         page.on("console", lambda msg: msg.type == "error" and self.errors.append(f"console: {msg.text}"))
         page.on("pageerror", lambda exc: self.errors.append(f"exception: {exc}"))
         page.on(
             "request",
             lambda req: (not req.url.startswith((origin, "data:", "blob:"))) and self.foreign_requests.append(req.url),
         )
+        page.expose_function("__e2ePageChecked", self._page_checked)
+        page.add_init_script(PAGE_CHECK)
+
+    def _page_checked(self, address, found):
+        self.checked.append(address)
+        self.unlabeled += [f"{address}: {field}" for field in found["unlabeled"]]
+        self.wordless += [f"{address}: {badge}" for badge in found["wordless"]]
+
+    def allow(self, text):
+        self.allowed.append(text)
 
     def assert_clean(self):
-        assert self.errors == [], self.errors
+        errors = [e for e in self.errors if not any(text in e for text in self.allowed)]
+        assert errors == [], errors
         assert self.foreign_requests == [], self.foreign_requests
+        assert self.unlabeled == [], f"form fields without a label: {self.unlabeled}"
+        assert self.wordless == [], f"badges without words: {self.wordless}"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test item, so that a fixture's teardown knows how the test went."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, request):
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.watch = PageWatch(page, live_server.url)
-    yield page
-    context.close()
+    try:
+        yield page
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.passed:  # a failed test already says what went wrong
+            # A round trip delivers the last page's check before the verdict.
+            page.evaluate("0")
+            page.watch.assert_clean()
+    finally:
+        context.close()
 
 
 @pytest.fixture

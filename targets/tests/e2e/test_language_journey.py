@@ -1,0 +1,38 @@
+"""The language switch in a real browser: from Vietnamese (the default) to English and back, on a target's
+page. The switch keeps the page, and the page changes its language: <html lang>, the labels, and the way
+it writes numbers (71,2 in Vietnamese, 71.2 in English)."""
+
+from targets import services
+
+from .pages import html_lang, target_numbers
+
+
+def switch_to(page, language):
+    page.locator(f"nav form button[name=language][value={language}]").click()
+    page.locator(f"html[lang={language}]").wait_for(state="attached")
+
+
+def test_the_language_switch_keeps_the_page(page, sign_in, leader, program, live_server):
+    services.demo_load(program=program)
+    sign_in("leader")
+    url = f"{live_server.url}/targets/KT-03/?year=2025"
+    page.goto(url)
+    nav = page.locator("#main-nav .navbar-nav")
+    assert html_lang(page) == "vi"
+    assert nav.locator("a[href='/']").inner_text() == "Tổng quan"
+    in_vietnamese = page.locator("table.year-table").inner_text()
+    figures = target_numbers(page)["figures"]
+    assert any(value != value.to_integral_value() for value in figures.values())  # a decimal mark to see
+
+    switch_to(page, "en")
+    assert page.url == url
+    assert nav.locator("a[href='/']").inner_text() == "Overview"
+    assert page.locator("nav form button[name=language][value=vi]").inner_text() == "Tiếng Việt"
+    # The same figures, written the English way (target_numbers reads them in the page's language).
+    assert target_numbers(page)["figures"] == figures
+    assert page.locator("table.year-table").inner_text() != in_vietnamese
+
+    switch_to(page, "vi")
+    assert page.url == url
+    assert nav.locator("a[href='/']").inner_text() == "Tổng quan"
+    assert page.locator("table.year-table").inner_text() == in_vietnamese
