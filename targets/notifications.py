@@ -100,6 +100,33 @@ def report_approved(*, report_id: int, actor_id: int | None = None) -> int:
     return _to_reporting_staff("report_approved", report_id, actor_id)
 
 
+def import_done(*, report_ids: list[int], actor_id: int | None = None) -> int:
+    """An import created (and perhaps approved) many reports at once: one mail per recipient listing them,
+    instead of one per row. The office hears of the submitted ones, the reporting staff of the approved ones."""
+    reports = list(
+        ProgressReport.objects.select_related("target", "unit", "author")
+        .prefetch_related("unit__members")
+        .filter(pk__in=report_ids)
+        .order_by("target__order", "year", "quarter", "unit__code")
+    )
+    messages = []
+    submitted = [r for r in reports if r.status == ProgressReport.Status.SUBMITTED]
+    if submitted:
+        office = User.objects.filter(groups__name=ROLE_OFFICE).exclude(pk=actor_id)
+        context = {"reports": submitted, "url": settings.SITE_URL + reverse("report_list")}
+        messages += [_message("import_submitted", context, user) for user in _with_address(office)]
+    approved_for = defaultdict(list)
+    for report in reports:
+        if report.status == ProgressReport.Status.APPROVED:
+            for user in _with_address([report.author, *report.unit.members.all()]):
+                if user.pk != actor_id:
+                    approved_for[user].append(report)
+    for user, approved in approved_for.items():
+        context = {"reports": approved, "url": settings.SITE_URL + reverse("report_list")}
+        messages.append(_message("import_approved", context, user))
+    return _send(messages)
+
+
 @dataclass
 class ReminderSummary:
     mails: int

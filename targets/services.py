@@ -5,6 +5,7 @@ calls ``full_clean()`` before saving, so that views, the admin, imports and comm
 rules. Read-only questions behind pages live in ``selectors.py``.
 """
 
+import contextvars
 import csv
 import datetime
 import json
@@ -506,9 +507,18 @@ def _check_no_open_duplicate(*, target, unit, year, quarter, exclude_pk=None) ->
         )
 
 
+# While an import runs, the per-report notices are collected here instead of sent, and the import sends one
+# summary per recipient (notifications.import_done): a 500-row import must not mail the office 500 times.
+_collected_notices: contextvars.ContextVar[list | None] = contextvars.ContextVar("collected_notices", default=None)
+
+
 def _notify_on_commit(send, report: ProgressReport, actor) -> None:
     """Mail once the change is committed: nothing goes out for a change that is rolled back."""
     report_id, actor_id = report.pk, getattr(actor, "pk", None)
+    collected = _collected_notices.get()
+    if collected is not None:
+        collected.append(report_id)
+        return
     transaction.on_commit(lambda: send(report_id=report_id, actor_id=actor_id))
 
 
@@ -941,6 +951,17 @@ def import_confirm(*, user, rows: list, approve: bool = False) -> list[ProgressR
     if not rows:
         _refuse(_("The file has no figures to import."), code="empty")
     created = []
+    token = _collected_notices.set([])
+    try:
+        _import_rows(user=user, rows=rows, approve=approve, created=created)
+    finally:
+        _collected_notices.reset(token)
+    report_ids, actor_id = [report.pk for report in created], user.pk
+    transaction.on_commit(lambda: notifications.import_done(report_ids=report_ids, actor_id=actor_id))
+    return created
+
+
+def _import_rows(*, user, rows: list, approve: bool, created: list) -> None:
     for row in rows:
         try:
             report = report_create(
@@ -969,4 +990,3 @@ def import_confirm(*, user, rows: list, approve: bool = False) -> list[ProgressR
                 code="import",
             )
         created.append(report)
-    return created

@@ -406,3 +406,38 @@ def test_xml_entity_tricks_are_refused(staff_client, program):
             target.writestr(item, data)
     assert "not a readable Excel workbook" in refused_file(post_file(staff_client, out.getvalue()))[0]
     assert ProgressReport.objects.count() == 0
+
+
+# --- Notices ------------------------------------------------------------------------------------------------
+
+
+def _with_mail(*users):
+    for n, user in enumerate(users):
+        user.email = f"person{n}@example.org"
+        user.save()
+
+
+def test_an_import_mails_each_office_user_once(
+    staff_client, staff_a, office, program, mailoutbox, django_capture_on_commit_callbacks
+):
+    _with_mail(office, staff_a)
+    data = xlsx([row("VH-01", value="72"), row("VH-02", value="88"), row("VH-04", quarter=1, value="40")])
+    preview = post_file(staff_client, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post("/imports/confirm/", {"token": preview.context["confirm_form"]["token"].value()})
+    assert ProgressReport.objects.count() == 3
+    assert [m.to for m in mailoutbox] == [[office.email]]  # one summary, not one mail per row
+    assert all(code in mailoutbox[0].body for code in ("VH-01", "VH-02", "VH-04"))
+
+
+def test_an_approved_import_mails_each_reporting_user_once(
+    client_for, office, staff_a, staff_b, program, mailoutbox, django_capture_on_commit_callbacks
+):
+    _with_mail(office, staff_a, staff_b)
+    client = client_for(office)
+    preview = post_file(client, xlsx([row("VH-01", value="72"), row("VH-02", value="88"), row("XD-01", value="95")]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/imports/confirm/", {"token": preview.context["confirm_form"]["token"].value(), "approve": "on"})
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([staff_a.email, staff_b.email])
+    mail_a = next(m for m in mailoutbox if m.to == [staff_a.email])
+    assert "VH-01" in mail_a.body and "VH-02" in mail_a.body and "XD-01" not in mail_a.body

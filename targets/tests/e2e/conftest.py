@@ -65,9 +65,8 @@ window.addEventListener("load", () => {
     words(el.getAttribute("aria-label")) ||
     (el.getAttribute("aria-labelledby") || "").split(/\\s+/).some((id) => id && said(document.getElementById(id)));
   const describe = (el) => `<${el.tagName.toLowerCase()} name="${el.name || ""}" id="${el.id || ""}">`;
-  const fields = document.querySelectorAll(
-    "input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), select, textarea"
-  );
+  const buttons = ["hidden", "submit", "button", "reset", "image"].map((type) => `:not([type=${type}])`).join("");
+  const fields = document.querySelectorAll(`input${buttons}, select, textarea`);
   const badges = document.querySelectorAll(".badge, .status-badge");
   window.__e2ePageChecked(location.pathname + location.search, {
     unlabeled: [...fields].filter((el) => !named(el)).map(describe),
@@ -163,9 +162,9 @@ def sign_in(page, live_server):
 
 @pytest.fixture
 def screenshot(page):
-    def shoot(name):
+    def shoot(name, *, full_page=True):
         os.makedirs(SCREENSHOTS, exist_ok=True)
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=full_page)
 
     return shoot
 

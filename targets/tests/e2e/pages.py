@@ -75,7 +75,9 @@ def target_numbers(page) -> dict:
     table = {int(row["year"]): parse_number(row["figure"], lang) for row in page.evaluate(YEAR_TABLE)}
     chart = chart_data(page, "trend-chart")
     drawn = next(s["values"] for s in chart["series"] if s["key"] == "figure")
-    as_drawn = {year: None if value is None else Decimal(str(value)) for year, value in zip(chart["labels"], drawn)}
+    as_drawn = {
+        year: None if value is None else Decimal(str(value)) for year, value in zip(chart["labels"], drawn, strict=True)
+    }
     assert as_drawn == table, (as_drawn, table)
     status = page.locator(".progress-explained").get_attribute("data-status")
     return {"status": status, "figures": {year: value for year, value in table.items() if value is not None}}

@@ -3,9 +3,6 @@ differ: axe-core finds no serious or critical violation, the headings are in ord
 skipped), and the charts' tables carry the same numbers as the charts. Every page is also checked by the
 ``page`` fixture (labels, worded badges, console, foreign requests); see conftest.py."""
 
-import json
-import re
-
 import pytest
 
 from targets import services
@@ -94,3 +91,25 @@ def test_leader_pages_are_accessible_and_refusals_too(page, sign_in, demo, axe, 
     page.watch.allow("the server responded with a status of 403")
     status, problems = check_page(page, axe, f"{live_server.url}/imports/")
     assert (status, problems) == (403, [])
+
+
+PROBE = """<!doctype html><html lang="vi"><head><title>probe</title></head><body><main>
+<label for="named">Tên</label><input id="named" name="named">
+<input name="bare"><select name="blank" aria-label=" "></select><input type="hidden" name="hidden">
+<span class="badge status-badge status-on_track"></span><span class="badge">3</span>
+</main></body></html>"""
+
+
+def test_the_page_watch_catches_unlabeled_fields_and_wordless_badges(page, live_server, db):
+    """The automatic check of every page (conftest.PageWatch) finds what it is there to find."""
+    page.route(f"{live_server.url}/e2e-probe/", lambda route: route.fulfill(content_type="text/html", body=PROBE))
+    page.goto(f"{live_server.url}/e2e-probe/")
+    page.evaluate("0")  # delivers the page's check
+    assert page.watch.checked == ["/e2e-probe/"]
+    assert page.watch.unlabeled == [
+        '/e2e-probe/: <input name="bare" id="">',
+        '/e2e-probe/: <select name="blank" id="">',
+    ]
+    assert page.watch.wordless == ['/e2e-probe/: <span class="badge status-badge status-on_track">']
+    page.watch.unlabeled.clear()  # found on purpose: the teardown's verdict is about the real pages
+    page.watch.wordless.clear()

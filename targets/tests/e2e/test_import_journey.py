@@ -17,7 +17,9 @@ def fill(template_path, out_path, values: dict[str, object]):
     wb.save(out_path)
 
 
-def test_staff_imports_figures_from_the_template(page, sign_in, staff_a, program, live_server, tmp_path, axe):
+def test_staff_imports_figures_from_the_template(
+    page, sign_in, staff_a, program, live_server, tmp_path, axe, screenshot
+):
     sign_in("staff-a")
     page.goto(f"{live_server.url}/imports/")
     assert axe() == []
@@ -41,6 +43,7 @@ def test_staff_imports_figures_from_the_template(page, sign_in, staff_a, program
     assert page.locator("#confirm-form").count() == 0
     assert ProgressReport.objects.count() == 0
     assert axe() == []
+    screenshot("import-preview")
 
     corrected = tmp_path / "corrected.xlsx"
     fill(template, corrected, {"VH-01": "72,5", "VH-02": 88.5})

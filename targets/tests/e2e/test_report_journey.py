@@ -1,7 +1,7 @@
 """The reporting workflow in a real browser, on the demo data: staff report a figure with the keyboard
-only, the office returns it with a comment, staff see the comment, correct and resubmit, the office
-approves, the report's history shows every step, and the leader finds the target's status and chart
-changed on the overview and on the target's page.
+only, the office returns it with a comment (by keyboard too), staff see the comment, correct and
+resubmit, the office approves (Tab, Space), the report's history shows every step, and the leader finds
+the target's status and chart changed on the overview and on the target's page.
 Selectors use names, ids and data attributes, so the test holds in either language."""
 
 import re
@@ -91,9 +91,11 @@ def test_staff_report_office_returns_staff_fix_office_approves_leader_sees_it(
     assert page.locator("#reports tbody tr[data-status=submitted]").count() > 1
     assert axe() == []
     screenshot("approval-queue")
-    row.locator("input[name=comment]").fill("Đề nghị gửi kèm bảng tổng hợp của các phường.")
-    row.locator("button[name=do][value=return]").click()
-    page.wait_for_load_state()
+    # By keyboard again: Tab to the report's comment field, type, and Enter sends the return.
+    tab_to(page, f"#report-{report.pk} input[name=comment]", limit=120)
+    page.keyboard.type("Đề nghị gửi kèm bảng tổng hợp của các phường.")
+    with page.expect_navigation():  # back to the same address, the queue
+        page.keyboard.press("Enter")
     assert page.locator(".alert-success").count() == 1
 
     # 3. Staff see the returned report with the comment; they correct the figure and resubmit.
@@ -113,11 +115,12 @@ def test_staff_report_office_returns_staff_fix_office_approves_leader_sees_it(
     assert page.url == report_url
     assert page.locator("[data-status]").first.get_attribute("data-status") == "submitted"
 
-    # 4. The office approves it from the queue.
+    # 4. The office approves it from the queue, with the keyboard: Tab to its Approve button, Space.
     sign_out_and_in(page, sign_in, "office")
     page.goto(f"{live_server.url}/reports/")
-    row_of(page, report).locator("button[name=do][value=approve]").click()
-    page.wait_for_load_state()
+    tab_to(page, f"#report-{report.pk} button[name=do][value=approve]", limit=120)
+    with page.expect_navigation():
+        page.keyboard.press("Space")
     assert row_of(page, report).count() == 0  # gone from the queue
 
     # 5. The report's page shows the approved figure and every step, newest first, with who did it.
