@@ -1,6 +1,7 @@
 """Template filters and tags of the dashboards: numbers in the reader's language, plans, status badges."""
 
 import datetime
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django import template
@@ -90,3 +91,10 @@ def history_value(value, name) -> str:
     if isinstance(value, datetime.date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     return Truncator(str(value)).chars(200)
+
+
+@register.filter
+def nfc(value):
+    """Text in Unicode's composed form: Django's name for Vietnamese ("Tiếng Việt") comes with separate
+    combining accents, which some fonts and screen readers handle worse than the composed letters."""
+    return unicodedata.normalize("NFC", str(value))

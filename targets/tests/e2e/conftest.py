@@ -51,9 +51,9 @@ def browser(chromium_path):
         browser.close()
 
 
-# Runs in every page the tests open, at its load event, before the test goes on: form fields without a
+# Runs in every page the tests open, at its load event, and reports to PageWatch: form fields without a
 # label (a <label>, aria-label or aria-labelledby with words) and badges without words (a colour alone).
-# Playwright's init scripts and bindings are not governed by the page's Content Security Policy.
+# Playwright's init scripts and exposed functions are not governed by the page's Content Security Policy.
 PAGE_CHECK = """
 window.addEventListener("load", () => {
   const words = (text) => (text || "").replace(/\\s+/g, " ").trim();

@@ -1,14 +1,14 @@
-"""Keyboard and screen-reader checks on the main pages, with the demo data, for each role whose pages
-differ: axe-core finds no serious or critical violation, the headings are in order (one h1, no level
-skipped), and the charts' tables carry the same numbers as the charts. Every page is also checked by the
-``page`` fixture (labels, worded badges, console, foreign requests); see conftest.py."""
+"""Screen-reader checks on the main pages, with the demo data, for each role whose pages differ: axe-core
+finds no serious or critical violation and the headings are in order (one h1, no level skipped). Every
+page is also checked by the ``page`` fixture (labels, worded badges, console, foreign requests; see
+conftest.py). The keyboard is in test_report_journey.py, the charts' tables in test_dashboard.py."""
 
 import pytest
 
 from targets import services
 from targets.models import ProgressReport
 
-# (address, what it is): the pages each role sees differently (forms, actions, the waiting panel).
+# The main pages, and for staff and leaders those they see differently (forms, actions, waiting panel).
 OFFICE_PAGES = [
     "/",
     "/targets/",
