@@ -2,7 +2,7 @@
 
 import datetime
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import template
 from django.utils import formats
@@ -12,28 +12,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from .. import assessment
+from .report_tags import figure, plain_decimal
 
 register = template.Library()
 
 
-def _plain(value) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, TypeError, ValueError):
-        return None
-    if not number.is_finite():
-        return None
-    # normalize() alone writes 100 as 1E+2; figures are stored with four places (7.5000).
-    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
-
-
-@register.filter
-def num(value) -> str:
-    """A figure for reading: 1.234,5 in Vietnamese, 1,234.5 in English; empty for None."""
-    number = _plain(value)
-    return "" if number is None else formats.number_format(number, use_l10n=True, force_grouping=True)
+# One way to write a figure everywhere: the reporting pages' filters, under the dashboards' name.
+_plain = plain_decimal
+num = register.filter("num", figure)
 
 
 @register.filter

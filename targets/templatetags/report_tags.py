@@ -13,7 +13,8 @@ def plain_decimal(value) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        number = Decimal(value)
+        # str() first: a float such as 0.1 would otherwise bring its binary expansion along.
+        number = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
         return None
     if not number.is_finite():
