@@ -22,7 +22,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from . import notifications, permissions, selectors
@@ -295,6 +295,13 @@ def demo_value(target: Target, plan: Decimal, rng: random.Random) -> Decimal:
 
 @transaction.atomic
 def demo_load(*, program: Program, seed: int = 15) -> dict[str, int]:
+    """Create demo accounts and plausible figures (see ``_demo_load``); the notes and comments it writes are
+    data, so they are written in the site's language whatever language is active."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _demo_load(program=program, seed=seed)
+
+
+def _demo_load(*, program: Program, seed: int) -> dict[str, int]:
     """Create demo accounts and plausible figures. A second run creates nothing.
 
     Accounts: ``office``, ``leader`` and ``staff-<unit code>`` for every unit. Figures: approved yearly
