@@ -6,3 +6,8 @@ class TargetsConfig(AppConfig):
     name = "targets"
     verbose_name = _("Resolution targets")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import services
+
+        services.data_changes_watch()

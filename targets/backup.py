@@ -42,10 +42,13 @@ from django.db import DEFAULT_DB_ALIAS, connections, reset_queries, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from . import services
+
 FORMAT = "caugiay-backup"
 VERSION = 1
-# Rows that are not worth keeping: sessions end anyway, and signing in again is harmless.
-SKIPPED = {"sessions.session"}
+# Rows that are not worth keeping: sessions end anyway, and signing in again is harmless; the data version
+# only names what the page cache holds, and a restore moves it on.
+SKIPPED = {"sessions.session", "targets.dataversion"}
 # Rows that ``migrate`` creates by itself; a restore replaces them with the backup's, ids included.
 REPLACED = {"contenttypes.contenttype", "auth.permission"}
 CHUNK = 2000
@@ -292,6 +295,8 @@ def restore(*, source: Path, flush: bool = False, using: str = DEFAULT_DB_ALIAS,
                 with connection.cursor() as cursor:
                     for sql in statements:
                         cursor.execute(sql)
+            # Rows went in without signals: pages cached before the restore must not be served.
+            services.data_changed(using=using)
         ContentType.objects.clear_cache()
 
         # 3. The files, once the rows are in.

@@ -14,14 +14,16 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -29,6 +31,7 @@ from . import notifications, permissions, selectors
 from .assessment import TargetFacts, assess_year
 from .models import (
     AnnualReview,
+    DataVersion,
     DomainGroup,
     Milestone,
     Program,
@@ -46,6 +49,72 @@ User = get_user_model()
 ROLES = (ROLE_LEADER, ROLE_UNIT_STAFF, ROLE_OFFICE)
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed by load_demo and flagged demo-only in the README
+
+
+# --- The data version (what the page cache keys on) ----------------------------------------------------------
+#
+# Every write that a page could show gives the one DataVersion row a new token, in the writer's own
+# transaction. A page rendered before the commit stays cached under the old token, and every process misses
+# it from the first request after the commit (pagecache.py). Services move the token first, so that every
+# writer takes that row's lock before any other and two services never wait on each other in opposite
+# order; saves outside services (the admin) move it through the signals that ``data_changes_watch`` connects.
+
+_version_moved: contextvars.ContextVar[bool] = contextvars.ContextVar("version_moved", default=False)
+
+
+def data_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Give the data a new version token. 1 query (2 the first time, when the row is created)."""
+    token = secrets.token_hex(16)
+    versions = DataVersion.objects.using(using)
+    if not versions.filter(pk=DataVersion.SINGLETON).update(token=token, changed_at=timezone.now()):
+        versions.update_or_create(pk=DataVersion.SINGLETON, defaults={"token": token})
+
+
+def _writes(service):
+    """The transaction of a service that writes: the data version moves first (once, when services nest)."""
+
+    @wraps(service)
+    def wrapper(*args, **kwargs):
+        with transaction.atomic():
+            if _version_moved.get():
+                return service(*args, **kwargs)
+            data_changed()
+            moved = _version_moved.set(True)
+            try:
+                return service(*args, **kwargs)
+            finally:
+                _version_moved.reset(moved)
+
+    return wrapper
+
+
+def _data_saved(sender, raw=False, update_fields=None, **kwargs):
+    # Fixtures loading raw rows are followed by their own data_changed(); a sign-in only stamps last_login.
+    if raw or _version_moved.get() or (update_fields is not None and set(update_fields) <= {"last_login"}):
+        return
+    data_changed()
+
+
+def _data_deleted(sender, **kwargs):
+    if not _version_moved.get():
+        data_changed()
+
+
+def _links_changed(sender, action, **kwargs):
+    if action.startswith("post_") and not _version_moved.get():
+        data_changed()
+
+
+def data_changes_watch() -> None:
+    """Move the data version on whenever a model that pages show is saved or deleted outside a service
+    (the admin, the shell). Connected once, from ``TargetsConfig.ready()``."""
+    watched = (Program, SolutionGroup, DomainGroup, Unit, Target, Milestone, ProgressReport, AnnualReview)
+    for model in (*watched, YearClosure, User, Group):
+        name = model._meta.label_lower
+        post_save.connect(_data_saved, sender=model, dispatch_uid=f"data-version-save:{name}")
+        post_delete.connect(_data_deleted, sender=model, dispatch_uid=f"data-version-delete:{name}")
+    for through in (Unit.members.through, Target.supporting_units.through, User.groups.through):
+        m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"data-version-links:{through._meta.label}")
 
 
 # --- Reference data ---------------------------------------------------------------------------------------
@@ -105,7 +174,7 @@ def _upsert(model, lookup: dict, values: dict, summary: LoadSummary, kind: str):
     return obj
 
 
-@transaction.atomic
+@_writes
 def program_load_reference(*, manifest: Path) -> tuple[Program, LoadSummary]:
     """Load or update a programme and its groups, units, targets and milestones from a manifest.
 
@@ -218,7 +287,7 @@ def program_load_reference(*, manifest: Path) -> tuple[Program, LoadSummary]:
 # --- Roles and accounts -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@_writes
 def roles_ensure() -> dict[str, Group]:
     """Create the three role groups; the office may use the admin for everything in this app and users."""
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLES}
@@ -228,7 +297,7 @@ def roles_ensure() -> dict[str, Group]:
     return groups
 
 
-@transaction.atomic
+@_writes
 def user_ensure(*, username: str, role: str, password: str, units: list[Unit] = (), full_name: str = "") -> bool:
     """Create a user with a role (and units) unless it exists; returns whether it was created.
 
@@ -293,7 +362,7 @@ def demo_value(target: Target, plan: Decimal, rng: random.Random) -> Decimal:
     return value.quantize(places)
 
 
-@transaction.atomic
+@_writes
 def demo_load(*, program: Program, seed: int = 15) -> dict[str, int]:
     """Create demo accounts and plausible figures (see ``_demo_load``); the notes and comments it writes are
     data, so they are written in the site's language whatever language is active."""
@@ -534,7 +603,7 @@ def _notify_on_commit(send, report: ProgressReport, actor) -> None:
     transaction.on_commit(lambda: send(report_id=report_id, actor_id=actor_id))
 
 
-@transaction.atomic
+@_writes
 def report_create(
     *,
     user,
@@ -584,7 +653,7 @@ def report_create(
     return report
 
 
-@transaction.atomic
+@_writes
 def report_update(
     *,
     user,
@@ -631,7 +700,7 @@ def report_update(
     return report
 
 
-@transaction.atomic
+@_writes
 def report_submit(*, user, report: ProgressReport, version: int | None = None) -> ProgressReport:
     """Draft or returned → submitted; the office is told."""
     if not permissions.can_edit_report(user, report):
@@ -649,7 +718,7 @@ def report_submit(*, user, report: ProgressReport, version: int | None = None) -
     return report
 
 
-@transaction.atomic
+@_writes
 def report_withdraw(*, user, report: ProgressReport, version: int | None = None) -> ProgressReport | None:
     """Submitted → draft, back in the unit's hands; a draft is discarded (None). History keeps both."""
     if not permissions.can_edit_report(user, report):
@@ -671,7 +740,7 @@ def report_withdraw(*, user, report: ProgressReport, version: int | None = None)
     return report
 
 
-@transaction.atomic
+@_writes
 def report_approve(*, user, report: ProgressReport, version: int | None = None) -> ProgressReport:
     """Submitted → approved. The period's approved figure until now, if any, becomes superseded, so that
     exactly one approved figure counts; the reporting staff are told."""
@@ -703,7 +772,7 @@ def report_approve(*, user, report: ProgressReport, version: int | None = None) 
     return report
 
 
-@transaction.atomic
+@_writes
 def report_return(*, user, report: ProgressReport, comment: str, version: int | None = None) -> ProgressReport:
     """Submitted → returned to the unit with the office's comment (required); the reporting staff are told."""
     if not permissions.can_review(user):
@@ -727,7 +796,7 @@ def report_return(*, user, report: ProgressReport, comment: str, version: int | 
     return report
 
 
-@transaction.atomic
+@_writes
 def report_bulk_approve(*, user, reports: list[ProgressReport], versions: dict[int, int] | None = None) -> int:
     """Approve several submitted reports at once: all of them or, if any cannot be approved (no longer
     submitted, changed since the page was loaded, a closed year), none. Returns how many."""
@@ -748,7 +817,7 @@ def report_bulk_approve(*, user, reports: list[ProgressReport], versions: dict[i
     return len(reports)
 
 
-@transaction.atomic
+@_writes
 def report_correct(
     *,
     user,
@@ -855,7 +924,7 @@ def _store_reviews(*, program: Program, year: int, user, freeze: bool | None, re
     return written
 
 
-@transaction.atomic
+@_writes
 def review_refresh(*, program: Program, year: int, user=None) -> int:
     """Store the current review of every target of an open year (see ``_store_reviews``)."""
     _check_year_in_program(program, year)
@@ -864,7 +933,7 @@ def review_refresh(*, program: Program, year: int, user=None) -> int:
     return _store_reviews(program=program, year=year, user=user, freeze=None, reason="refresh")
 
 
-@transaction.atomic
+@_writes
 def review_override(
     *, user, target: Target, year: int, assessment: str, comment: str = "", seen: str = ""
 ) -> AnnualReview:
@@ -909,7 +978,7 @@ def review_override(
     return row
 
 
-@transaction.atomic
+@_writes
 def year_close(*, user, program: Program, year: int, reason: str = "") -> YearClosure:
     """Close ``year`` of ``program`` (chốt số liệu): every target's review is stored and frozen, and the
     reporting services refuse any report for that year from now on."""
@@ -931,7 +1000,7 @@ def year_close(*, user, program: Program, year: int, reason: str = "") -> YearCl
     return closure
 
 
-@transaction.atomic
+@_writes
 def year_reopen(*, user, program: Program, year: int, reason: str) -> YearClosure:
     """Reopen a closed year: reports for it are possible again and its reviews are no longer frozen (the
     office's overrides stay). A reason is required; it is kept in the closure's history."""
@@ -951,7 +1020,7 @@ def year_reopen(*, user, program: Program, year: int, reason: str) -> YearClosur
     return closure
 
 
-@transaction.atomic
+@_writes
 def import_confirm(*, user, rows: list, approve: bool = False) -> list[ProgressReport]:
     """Create a submitted report for every checked import row (``imports.ImportRow`` with its target and
     unit), or approve them at once when the office imports and asks for it. All or nothing: the first row
@@ -1147,7 +1216,7 @@ def _scale_assessment(target: Target, milestones: list[Milestone], year: int, va
     return str(verdict)
 
 
-@transaction.atomic
+@_writes
 def _scale_programme(*, n, reference, template, copies, years, today, rng, author, reviewer) -> ScaleProgramme:
     """Write the ``n``-th synthetic programme and everything in it, in one transaction."""
     now = timezone.now()

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from targets import services
 from targets.models import Unit
@@ -82,3 +83,9 @@ def client_for(client):
 def fast_password_hashing(settings):
     # PBKDF2 takes a quarter of a second a password here; the demo creates 33 accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # The local-memory cache lives as long as the test process; each test starts with no cached page.
+    cache.clear()

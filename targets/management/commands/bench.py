@@ -2,7 +2,9 @@
 side by side with the health check in the same run, and each export's time and peak memory.
 
 Pages are requested through ``django.test.Client`` (the whole middleware stack, no network) by a
-signed-in office user, in rounds, so that every page sees the same machine load as /healthz/. The
+signed-in office user, in rounds, so that every page sees the same machine load as /healthz/. Each page
+is timed twice: seen again, when it comes from the page cache (``pagecache.py``), and cold, the first
+request after a write (``services.data_changed``), when it is rendered afresh. The
 exports run in a child process each, so that their peak memory is their own: the child's peak
 resident set size (VmHWM), and the peak of Python allocations during the request
 (``tracemalloc``, a second run, since tracing slows it down).
@@ -81,6 +83,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--requests", type=int, default=30, help="Timed requests per page (default 30).")
         parser.add_argument("--warmup", type=int, default=3, help="Untimed requests per page first.")
+        parser.add_argument(
+            "--cold", type=int, default=10, help="Timed requests per page just after a write (default 10)."
+        )
         parser.add_argument("--user", default=None, help=f"An office account (default: {BENCH_USER}, created).")
         parser.add_argument("--no-exports", action="store_true", help="Skip the exports.")
         parser.add_argument("--exports-only", action="store_true", help="Only the exports.")
@@ -106,7 +111,7 @@ class Command(BaseCommand):
             pages, notes = resolvable(PAGES, values)
             for note in notes:
                 self.stdout.write(f"  note: {note}")
-            results["pages"] = self._pages(pages, username, options["requests"], options["warmup"])
+            results["pages"] = self._pages(pages, username, options["requests"], options["warmup"], options["cold"])
         if not options["no_exports"]:
             exports, notes = resolvable(EXPORTS, values)
             for note in notes:
@@ -135,13 +140,15 @@ class Command(BaseCommand):
 
     # --- Pages -----------------------------------------------------------------------------------------
 
-    def _pages(self, pages, username, requests, warmup) -> dict:
+    def _pages(self, pages, username, requests, warmup, cold) -> dict:
         # A failing page shows as its status in the table, not as a traceback per request.
         logging.getLogger("django.request").setLevel(logging.CRITICAL)
         signed_in = _client(username)
         anonymous = _new_client()
         client_for = {p.name: anonymous if p.name in ANONYMOUS_ONLY else signed_in for p in pages}
-        figures = {p.name: {"url": p.url, "times": [], "status": None, "bytes": 0, "queries": None} for p in pages}
+        figures = {
+            p.name: {"url": p.url, "times": [], "cold": [], "status": None, "bytes": 0, "queries": None} for p in pages
+        }
         for page in pages:
             for _ in range(warmup):
                 _get(client_for[page.name], page.url)
@@ -153,10 +160,24 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 _get(client_for[page.name], page.url)
                 figures[page.name]["times"].append((time.perf_counter() - started) * 1000)
+        # Cold: the first request after a write, which renders every page afresh (pagecache.py).
+        for round_number in range(cold):
+            services.data_changed()
+            for page in pages:
+                started = time.perf_counter()
+                if round_number == 0:
+                    with CaptureQueriesContext(connection) as queries:
+                        _get(client_for[page.name], page.url)
+                    figures[page.name]["cold_queries"] = len(queries)
+                else:
+                    _get(client_for[page.name], page.url)
+                figures[page.name]["cold"].append((time.perf_counter() - started) * 1000)
         for figure in figures.values():
             times = sorted(figure.pop("times"))
             figure["median_ms"] = statistics.median(times)
             figure["p90_ms"] = times[min(len(times) - 1, int(len(times) * 0.9))]
+            cold_times = figure.pop("cold")
+            figure["cold_ms"] = statistics.median(cold_times) if cold_times else None
         return figures
 
     # --- Exports ---------------------------------------------------------------------------------------
@@ -200,7 +221,10 @@ class Command(BaseCommand):
         pages = results["pages"]
         if pages:
             health = pages.get("healthz", {}).get("median_ms")
-            head = f"{'page':<16} {'status':>6} {'queries':>7} {'median ms':>10} {'p90 ms':>8} {'× healthz':>10}"
+            head = (
+                f"{'page':<16} {'status':>6} {'queries':>7} {'median ms':>10} {'p90 ms':>8} {'× healthz':>10}"
+                f" {'cold q':>6} {'cold ms':>8} {'× healthz':>10}"
+            )
             if compare:
                 head += f" {'× saved':>8}"
             self.stdout.write("\n" + head + "  url")
@@ -210,6 +234,9 @@ class Command(BaseCommand):
                     f"{name:<16} {f['status']:>6} {f['queries']:>7} {f['median_ms']:>10.2f} {f['p90_ms']:>8.2f}"
                     f" {ratio:>10.1f}"
                 )
+                cold = f.get("cold_ms")
+                line += f" {f.get('cold_queries', '-'):>6}"
+                line += f" {cold:>8.2f} {cold / health:>10.1f}" if cold and health else f" {'-':>8} {'-':>10}"
                 if compare:
                     before = compare.get("pages", {}).get(name, {}).get("median_ms")
                     line += f" {f['median_ms'] / before:>8.1f}" if before else f" {'-':>8}"
@@ -217,6 +244,7 @@ class Command(BaseCommand):
             over = [n for n, f in pages.items() if health and n != "healthz" and f["median_ms"] > PAGE_BUDGET * health]
             self.stdout.write(
                 f"Pages over {PAGE_BUDGET:g}× /healthz/ (the district-scale budget): {', '.join(over) or 'none'}."
+                " Median ms: the page seen again (from the page cache); cold ms: the first request after a write."
             )
             bad = [n for n, f in pages.items() if f["status"] != 200]
             if bad:
