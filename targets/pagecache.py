@@ -1,13 +1,21 @@
 """Rendered pages kept in the cache until the data changes.
 
-A page of a signed-in user is stored whole under a key made of the data version (``selectors.data_version``,
-which every write moves on: ``services.data_changed``), the user, the browser's CSRF secret (the page holds
-form tokens made from it), the language, today's date (deadlines count days) and the full path. So:
+``cached_page``: a page of a signed-in user is stored whole under a key made of the data version
+(``selectors.data_version``, which every write moves on: ``services.data_changed``, and every ``migrate``
+of a new release), the user, the browser's CSRF secret (the page holds form tokens made from it), the
+language, today's date (deadlines count days) and the full path. So:
 
-- the permission checks still run before the cache is asked (the decorator goes under them);
-- a write, a role given or taken, a sign-in again (a new CSRF secret) or a new day each mean a fresh page;
+- a write, a role given or taken, a sign-in again (a new CSRF secret), a new release or a new day each
+  mean a fresh page;
+- a stored page is only ever served to the user it was rendered for, under the same data version: the
+  permission checks that ran when it was rendered (the decorator goes above them) still hold, since
+  every change of roles, units or activity moves the version on;
 - a page with a pending message (after a redirect) is never served from the cache or stored, nor is a
   response that is not a plain 200 or that sets a cookie.
+
+``cached_public_page``: the sign-in page is the same for everyone who is signed out, apart from its CSRF
+tokens. It renders with a placeholder instead (``CSRF_PLACEHOLDER`` in the view's context), is stored per
+language and path, shared by every visitor, and gets the visitor's own token on every request.
 
 With the default local-memory cache every process keeps its own pages; the version lives in the database,
 so a write in one process is seen by all. With Redis (``REDIS_URL``) the processes share the pages.
@@ -20,31 +28,28 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 
 from . import selectors
 
 KEY_PREFIX = "page"
+# Letters only, so that HTML escaping leaves it as it is.
+CSRF_PLACEHOLDER = "csrftokenplaceholderxqzkmw"
 
 
-def _key(request) -> str | None:
-    """The page's cache key, or None when this request must not use the cache."""
-    if not settings.TARGETS_PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
-        return None
-    csrf_secret = request.META.get("CSRF_COOKIE")
-    if not csrf_secret or not request.user.is_authenticated or len(get_messages(request)):
-        return None
-    parts = "\n".join(
-        [
-            selectors.data_version(),
-            str(request.user.pk),
-            csrf_secret,
-            request.LANGUAGE_CODE,
-            timezone.localdate().isoformat(),
-            request.get_full_path(),
-        ]
+def _key(*parts: str) -> str:
+    digest = hashlib.sha256("\n".join([selectors.data_version(), *parts]).encode()).hexdigest()
+    return f"{KEY_PREFIX}:{digest}"
+
+
+def _usable(request) -> bool:
+    return (
+        bool(settings.TARGETS_PAGE_CACHE_SECONDS)
+        and request.method in ("GET", "HEAD")
+        and not len(get_messages(request))
     )
-    return f"{KEY_PREFIX}:{hashlib.sha256(parts.encode()).hexdigest()}"
 
 
 def _storable(request, response) -> bool:
@@ -56,21 +61,72 @@ def _storable(request, response) -> bool:
     )
 
 
+def _store(key, response) -> None:
+    cache.set(key, (response.content, list(response.items())), settings.TARGETS_PAGE_CACHE_SECONDS)
+
+
+def _restore(stored) -> HttpResponse:
+    content, headers = stored
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
 def cached_page(view):
-    """Serve the page from the cache when nothing it shows has changed; store it otherwise."""
+    """A signed-in user's page, from the cache when nothing it shows has changed; stored otherwise."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        key = _key(request)
-        if key is None:
+        csrf_secret = request.META.get("CSRF_COOKIE")
+        if not (_usable(request) and csrf_secret and request.user.is_authenticated):
             return view(request, *args, **kwargs)
+        key = _key(
+            str(request.user.pk),
+            csrf_secret,
+            request.LANGUAGE_CODE,
+            timezone.localdate().isoformat(),
+            request.get_full_path(),
+        )
         stored = cache.get(key)
         if stored is not None:
-            content, content_type = stored
-            return HttpResponse(content, content_type=content_type)
+            return _restore(stored)
         response = view(request, *args, **kwargs)
         if _storable(request, response):
-            cache.set(key, (response.content, response["Content-Type"]), settings.TARGETS_PAGE_CACHE_SECONDS)
+            _store(key, response)
         return response
+
+    return wrapper
+
+
+def _rendered(response):
+    # Django's class-based views answer with a TemplateResponse, rendered only after the view returns.
+    if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+        response.render()
+    return response
+
+
+def _with_token(request, response):
+    if not response.streaming and CSRF_PLACEHOLDER.encode() in response.content:
+        response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    return response
+
+
+def cached_public_page(view):
+    """A page that is the same for everyone signed out, rendered with ``CSRF_PLACEHOLDER`` as its
+    ``csrf_token``: from the cache per language and path, with the visitor's own token put in."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (_usable(request) and not request.user.is_authenticated):
+            return _with_token(request, _rendered(view(request, *args, **kwargs)))
+        key = _key("public", request.LANGUAGE_CODE, request.get_full_path())
+        stored = cache.get(key)
+        if stored is not None:
+            return _with_token(request, _restore(stored))
+        response = _rendered(view(request, *args, **kwargs))
+        if _storable(request, response):
+            _store(key, response)
+        return _with_token(request, response)
 
     return wrapper

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from targets import selectors, services
 from targets.models import DataVersion, ProgressReport, Target, Unit
+from targets.pagecache import CSRF_PLACEHOLDER
 from targets.permissions import ROLE_LEADER
 
 TARGET_PAGE = "/targets/VH-01/"
@@ -236,3 +237,60 @@ def test_an_error_page_is_not_kept(client_for, office, program):
     assert client.get("/targets/NOPE/").status_code == 404
     assert client.get("/targets/NOPE/").status_code == 404
     assert client.get("/groups/NOPE/").status_code == 404
+
+
+# --- The sign-in page, shared by everyone signed out -------------------------------------------------------
+
+
+def csrf_tokens(response) -> list[str]:
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+
+
+def test_the_sign_in_page_is_shared_with_each_visitor_s_own_token(office):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page = first.get("/accounts/login/")
+    assert rendered(page)
+    shared = second.get("/accounts/login/")
+    assert not rendered(shared)
+    for response in (page, shared):
+        tokens = csrf_tokens(response)
+        assert len(tokens) == 2 and CSRF_PLACEHOLDER not in response.content.decode()
+    assert csrf_tokens(page)[0] != csrf_tokens(shared)[0]
+    # The page from the cache set the visitor's CSRF cookie, and its token signs them in.
+    token = csrf_tokens(shared)[1]
+    response = second.post(
+        "/accounts/login/", {"username": "office", "password": services.DEMO_PASSWORD, "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+
+
+def test_a_failed_sign_in_is_never_shared(office):
+    client = Client(enforce_csrf_checks=True)
+    token = csrf_tokens(client.get("/accounts/login/"))[1]
+    refused = client.post("/accounts/login/", {"username": "office", "password": "wrong", "csrfmiddlewaretoken": token})
+    assert refused.status_code == 200 and refused.context["form"].errors
+    assert CSRF_PLACEHOLDER not in refused.content.decode() and len(csrf_tokens(refused)) == 2
+    other = Client().get("/accounts/login/")
+    assert not other.context or not other.context["form"].errors
+    assert 'value="office"' not in other.content.decode()
+
+
+def test_the_sign_in_page_in_each_language_and_with_its_next(db):
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/accounts/login/?next=/reports/")
+    vietnamese = Client(HTTP_ACCEPT_LANGUAGE="vi").get("/accounts/login/?next=/reports/")
+    assert 'lang="en"' in english.content.decode() and 'lang="vi"' in vietnamese.content.decode()
+    assert 'name="next" value="/reports/"' in Client().get("/accounts/login/?next=/reports/").content.decode()
+    assert 'name="next" value=""' in Client().get("/accounts/login/").content.decode()
+
+
+def test_a_signed_in_user_is_sent_on(client_for, office):
+    response = client_for(office).get("/accounts/login/")
+    assert response.status_code == 302
+
+
+def test_migrate_moves_the_version(db):
+    from django.core.management import call_command
+
+    before = selectors.data_version()
+    call_command("migrate", verbosity=0)
+    assert selectors.data_version() not in ("", before)

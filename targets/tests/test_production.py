@@ -283,6 +283,8 @@ def test_gunicorn_serves_the_application_with_hashed_static_files(tmp_path):
     }
     collected = run(["manage.py", "collectstatic", "--no-input", "-v", "0"], **env)
     assert collected.returncode == 0, collected.stderr
+    migrated = run(["manage.py", "migrate", "--no-input", "-v", "0"], **env)  # as `make serve` does
+    assert migrated.returncode == 0, migrated.stderr
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     server = subprocess.Popen(  # noqa: S603
         [gunicorn, "-c", "gunicorn.conf.py"],
