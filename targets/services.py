@@ -1,8 +1,9 @@
 """Every write of the application.
 
-Each service is named ``<entity>_<action>``, takes keyword-only arguments, runs in a transaction and
-calls ``full_clean()`` before saving, so that views, the admin, imports and commands share one set of
-rules. Read-only questions behind pages live in ``selectors.py``.
+Each service is named ``<entity>_<action>``, takes keyword-only arguments, runs in a transaction that
+first moves the data version on (what cached pages are keyed on, ``pagecache.py``) and calls
+``full_clean()`` before saving, so that views, the admin, imports and commands share one set of rules.
+Read-only questions behind pages live in ``selectors.py``.
 """
 
 import contextvars

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -78,12 +79,19 @@ def test_bad_arguments_are_refused(db, args):
 def test_bench_prints_every_resolvable_page_beside_healthz(scale, tmp_path):
     out = io.StringIO()
     saved = tmp_path / "bench.json"
-    call_command("bench", "--requests", "2", "--warmup", "1", "--no-exports", "--save", str(saved), stdout=out)
+    call_command(
+        "bench", "--requests", "2", "--warmup", "2", "--cold", "2", "--no-exports", "--save", str(saved), stdout=out
+    )
     table = out.getvalue()
     pages, _notes = resolvable(PAGES, placeholders())
     for page in pages:
         assert f"\n{page.name} " in table
-    assert "× healthz" in table
+    assert "× healthz" in table and "cold ms" in table
+    figures = json.loads(saved.read_text())["pages"]
+    # Seen again, a signed-in page comes from the page cache (session, user, data version); cold, it is
+    # rendered with all its queries.
+    assert figures["overview"]["queries"] == 3 and figures["overview"]["cold_queries"] == 11
+    assert all(f["cold_ms"] > 0 for f in figures.values())
     # Compared with itself, the overview is about 1× its saved time.
     again = io.StringIO()
     call_command("bench", "--requests", "2", "--no-exports", "--compare", str(saved), stdout=again)
