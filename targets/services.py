@@ -89,28 +89,28 @@ def _writes(service):
     return wrapper
 
 
-def _data_saved(sender, raw=False, update_fields=None, **kwargs):
+def _data_saved(sender, raw=False, update_fields=None, using=DEFAULT_DB_ALIAS, **kwargs):
     # Fixtures loading raw rows are followed by their own data_changed(); a sign-in only stamps last_login.
     if raw or _version_moved.get() or (update_fields is not None and set(update_fields) <= {"last_login"}):
         return
-    data_changed()
+    data_changed(using=using)
 
 
-def _data_deleted(sender, **kwargs):
+def _data_deleted(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     if not _version_moved.get():
-        data_changed()
+        data_changed(using=using)
 
 
-def _links_changed(sender, action, **kwargs):
+def _links_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
     if action.startswith("post_") and not _version_moved.get():
-        data_changed()
+        data_changed(using=using)
 
 
 def data_changes_watch() -> None:
     """Move the data version on whenever a model that pages show is saved or deleted outside a service
     (the admin, the shell). Connected once, from ``TargetsConfig.ready()``."""
-    watched = (Program, SolutionGroup, DomainGroup, Unit, Target, Milestone, ProgressReport, AnnualReview)
-    for model in (*watched, YearClosure, User, Group):
+    shown = (Program, SolutionGroup, DomainGroup, Unit, Target, Milestone, ProgressReport, AnnualReview, YearClosure)
+    for model in (*shown, User, Group):
         name = model._meta.label_lower
         post_save.connect(_data_saved, sender=model, dispatch_uid=f"data-version-save:{name}")
         post_delete.connect(_data_deleted, sender=model, dispatch_uid=f"data-version-delete:{name}")
