@@ -61,15 +61,18 @@ def _storable(request, response) -> bool:
     )
 
 
-def _store(key, response) -> None:
-    cache.set(key, (response.content, list(response.items())), settings.TARGETS_PAGE_CACHE_SECONDS)
-
-
-def _restore(stored) -> HttpResponse:
-    content, headers = stored
-    response = HttpResponse(content)
-    for name, value in headers:
-        response[name] = value
+def _from_cache_or_render(request, key: str, render):
+    """The stored page (its body and the headers its view set), or ``render()``'s, stored if it may be."""
+    stored = cache.get(key)
+    if stored is not None:
+        content, headers = stored
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        return response
+    response = render()
+    if _storable(request, response):
+        cache.set(key, (response.content, list(response.items())), settings.TARGETS_PAGE_CACHE_SECONDS)
     return response
 
 
@@ -88,13 +91,7 @@ def cached_page(view):
             timezone.localdate().isoformat(),
             request.get_full_path(),
         )
-        stored = cache.get(key)
-        if stored is not None:
-            return _restore(stored)
-        response = view(request, *args, **kwargs)
-        if _storable(request, response):
-            _store(key, response)
-        return response
+        return _from_cache_or_render(request, key, lambda: view(request, *args, **kwargs))
 
     return wrapper
 
@@ -121,12 +118,7 @@ def cached_public_page(view):
         if not (_usable(request) and not request.user.is_authenticated):
             return _with_token(request, _rendered(view(request, *args, **kwargs)))
         key = _key("public", request.LANGUAGE_CODE, request.get_full_path())
-        stored = cache.get(key)
-        if stored is not None:
-            return _with_token(request, _restore(stored))
-        response = _rendered(view(request, *args, **kwargs))
-        if _storable(request, response):
-            _store(key, response)
+        response = _from_cache_or_render(request, key, lambda: _rendered(view(request, *args, **kwargs)))
         return _with_token(request, response)
 
     return wrapper

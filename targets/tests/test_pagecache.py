@@ -76,17 +76,17 @@ def test_a_query_string_is_another_page(client_for, office, program):
 
 def test_a_workflow_step_shows_at_once(client_for, office, staff_a, program, unit_a):
     target = Target.objects.get(code="VH-01")
-    staff, leader_view = first_page(client_for(staff_a)), None
+    staff = first_page(client_for(staff_a))
     staff.get(TARGET_PAGE)
     report = services.report_create(
         user=staff_a, target=target, unit=unit_a, year=2025, value=Decimal("74.5"), submit=True
     )
-    page = staff.get(TARGET_PAGE)
-    assert rendered(page)
+    submitted = staff.get(TARGET_PAGE)
+    assert rendered(submitted)
     services.report_approve(user=office, report=report)
-    leader_view = staff.get(TARGET_PAGE)
-    assert rendered(leader_view)
-    assert leader_view.context["row"].status != page.context["row"].status
+    approved = staff.get(TARGET_PAGE)
+    assert rendered(approved)
+    assert approved.context["row"].status != submitted.context["row"].status
 
 
 @pytest.mark.parametrize("change", ["save", "delete", "link", "role"])
