@@ -219,9 +219,6 @@ TARGETS_ON_TRACK_RATIO = env_float("TARGETS_ON_TRACK_RATIO", 0.95)
 TARGETS_AT_RISK_RATIO = env_float("TARGETS_AT_RISK_RATIO", 0.70)
 TARGETS_DUE_SOON_DAYS = env_int("TARGETS_DUE_SOON_DAYS", 90, minimum=1)
 TARGETS_REMINDER_DAYS = env_int("TARGETS_REMINDER_DAYS", 30, minimum=1)
-# How long a rendered page stays in the cache (targets/pagecache.py); any write that a page could show
-# ends it at once, so this only bounds the memory of pages nobody asks for again. 0 turns the cache off.
-TARGETS_PAGE_CACHE_SECONDS = env_int("TARGETS_PAGE_CACHE_SECONDS", 600, minimum=0)
 if not 0 < TARGETS_AT_RISK_RATIO < TARGETS_ON_TRACK_RATIO <= 1:
     raise ImproperlyConfigured(
         "TARGETS_AT_RISK_RATIO and TARGETS_ON_TRACK_RATIO must satisfy 0 < at risk < on track <= 1."

@@ -42,12 +42,10 @@ from django.db import DEFAULT_DB_ALIAS, connections, reset_queries, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from . import services
-
 FORMAT = "caugiay-backup"
 VERSION = 1
-# Rows that are not worth keeping: sessions end anyway, and signing in again is harmless; the data version
-# only names what the page cache holds, and a restore moves it on.
+# Rows that are not worth keeping: sessions end anyway, and signing in again is harmless. Backups made before
+# the page cache was removed may still hold the row of its data version (``targets.dataversion``).
 SKIPPED = {"sessions.session", "targets.dataversion"}
 # Rows that ``migrate`` creates by itself; a restore replaces them with the backup's, ids included.
 REPLACED = {"contenttypes.contenttype", "auth.permission"}
@@ -295,8 +293,6 @@ def restore(*, source: Path, flush: bool = False, using: str = DEFAULT_DB_ALIAS,
                 with connection.cursor() as cursor:
                     for sql in statements:
                         cursor.execute(sql)
-            # Rows went in without signals: pages cached before the restore must not be served.
-            services.data_changed(using=using)
         ContentType.objects.clear_cache()
 
         # 3. The files, once the rows are in.

@@ -490,23 +490,3 @@ class YearClosure(models.Model):
 
     def __str__(self):
         return f"{self.program} {self.year}"
-
-
-class DataVersion(models.Model):
-    """One row whose token changes with every write that a page could show (``services.data_changed``).
-
-    Rendered pages are cached under the token (``pagecache.py``), so the first request after a change
-    renders afresh in every process. The row is created by the first change; no row reads as "".
-    """
-
-    SINGLETON = 1
-
-    token = models.CharField(_("token"), max_length=32)
-    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("data version")
-        verbose_name_plural = _("data versions")
-
-    def __str__(self):
-        return self.token

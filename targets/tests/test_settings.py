@@ -29,8 +29,6 @@ def start(**env):
         ({"EVIDENCE_MAX_BYTES": "ten"}, "EVIDENCE_MAX_BYTES"),
         ({"TARGETS_ON_TRACK_RATIO": "0.5"}, "TARGETS_ON_TRACK_RATIO"),
         ({"REDIS_URL": "http://x"}, "REDIS_URL"),
-        ({"TARGETS_PAGE_CACHE_SECONDS": "-1"}, "TARGETS_PAGE_CACHE_SECONDS"),
-        ({"TARGETS_PAGE_CACHE_SECONDS": "ten minutes"}, "TARGETS_PAGE_CACHE_SECONDS"),
     ],
 )
 def test_malformed_values_stop_start_up(env, named):

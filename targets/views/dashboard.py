@@ -16,7 +16,6 @@ from django_tables2 import RequestConfig
 from .. import assessment, permissions, selectors
 from ..filters import TargetFilter
 from ..models import AnnualReview, Unit
-from ..pagecache import cached_page
 from ..permissions import role_required
 from ..tables import TARGETS_PER_PAGE, TargetTable
 
@@ -29,7 +28,6 @@ def _program_or_404():
 
 
 @require_GET
-@cached_page
 @role_required
 def overview(request):
     program = selectors.program_current()
@@ -58,7 +56,6 @@ def overview(request):
 
 
 @require_GET
-@cached_page
 @role_required
 def group_detail(request, code):
     program = _program_or_404()
@@ -83,7 +80,6 @@ def group_detail(request, code):
 
 
 @require_GET
-@cached_page
 @role_required
 def target_list(request):
     program = _program_or_404()
@@ -102,7 +98,6 @@ def target_list(request):
 
 
 @require_GET
-@cached_page
 @role_required
 def target_detail(request, code):
     target = selectors.target_by_code(user=request.user, code=code)
@@ -125,7 +120,6 @@ def target_detail(request, code):
 
 
 @require_GET
-@cached_page
 @role_required
 def unit_detail(request, code):
     program = _program_or_404()
@@ -148,7 +142,6 @@ HELP_AS_OF = datetime.date(2023, 12, 31)
 
 
 @require_GET
-@cached_page
 @role_required
 def help_page(request):
     examples = []

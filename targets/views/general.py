@@ -8,12 +8,7 @@ from django.http import FileResponse, HttpResponse, JsonResponse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
-from ..pagecache import CSRF_PLACEHOLDER, cached_public_page
-
-# Django's sign-in view, its page shared from the cache by everyone signed out (pagecache.py).
-sign_in = cached_public_page(
-    auth_views.LoginView.as_view(redirect_authenticated_user=True, extra_context={"csrf_token": CSRF_PLACEHOLDER})
-)
+sign_in = auth_views.LoginView.as_view(redirect_authenticated_user=True)
 
 
 @never_cache

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import exports, imports, permissions, selectors, services
 from ..models import Unit
-from ..pagecache import cached_page
 from .exports import xlsx_response
 
 
@@ -49,7 +48,6 @@ def _preview(request, program, check, *, changed=False):
 
 
 @login_required
-@cached_page
 def import_upload(request):
     program = _program_for_import(request.user)
     form = imports.UploadForm(request.POST or None, request.FILES or None)

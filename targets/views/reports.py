@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from .. import permissions, selectors, services
 from ..forms import EVIDENCE_CONTENT_TYPES, BulkApproveForm, ReportEditForm, ReportForm, ReviewForm, VersionForm
 from ..models import ProgressReport
-from ..pagecache import cached_page
 from ..templatetags.report_tags import figure_input
 
 Status = ProgressReport.Status
@@ -92,7 +91,6 @@ def _form_page(request, *, form, panel, report=None, heading, conflict=None, ver
 
 
 @login_required
-@cached_page
 def report_new(request, code):
     target = permissions.get_target_for_report(request.user, code)
     # The lead unit first: most reports are the lead's.
@@ -129,7 +127,6 @@ def report_new(request, code):
 
 
 @login_required
-@cached_page
 def report_edit(request, pk):
     report = permissions.get_report_to_edit(request.user, pk)
     if report.status not in services.REPORT_EDITABLE:
@@ -174,7 +171,6 @@ def report_edit(request, pk):
 
 
 @login_required
-@cached_page
 def report_correct(request, pk):
     """A correction of an approved figure: a new report for the same period, which supersedes it once approved."""
     report = permissions.get_report_to_edit(request.user, pk)
@@ -212,7 +208,6 @@ def report_correct(request, pk):
 
 
 @login_required
-@cached_page
 def report_detail(request, pk):
     report = permissions.get_report_to_view(request.user, pk)
     user = request.user
@@ -234,7 +229,6 @@ def report_detail(request, pk):
     )
 
 
-@cached_page
 @permissions.role_required
 def report_list(request):
     user = request.user

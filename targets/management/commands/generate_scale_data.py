@@ -8,7 +8,7 @@ reports waiting in the approval queue; frozen annual reviews and closures for th
 
 ``--programs N`` is the number of synthetic programmes wanted in total: run it with 1 for the
 district scale, then with 100 on the same database for the city scale (about 4,100 targets and
-164,000 reports). The work is done by ``services.scale_data_generate``: rows are written with
+164,000 reports). The work is done by ``demo.scale_data_generate``: rows are written with
 ``bulk_create`` in batches, one transaction per programme, with one history row per object as the
 real write paths would leave.
 """
@@ -17,7 +17,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from targets import services
+from targets import demo
 
 
 class Command(BaseCommand):
@@ -42,7 +42,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, programs, years, copies, seed, today, **options):
         try:
-            summary = services.scale_data_generate(
+            summary = demo.scale_data_generate(
                 programs=programs,
                 years=years,
                 copies=copies,
@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 today=today,
                 on_programme=self._print_programme,
             )
-        except services.ScaleDataError as exc:
+        except demo.ScaleDataError as exc:
             raise CommandError(str(exc)) from exc
         if not summary.created:
             self.stdout.write(f"{summary.existing} synthetic programmes already exist; nothing to do.")
@@ -62,7 +62,7 @@ class Command(BaseCommand):
             )
         )
 
-    def _print_programme(self, programme: services.ScaleProgramme) -> None:
+    def _print_programme(self, programme: demo.ScaleProgramme) -> None:
         # As each programme is committed, so a city-scale run shows its progress.
         self.stdout.write(
             f"{programme.number}: {programme.targets} targets, {programme.reports} reports, {programme.reviews} reviews"

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from targets import services
+from targets import demo, services
 from targets.models import Program
 
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             call_command("load_reference", stdout=self.stdout)
             program = Program.objects.get(number="12-CTr/QU")
-            created = services.demo_load(program=program)
+            created = demo.demo_load(program=program)
         self.stdout.write(f"Demo: {created['users']} accounts and {created['reports']} reports created.")
         self.stdout.write(
             self.style.WARNING(

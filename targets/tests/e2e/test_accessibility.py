@@ -5,7 +5,7 @@ conftest.py). The keyboard is in test_report_journey.py, the charts' tables in t
 
 import pytest
 
-from targets import services
+from targets import demo as demo_data
 from targets.models import ProgressReport
 
 # The main pages, and for staff and leaders those they see differently (forms, actions, waiting panel).
@@ -43,7 +43,7 @@ HEADINGS = """() => {
 
 @pytest.fixture
 def demo(program):
-    services.demo_load(program=program)
+    demo_data.demo_load(program=program)
     return program
 
 

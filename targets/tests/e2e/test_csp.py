@@ -1,8 +1,8 @@
 """The pages work under the strict Content Security Policy: a real browser opens every main page that
 exists and reports no CSP violation (no inline script or style, nothing from another origin)."""
 
-from targets import services
-from targets.benchmark import ANONYMOUS_ONLY, PAGES, placeholders, resolvable
+from targets import demo
+from targets.demo.benchmark import ANONYMOUS_ONLY, PAGES, placeholders, resolvable
 
 # Runs in the page before its own scripts, on every navigation; Playwright's init scripts are not
 # subject to the page's policy.
@@ -26,7 +26,7 @@ def _visit(page, url) -> list[str]:
 
 
 def test_main_pages_show_no_csp_violation(page, sign_in, office, program, live_server):
-    services.demo_load(program=program)
+    demo.demo_load(program=program)
     page.add_init_script(RECORD_VIOLATIONS)
     violations = _visit(page, f"{live_server.url}/accounts/login/")
 

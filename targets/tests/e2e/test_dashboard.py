@@ -5,7 +5,7 @@ docs/screenshots/: overview, group, target-detail, targets (the table) and overv
 
 import pytest
 
-from targets import services
+from targets import demo as demo_data
 
 from .pages import overview_numbers, sparkline_numbers, target_numbers
 
@@ -20,7 +20,7 @@ DRAWN = """() => [...document.querySelectorAll('canvas[data-chart]')].map(c => (
 
 @pytest.fixture
 def demo(program):
-    services.demo_load(program=program)
+    demo_data.demo_load(program=program)
     return program
 
 

@@ -4,7 +4,7 @@ it writes numbers (71,2 in Vietnamese, 71.2 in English)."""
 
 import unicodedata
 
-from targets import services
+from targets import demo
 
 from .pages import html_lang, target_numbers
 
@@ -15,7 +15,7 @@ def switch_to(page, language):
 
 
 def test_the_language_switch_keeps_the_page(page, sign_in, leader, program, live_server):
-    services.demo_load(program=program)
+    demo.demo_load(program=program)
     sign_in("leader")
     url = f"{live_server.url}/targets/KT-03/?year=2025"
     page.goto(url)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from targets import assessment, services
+from targets import assessment, demo
 from targets.models import ProgressReport, Target
 
 from .pages import overview_numbers, tab_to, target_numbers
@@ -38,7 +38,7 @@ def expected_status(year, value):
 def test_staff_report_office_returns_staff_fix_office_approves_leader_sees_it(
     page, sign_in, screenshot, axe, live_server, program, staff_a
 ):
-    services.demo_load(program=program)
+    demo.demo_load(program=program)
     year = min(max(timezone.localdate().year, program.first_year), program.last_year)  # the form's default
     new_status = expected_status(year, Decimal("72.5"))
     assert new_status != assessment.Progress.NO_DATA

@@ -2,14 +2,14 @@
 
 from openpyxl import load_workbook
 
-from targets import services
+from targets import demo
 from targets.models import AnnualReview, YearClosure
 
 
 def test_office_closes_the_year_and_downloads_the_workbook(
     page, sign_in, screenshot, axe, office, program, live_server, tmp_path
 ):
-    services.demo_load(program=program)
+    demo.demo_load(program=program)
     sign_in("office")
     page.goto(f"{live_server.url}/reviews/2025/")
     assert page.locator("#year-state").get_attribute("data-closed") == "false"

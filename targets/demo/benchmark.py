@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max
 from django.urls import Resolver404, resolve
 
-from .models import DomainGroup, Program, ProgressReport, Target
+from ..models import DomainGroup, Program, ProgressReport, Target
 
 # (name, URL with {placeholders}); healthz first: the trivial view every page is compared with.
 PAGES = [

@@ -1,0 +1,424 @@
+"""Dashboards: every page judges a scope of targets from three queries."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    F,
+    QuerySet,
+)
+from django.utils import timezone
+
+from .. import assessment, permissions
+from ..models import (
+    AnnualReview,
+    DomainGroup,
+    Milestone,
+    Program,
+    ProgressReport,
+    Target,
+    Unit,
+)
+from .charts import trend_chart
+from .history import TargetHistoryEntry, target_history
+from .labels import DEADLINE_LABELS, DUE_SOON_LABEL, PROGRESS_CHOICES, PROGRESS_LABELS  # noqa: F401
+from .reporting import targets_without_figure
+from .reviews import _year_figures
+
+User = get_user_model()
+
+
+# --- Dashboards (issue 4) -----------------------------------------------------------------------------------
+# Every dashboard page judges a scope of targets (a programme, a group, a unit's, a filtered table) from three
+# queries: the targets with their group and lead unit, their milestones, and their approved yearly figures.
+# The last two filter on the scope as a subquery, never on a list of ids, so the number of queries and the
+# size of each statement stay the same from 41 targets to 4,000 and from 5 reports to 160,000. The rules are
+# applied in Python by assessment.py, so that every page, the table and the charts agree.
+
+LATEST_FIGURES_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The day the dashboards judge as of: today, or 31 December of a past year of the programme."""
+
+    date: datetime.date
+    year: int
+    is_past: bool
+    years: list[int]  # the years a reader may choose, newest first
+
+
+def dashboard_as_of(*, program: Program | None, year=None, today: datetime.date | None = None) -> AsOf:
+    """Reads the ``?year=`` of a page. A missing, malformed or out-of-range year means today. No query."""
+    today = today or timezone.localdate()
+    years = []
+    if program is not None:
+        years = list(range(min(today.year, program.last_year), program.first_year - 1, -1))
+    try:
+        chosen = int(year)
+    except (TypeError, ValueError):
+        chosen = None
+    if chosen is None or chosen not in years or chosen == today.year:
+        return AsOf(date=today, year=today.year, is_past=False, years=years)
+    return AsOf(date=datetime.date(chosen, 12, 31), year=chosen, is_past=True, years=years)
+
+
+@dataclass
+class MilestoneState:
+    """A milestone of a target, judged as of a day."""
+
+    year: int
+    plan: assessment.Plan
+    deadline: datetime.date
+    bucket: str  # an assessment.Deadline value
+    due_soon: bool  # not done and the deadline within TARGETS_DUE_SOON_DAYS
+
+    @property
+    def bucket_label(self) -> str:
+        return str(DEADLINE_LABELS[assessment.Deadline(self.bucket)])
+
+
+@dataclass
+class TargetRow:
+    """One target as the dashboards show it: plain data, judged by assessment.py as of a day."""
+
+    id: int
+    code: str
+    name: str
+    order: int
+    unit_of_measure: str
+    direction: str
+    is_yearly: bool
+    group_id: int
+    group_code: str
+    group_number: int
+    group_name: str
+    lead_unit_id: int
+    lead_unit_code: str
+    lead_unit_name: str
+    facts: assessment.TargetFacts
+    figures: dict[int, Decimal]  # the approved yearly figure of each year up to the day (the lead unit's first)
+    estimates: frozenset[int]  # the years whose figure is an estimate
+    result: assessment.ProgressResult
+    milestones: list[MilestoneState]
+    pace: Decimal | None
+
+    @property
+    def status(self) -> str:
+        return str(self.result.status)
+
+    @property
+    def status_label(self) -> str:
+        return str(PROGRESS_LABELS[self.result.status])
+
+    @property
+    def status_rank(self) -> int:
+        return assessment.PROGRESS_ORDER.index(self.result.status)
+
+    @property
+    def direction_label(self) -> str:
+        return str(Target.Direction(self.direction).label)
+
+    @property
+    def latest_year(self) -> int | None:
+        return max(self.figures) if self.figures else None
+
+    @property
+    def latest_value(self) -> Decimal | None:
+        return self.figures[max(self.figures)] if self.figures else None
+
+    @property
+    def latest_is_estimate(self) -> bool:
+        return self.latest_year in self.estimates
+
+    @property
+    def next_milestone(self) -> MilestoneState | None:
+        year = self.result.milestone_year
+        return next((m for m in self.milestones if m.year == year), None)
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.group_number, self.order, self.code)
+
+
+def _scope_figures(scope: QuerySet, *, up_to: int, lead_unit_of: dict[int, int]):
+    """Approved yearly figures of the targets of ``scope`` up to ``up_to``: {target id: {year: (value, estimate)}}.
+    1 query."""
+    rows = (
+        ProgressReport.objects.filter(
+            target__in=scope.values("pk"),
+            status=ProgressReport.Status.APPROVED,
+            quarter__isnull=True,
+            year__lte=up_to,
+        )
+        .order_by("reviewed_at", "id")
+        .values_list("target_id", "unit_id", "year", "value", "is_estimate")
+    )
+    # The same rule as the annual review: the lead unit's figure, else the latest approved of another unit.
+    figures: dict[int, dict[int, tuple[Decimal, bool]]] = defaultdict(dict)
+    for (target_id, year), pair in _year_figures(rows, lead_unit_of).items():
+        figures[target_id][year] = pair
+    return figures
+
+
+def dashboard_rows(*, targets: QuerySet, as_of: AsOf) -> list[TargetRow]:
+    """Every target of ``targets`` (an unevaluated queryset: the scope) judged as of ``as_of``, in the
+    programme's order. 3 queries: targets with group and lead unit, milestones, approved yearly figures."""
+    scope = targets.order_by()
+    items = list(targets.select_related("group", "lead_unit").order_by("group__number", "order", "code"))
+    milestones: dict[int, list[tuple]] = defaultdict(list)
+    for target_id, year, low, high, deadline in (
+        Milestone.objects.filter(target__in=scope.values("pk"))
+        .order_by("year")
+        .values_list("target_id", "year", "min_value", "max_value", "deadline")
+    ):
+        milestones[target_id].append((year, low, high, deadline))
+    figures = _scope_figures(scope, up_to=as_of.year, lead_unit_of={t.id: t.lead_unit_id for t in items})
+    today = as_of.date
+    rows = []
+    for item in items:
+        facts = assessment.TargetFacts(
+            direction=item.direction,
+            is_yearly=item.is_yearly,
+            baseline_value=item.baseline_value,
+            baseline_year=item.baseline_year,
+            milestones={year: (low, high) for year, low, high, _deadline in milestones[item.id]},
+        )
+        pairs = figures.get(item.id, {})
+        values = {year: value for year, (value, _estimate) in pairs.items()}
+        states = []
+        for year, low, high, deadline in milestones[item.id]:
+            bucket = assessment.deadline_status(facts, year, deadline, values, today=today)
+            states.append(
+                MilestoneState(
+                    year=year,
+                    plan=assessment.Plan(low, high),
+                    deadline=deadline,
+                    bucket=str(bucket),
+                    due_soon=bucket == assessment.Deadline.OPEN and assessment.is_due_soon(deadline, today=today),
+                )
+            )
+        rows.append(
+            TargetRow(
+                id=item.id,
+                code=item.code,
+                name=item.name,
+                order=item.order,
+                unit_of_measure=item.unit_of_measure,
+                direction=item.direction,
+                is_yearly=item.is_yearly,
+                group_id=item.group_id,
+                group_code=item.group.code,
+                group_number=item.group.number,
+                group_name=item.group.name,
+                lead_unit_id=item.lead_unit_id,
+                lead_unit_code=item.lead_unit.code,
+                lead_unit_name=item.lead_unit.name,
+                facts=facts,
+                figures=dict(sorted(values.items())),
+                estimates=frozenset(year for year, (_value, estimate) in pairs.items() if estimate),
+                result=assessment.progress(facts, values, today=today),
+                milestones=states,
+                pace=assessment.required_pace(facts, values, today=today),
+            )
+        )
+    return rows
+
+
+def program_targets(*, program: Program) -> QuerySet[Target]:
+    """The scope of the overview and the table: the programme's targets (a lazy queryset)."""
+    return Target.objects.filter(program=program)
+
+
+def status_counts(rows: list[TargetRow]) -> list[dict]:
+    """Targets per progress status, best first, every status listed: [{key, label, count}]. No query."""
+    counts = dict.fromkeys(assessment.PROGRESS_ORDER, 0)
+    for row in rows:
+        counts[row.result.status] += 1
+    return [{"key": str(s), "label": str(PROGRESS_LABELS[s]), "count": n} for s, n in counts.items()]
+
+
+def group_counts(*, groups: list[DomainGroup], rows: list[TargetRow]) -> list[dict]:
+    """Per group, in the programme's order: its code, number, name and targets per status. No query."""
+    by_group = {g.id: dict.fromkeys(assessment.PROGRESS_ORDER, 0) for g in groups}
+    for row in rows:
+        by_group.setdefault(row.group_id, dict.fromkeys(assessment.PROGRESS_ORDER, 0))[row.result.status] += 1
+    return [
+        {
+            "code": g.code,
+            "number": g.number,
+            "name": g.name,
+            "counts": [by_group[g.id][s] for s in assessment.PROGRESS_ORDER],
+            "total": sum(by_group[g.id].values()),
+        }
+        for g in groups
+    ]
+
+
+def unit_counts(rows: list[TargetRow]) -> list[dict]:
+    """Per lead unit: its targets per status, the units with most targets behind (at risk or off track)
+    first. No query."""
+    units: dict[int, dict] = {}
+    for row in rows:
+        unit = units.setdefault(
+            row.lead_unit_id,
+            {"code": row.lead_unit_code, "name": row.lead_unit_name, "by": dict.fromkeys(assessment.PROGRESS_ORDER, 0)},
+        )
+        unit["by"][row.result.status] += 1
+    out = []
+    for unit in units.values():
+        by = unit.pop("by")
+        behind = by[assessment.Progress.AT_RISK] + by[assessment.Progress.OFF_TRACK]
+        out.append(
+            {**unit, "counts": [by[s] for s in assessment.PROGRESS_ORDER], "total": sum(by.values()), "behind": behind}
+        )
+    return sorted(out, key=lambda u: (-u["behind"], -u["counts"][-1], u["code"]))
+
+
+def deadline_panel(rows: list[TargetRow]) -> dict[str, list[tuple[TargetRow, MilestoneState]]]:
+    """The overdue milestones (oldest deadline first) and those due soon (nearest first). No query."""
+    overdue, due_soon = [], []
+    for row in rows:
+        for milestone in row.milestones:
+            if milestone.bucket == assessment.Deadline.OVERDUE:
+                overdue.append((row, milestone))
+            elif milestone.due_soon:
+                due_soon.append((row, milestone))
+    overdue.sort(key=lambda pair: (pair[1].deadline, pair[0].sort_key))
+    due_soon.sort(key=lambda pair: (pair[1].deadline, pair[0].sort_key))
+    return {"overdue": overdue, "due_soon": due_soon}
+
+
+def latest_figures(*, program: Program, as_of: AsOf, limit: int = LATEST_FIGURES_LIMIT) -> list[ProgressReport]:
+    """The most recently approved figures of the programme (of years up to the day), with target and unit.
+    1 query."""
+    return list(
+        ProgressReport.objects.filter(
+            target__program=program, status=ProgressReport.Status.APPROVED, year__lte=as_of.year
+        )
+        .select_related("target", "unit")
+        .order_by("-reviewed_at", "-id")[:limit]
+    )
+
+
+def program_groups(*, program: Program) -> list[DomainGroup]:
+    """The programme's groups in order. 1 query."""
+    return list(program.groups.order_by("number"))
+
+
+def group_by_code(*, program: Program, code: str) -> DomainGroup | None:
+    """The programme's group with ``code``. 1 query."""
+    return program.groups.filter(code=code).first()
+
+
+def trend_years(*, program: Program, rows: list[TargetRow]) -> list[int]:
+    """The years a trend shows: the programme's years, from the earliest baseline when earlier. No query."""
+    first = min([program.first_year, *(r.facts.baseline_year for r in rows if r.facts.has_baseline)])
+    return list(range(first, program.last_year + 1))
+
+
+@dataclass
+class UnitPanel:
+    unit: Unit
+    lead: list[TargetRow]
+    support: list[TargetRow]
+    counts: list[dict]
+    missing_year: int | None  # the year whose figure is checked for lateness
+    missing: list[Target]  # targets the unit leads with no approved figure for that year
+    returned: list[ProgressReport]
+
+
+def unit_panel(*, unit: Unit, program: Program, as_of: AsOf) -> UnitPanel:
+    """The unit's targets of the programme, as lead and as support, judged as of the day; the targets it
+    leads with no approved figure for the year before (unless closed); its reports returned for correction.
+    5 queries: rows 3, targets without last year's figure 1, returned reports 1."""
+    led = Target.objects.filter(program=program, lead_unit=unit)
+    supported = Target.objects.filter(program=program, supporting_units=unit)
+    rows = dashboard_rows(targets=(led | supported).distinct(), as_of=as_of)
+    missing_year = as_of.year - 1 if program.contains_year(as_of.year - 1) else None
+    missing = []
+    if missing_year is not None:
+        missing = list(targets_without_figure(year=missing_year, unit_ids=[unit.id]).filter(program=program))
+    returned = list(
+        ProgressReport.objects.filter(unit=unit, target__program=program, status=ProgressReport.Status.RETURNED)
+        .select_related("target", "reviewer")
+        .order_by("-reviewed_at", "-id")
+    )
+    return UnitPanel(
+        unit=unit,
+        lead=[r for r in rows if r.lead_unit_id == unit.id],
+        support=[r for r in rows if r.lead_unit_id != unit.id],
+        counts=status_counts([r for r in rows if r.lead_unit_id == unit.id]),
+        missing_year=missing_year,
+        missing=missing,
+        returned=returned,
+    )
+
+
+@dataclass
+class TargetPage:
+    """Everything the target page shows besides the target itself."""
+
+    row: TargetRow
+    supporting_units: list[Unit]
+    years: list[int]
+    plans: list[dict]  # per year: year, plan, figure, assessment, percent
+    reports: list[ProgressReport]
+    reviews: list[AnnualReview]
+    history: list[TargetHistoryEntry]
+    chart: dict
+
+
+def target_by_code(*, user, code: str) -> Target | None:
+    """The target with ``code`` among those ``user`` may see, of the newest active programme when several
+    have it; with its programme, group and lead unit. 1 query."""
+    return (
+        permissions.targets_visible_to(user)
+        .filter(code=code)
+        .select_related("program", "group", "lead_unit")
+        .order_by("-program__issued_on", "-program_id")
+        .first()
+    )
+
+
+def target_page(*, target: Target, user, as_of: AsOf) -> TargetPage:
+    """The target page. 11 queries: the row 3 (target, milestones, figures), supporting units, the reports
+    ``user`` may see, annual reviews, history 5 (three histories, unit and group codes); for staff, + their
+    units (the permission check, cached for the request)."""
+    row = dashboard_rows(targets=Target.objects.filter(pk=target.pk), as_of=as_of)[0]
+    years = trend_years(program=target.program, rows=[row])
+    plans = []
+    for year in range(target.program.first_year, target.program.last_year + 1):
+        figure = row.figures.get(year)
+        verdict, plan = assessment.assess_year(row.facts, year, figure)
+        plans.append(
+            {
+                "year": year,
+                "plan": plan,
+                "figure": figure,
+                "is_estimate": year in row.estimates,
+                "assessment": str(verdict),
+                "assessment_label": str(AnnualReview.Assessment(str(verdict)).label),
+                "percent": assessment.percent_of_plan(row.facts, figure, plan),
+                "is_future": year > as_of.year,
+            }
+        )
+    reports = list(
+        permissions.reports_visible_to(user)
+        .filter(target=target)
+        .select_related("unit")
+        .order_by("-year", F("quarter").desc(nulls_first=True), "unit__code", "-created_at")
+    )
+    return TargetPage(
+        row=row,
+        supporting_units=list(target.supporting_units.order_by("code")),
+        years=years,
+        plans=plans,
+        reports=reports,
+        reviews=list(target.reviews.order_by("year")),
+        history=target_history(target=target),
+        chart=trend_chart(row=row, years=years),
+    )

@@ -1,0 +1,267 @@
+"""The change history of a report and of a target's page."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from ..models import (
+    DomainGroup,
+    Milestone,
+    ProgressReport,
+    Target,
+    Unit,
+)
+
+User = get_user_model()
+
+TARGET_HISTORY_LIMIT = 200
+
+
+# Fields a report's history shows, in this order; the rest (timestamps, version, keys) are bookkeeping.
+HISTORY_FIELDS = [
+    "status",
+    "year",
+    "quarter",
+    "value",
+    "is_estimate",
+    "note",
+    "evidence_url",
+    "evidence_file",
+    "review_comment",
+    "reviewer",
+    "supersedes",
+]
+
+
+@dataclass
+class HistoryChange:
+    field: str
+    label: str
+    before: object
+    after: object
+
+
+# The services name each step in the history's change reason; simple_history's own types cover the rest.
+HISTORY_ACTIONS = {
+    "create": _("Created"),
+    "update": _("Edited"),
+    "submit": _("Submitted"),
+    "withdraw": _("Withdrawn"),
+    "discard": _("Discarded"),
+    "approve": _("Approved"),
+    "return": _("Returned"),
+    "supersede": _("Superseded by a correction"),
+    "+": _("Created"),
+    "~": _("Changed"),
+    "-": _("Deleted"),
+}
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: object  # a user or None (a command or the shell)
+    action: str  # the service's name for the step (create, update, submit, ...), or simple_history's +, ~, -
+    changes: list[HistoryChange]
+
+    @property
+    def action_label(self) -> str:
+        return HISTORY_ACTIONS.get(self.action, self.action)
+
+
+def _history_value(name: str, value, users: dict):
+    if name == "reviewer":
+        return users.get(value) if value else None
+    if name == "evidence_file":
+        return str(value).rsplit("/", 1)[-1] if value else ""
+    if name == "status" and value:
+        return ProgressReport.Status(value).label
+    return value
+
+
+def report_history(*, report: ProgressReport) -> list[HistoryEntry]:
+    """Every step of ``report``, newest first: who, when, what, and each changed field's before and after
+    (simple_history's ``diff_against``). 2 queries: the history with its users, the reviewers named in it."""
+    records = list(report.history.select_related("history_user").order_by("history_date", "history_id"))
+    reviewer_ids = {r.reviewer_id for r in records if r.reviewer_id}
+    users = {u.pk: u for u in User.objects.filter(pk__in=reviewer_ids)} if reviewer_ids else {}
+    labels = {name: ProgressReport._meta.get_field(name).verbose_name for name in HISTORY_FIELDS}
+    entries = []
+    previous = None
+    for record in records:
+        if previous is None:
+            # The first record: every field that has a value is a change from nothing.
+            changes = [
+                HistoryChange(name, labels[name], None, _history_value(name, value, users))
+                for name in HISTORY_FIELDS
+                if (value := getattr(record, f"{name}_id" if name in ("reviewer", "supersedes") else name))
+                not in (None, "")
+            ]
+        else:
+            delta = record.diff_against(previous, included_fields=HISTORY_FIELDS)
+            order = {name: i for i, name in enumerate(HISTORY_FIELDS)}
+            changes = [
+                HistoryChange(
+                    c.field,
+                    labels[c.field],
+                    _history_value(c.field, c.old, users),
+                    _history_value(c.field, c.new, users),
+                )
+                for c in sorted(delta.changes, key=lambda c: order[c.field])
+            ]
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                action=record.history_change_reason or record.history_type,
+                changes=changes,
+            )
+        )
+        previous = record
+    entries.reverse()
+    return entries
+
+
+def report_last_change(*, report_id: int):
+    """Who made the latest change to a report and when, for the message of a refused stale save.
+    1 query. Returns ``(user or None, datetime)``, or ``(None, None)`` without history."""
+    record = (
+        ProgressReport.history.filter(id=report_id)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    return (record.history_user, record.history_date) if record else (None, None)
+
+
+# The change history of a target's page: which fields each model shows, in this order.
+TARGET_HISTORY_FIELDS = {
+    "target": [
+        "name",
+        "name_en",
+        "unit_of_measure",
+        "direction",
+        "is_yearly",
+        "baseline_value",
+        "baseline_year",
+        "group",
+        "lead_unit",
+        "order",
+        "source_note",
+    ],
+    "milestone": ["year", "min_value", "max_value", "deadline"],
+    "report": ["status", "unit", "year", "quarter", "value", "is_estimate", "note", "evidence_url", "review_comment"],
+}
+
+
+@dataclass
+class TargetHistoryEntry:
+    when: datetime.datetime
+    who: object  # a user, or None for a command or the shell
+    kind: str  # target, milestone, report
+    subject: str  # what changed: the target's code, "Milestone 2025", "Report 2024 · PVHTT"
+    action: str  # simple_history's +, ~, -, or the service's step name
+    changes: list[HistoryChange]
+
+    @property
+    def action_label(self) -> str:
+        return str(HISTORY_ACTIONS.get(self.action, self.action))
+
+
+def _history_display(model, name: str, value, names: dict):
+    if value is None or value == "":
+        return None
+    if name in ("unit", "lead_unit"):
+        return names["unit"].get(value, value)
+    if name == "group":
+        return names["group"].get(value, value)
+    field_ = model._meta.get_field(name)
+    if field_.choices:
+        return dict(field_.flatchoices).get(value, value)
+    return value
+
+
+def _history_entries(records, *, model, kind: str, subject, names: dict) -> list[TargetHistoryEntry]:
+    """Before and after of each field, against the previous record of the same object (records ordered)."""
+    fields = TARGET_HISTORY_FIELDS[kind]
+    attnames = {name: model._meta.get_field(name).attname for name in fields}
+    labels = {name: model._meta.get_field(name).verbose_name for name in fields}
+    previous: dict[int, object] = {}
+    entries = []
+    for record in records:
+        before = previous.get(record.id)
+        changes = []
+        for name in fields:
+            old = getattr(before, attnames[name]) if before is not None else None
+            new = getattr(record, attnames[name])
+            if record.history_type == "-":
+                new, old = None, new
+            if old in ("", None) and new in ("", None):
+                continue
+            if old != new:
+                changes.append(
+                    HistoryChange(
+                        name,
+                        labels[name],
+                        _history_display(model, name, old, names),
+                        _history_display(model, name, new, names),
+                    )
+                )
+        previous[record.id] = record
+        if record.history_type == "~" and not changes:
+            continue  # a save that changed nothing shown here (a derived field, a relation): not news
+        entries.append(
+            TargetHistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                kind=kind,
+                subject=subject(record),
+                action=record.history_change_reason or record.history_type,
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def _report_subject(record, names: dict) -> str:
+    if record.quarter:
+        period = str(_("Q%(quarter)s/%(year)s")) % {"quarter": record.quarter, "year": record.year}
+    else:
+        period = str(record.year)
+    return str(_("Report %(period)s · %(unit)s")) % {"period": period, "unit": names["unit"].get(record.unit_id, "")}
+
+
+def target_history(*, target: Target, limit: int = TARGET_HISTORY_LIMIT) -> list[TargetHistoryEntry]:
+    """Every recorded change of the target, its milestones and its reports, newest first (at most ``limit``),
+    with who, when, and each field's before and after. 5 queries: the three histories with their users,
+    unit names, group names."""
+    order = ("history_date", "history_id")
+    names = {
+        "unit": dict(Unit.objects.values_list("id", "code")),
+        "group": dict(DomainGroup.objects.filter(program_id=target.program_id).values_list("id", "code")),
+    }
+    entries = _history_entries(
+        Target.history.filter(id=target.id).select_related("history_user").order_by(*order),
+        model=Target,
+        kind="target",
+        subject=lambda r: r.code,
+        names=names,
+    )
+    entries += _history_entries(
+        Milestone.history.filter(target_id=target.id).select_related("history_user").order_by(*order),
+        model=Milestone,
+        kind="milestone",
+        subject=lambda r: str(_("Milestone %(year)s")) % {"year": r.year},
+        names=names,
+    )
+    entries += _history_entries(
+        ProgressReport.history.filter(target_id=target.id).select_related("history_user").order_by(*order),
+        model=ProgressReport,
+        kind="report",
+        subject=lambda r: _report_subject(r, names),
+        names=names,
+    )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]

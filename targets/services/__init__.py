@@ -1,0 +1,76 @@
+"""Every write of the application, one module per capability.
+
+Each service is named ``<entity>_<action>``, takes keyword-only arguments, runs in ``transaction.atomic``,
+locks only the rows it changes and calls ``full_clean()`` before saving, so that views, the admin, imports
+and commands share one set of rules. Callers import from here: ``from targets import services``.
+"""
+
+from ..permissions import ROLE_LEADER, ROLE_OFFICE, ROLE_UNIT_STAFF
+from .accounts import (
+    DEMO_PASSWORD,
+    ROLES,
+    roles_ensure,
+    user_ensure,
+)
+from .imports import (
+    import_confirm,
+)
+from .reference import (
+    LoadSummary,
+    program_load_reference,
+)
+from .reporting import (
+    REPORT_CORRECTABLE,
+    REPORT_EDITABLE,
+    REPORT_OPEN,
+    REPORT_REVIEWABLE,
+    REPORT_SUBMITTABLE,
+    REPORT_WITHDRAWABLE,
+    ReportConflict,
+    report_approve,
+    report_bulk_approve,
+    report_correct,
+    report_create,
+    report_return,
+    report_submit,
+    report_update,
+    report_withdraw,
+)
+from .reviews import (
+    review_override,
+    review_refresh,
+    year_close,
+    year_reopen,
+)
+
+__all__ = [
+    "DEMO_PASSWORD",
+    "LoadSummary",
+    "REPORT_CORRECTABLE",
+    "REPORT_EDITABLE",
+    "REPORT_OPEN",
+    "REPORT_REVIEWABLE",
+    "REPORT_SUBMITTABLE",
+    "REPORT_WITHDRAWABLE",
+    "ROLES",
+    "ROLE_LEADER",
+    "ROLE_OFFICE",
+    "ROLE_UNIT_STAFF",
+    "ReportConflict",
+    "import_confirm",
+    "program_load_reference",
+    "report_approve",
+    "report_bulk_approve",
+    "report_correct",
+    "report_create",
+    "report_return",
+    "report_submit",
+    "report_update",
+    "report_withdraw",
+    "review_override",
+    "review_refresh",
+    "roles_ensure",
+    "user_ensure",
+    "year_close",
+    "year_reopen",
+]

@@ -1,0 +1,191 @@
+"""Reference data: a programme, its groups, units, targets and milestones loaded from CSV files."""
+
+import csv
+import datetime
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import (
+    DomainGroup,
+    Milestone,
+    Program,
+    SolutionGroup,
+    Target,
+    Unit,
+)
+
+User = get_user_model()
+
+
+# --- Reference data ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadSummary:
+    """What a load created, updated or left as it was, for the command to print."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, created: bool, changed: bool = True) -> None:
+        bucket = self.created if created else self.updated
+        if created or changed:
+            bucket[kind] = bucket.get(kind, 0) + 1
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [{k.strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def _decimal_or_none(raw: str, *, where: str) -> Decimal | None:
+    if raw == "":
+        return None
+    try:
+        return Decimal(raw.replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError(_("%(where)s: %(raw)r is not a number.") % {"where": where, "raw": raw}) from None
+
+
+def _save_if_changed(obj, values: dict, summary: LoadSummary, kind: str) -> None:
+    """Set ``values`` on an existing ``obj`` and save only if something differs (so history stays quiet)."""
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        obj.full_clean()
+        obj.save()
+    summary.count(kind, created=False, changed=bool(changed))
+
+
+def _upsert(model, lookup: dict, values: dict, summary: LoadSummary, kind: str):
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        summary.count(kind, created=True)
+        return obj
+    _save_if_changed(obj, values, summary, kind)
+    return obj
+
+
+@transaction.atomic
+def program_load_reference(*, manifest: Path) -> tuple[Program, LoadSummary]:
+    """Load or update a programme and its groups, units, targets and milestones from a manifest.
+
+    The manifest is a JSON file with the programme's fields and the names of four CSV files beside
+    it (``fixtures/program.json`` for 12-CTr/QU). Rows are matched on their codes, so running it again
+    after a correction updates what changed and nothing else. Any bad row raises ``ValidationError``
+    naming the file and row, and the transaction leaves the database as it was.
+    """
+    manifest = Path(manifest)
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    folder = manifest.parent
+    files = data["files"]
+    summary = LoadSummary()
+
+    program = _upsert(
+        Program,
+        {"number": data["number"]},
+        {
+            "title": data["title"],
+            "issued_on": datetime.date.fromisoformat(data["issued_on"]),
+            "issuing_body": data["issuing_body"],
+            "parent_body": data["parent_body"],
+            "place_name": data["place_name"],
+            "resolution": data["resolution"],
+            "first_year": int(data["first_year"]),
+            "last_year": int(data["last_year"]),
+            "milestone_years": [int(y) for y in data["milestone_years"]],
+        },
+        summary,
+        "programme",
+    )
+
+    for row in _read_csv(folder / files["units"]):
+        _upsert(Unit, {"code": row["code"]}, {"name": row["name_vi"], "kind": row["kind"]}, summary, "unit")
+
+    groups = {}
+    for row in _read_csv(folder / files["groups"]):
+        groups[row["group_code"]] = _upsert(
+            DomainGroup,
+            {"program": program, "code": row["group_code"]},
+            {"number": int(row["group_no"]), "name": row["name_vi"], "name_en": row.get("name_en", "")},
+            summary,
+            "group",
+        )
+
+    for row in _read_csv(folder / files["solution_groups"]):
+        _upsert(
+            SolutionGroup,
+            {"program": program, "number": int(row["solution_no"])},
+            {"name": row["name_vi"], "source_note": row.get("source", "")},
+            summary,
+            "solution group",
+        )
+
+    units = {unit.code: unit for unit in Unit.objects.all()}
+    milestone_columns = {year: (f"target_{year}", f"target_{year}_max") for year in program.milestone_years}
+    for order, row in enumerate(_read_csv(folder / files["targets"]), start=1):
+        where = f"{files['targets']}, {row.get('code') or order}"
+        if row["group_code"] not in groups:
+            raise ValidationError(_("%(where)s: unknown group %(code)s.") % {"where": where, "code": row["group_code"]})
+        lead_code = row["lead_unit"]
+        support_codes = [c for c in row.get("cooperating_units", "").split(";") if c]
+        for code in [lead_code, *support_codes]:
+            if code not in units:
+                raise ValidationError(_("%(where)s: unknown unit %(code)s.") % {"where": where, "code": code})
+        baseline_year = row.get("baseline_year") or None
+        target = _upsert(
+            Target,
+            {"program": program, "code": row["code"]},
+            {
+                "group": groups[row["group_code"]],
+                "name": row["name_vi"],
+                "name_en": row.get("name_en", ""),
+                "unit_of_measure": row["unit_of_measure"],
+                "direction": row["direction"],
+                "is_yearly": row.get("yearly", "").lower() in {"yes", "true", "1", "x"},
+                "baseline_value": _decimal_or_none(row.get("baseline_value", ""), where=where),
+                "baseline_year": int(baseline_year) if baseline_year else None,
+                "lead_unit": units[lead_code],
+                "source_note": row.get("source", ""),
+                "order": order,
+            },
+            summary,
+            "target",
+        )
+        wanted = {units[c] for c in support_codes}
+        if set(target.supporting_units.all()) != wanted:
+            existed = bool(target.supporting_units.exists())
+            target.supporting_units.set(wanted)
+            if existed:
+                summary.count("target", created=False)
+        for year, (min_col, max_col) in milestone_columns.items():
+            min_value = _decimal_or_none(row.get(min_col, ""), where=f"{where}, {min_col}")
+            if min_value is None:
+                continue
+            _upsert(
+                Milestone,
+                {"target": target, "year": year},
+                {
+                    "min_value": min_value,
+                    "max_value": _decimal_or_none(row.get(max_col, ""), where=f"{where}, {max_col}"),
+                    "deadline": datetime.date(year, 12, 31),
+                },
+                summary,
+                "milestone",
+            )
+    return program, summary
