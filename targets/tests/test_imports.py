@@ -6,6 +6,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
@@ -353,10 +354,10 @@ def test_a_service_refusal_undoes_the_whole_import(staff_client, staff_a, progra
     def fail_on_third(**kwargs):
         calls.append(kwargs["target"].code)
         if len(calls) == 3:
-            raise services.ValidationError("the database said no")
+            raise ValidationError("the database said no")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "report_create", fail_on_third)
+    monkeypatch.setattr(services.imports, "report_create", fail_on_third)
     response = staff_client.post("/imports/confirm/", {"token": preview.context["confirm_form"]["token"].value()})
     assert response.status_code == 302
     assert ProgressReport.objects.count() == 0
