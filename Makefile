@@ -54,8 +54,8 @@ serve: install
 	$(PY) manage.py migrate --no-input
 	GUNICORN_PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
-## make bench: each page's median time and queries beside /healthz/, and the exports' memory, on the current
-## database, with DEBUG off (BENCH_ARGS="--save district.json" or "--compare district.json"): docs/scaling.md
+## make bench: each page's median time (cold and 304) and queries beside the layout floor, and the exports'
+## memory, on the current database, with DEBUG off (BENCH_ARGS="--save district.json" or "--compare district.json"): docs/scaling.md
 BENCH_ARGS ?=
 bench: install
 	export DJANGO_DEBUG=false DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \

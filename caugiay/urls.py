@@ -18,6 +18,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz/", general.healthz, name="healthz"),
     path("favicon.ico", general.favicon, name="favicon"),
+    # The benchmark's floor: the layout alone, signed in (manage.py bench); not linked from any page.
+    path("_layout/", general.layout_floor, name="layout_floor"),
     path("", include("targets.urls")),
 ]
 

@@ -5,6 +5,9 @@ starts gunicorn on 127.0.0.1, runs this file headless (50 users, 2 minutes) and 
 reports written against the submissions acknowledged here. Against the demo data only: the accounts
 and target codes below are those of ``load_demo``.
 
+Readers keep the pages they have seen and ask for them again with their ETag, as a browser does, so a
+page that has not changed comes back as a 304.
+
 Every submission carries a unique note (``load-<run>-<n>``) and goes to a period nobody else uses,
 so that each one acknowledged by a redirect must be exactly one row in the database. The ledger of
 what was sent, acknowledged and refused is written to ``$LOAD_LEDGER`` when the test stops.
@@ -144,7 +147,16 @@ class SignedIn(HttpUser):
     def view(self):
         if available["views"]:
             url = random.choice(available["views"])
-            self.client.get(url, name=url)
+            # As a browser does with a page it keeps (Cache-Control: private, no-cache): it asks again with
+            # the page's ETag and shows its copy on a 304 (targets/views/conditional.py).
+            etags = self.__dict__.setdefault("etags", {})
+            headers = {"If-None-Match": etags[url]} if url in etags else {}
+            response = self.client.get(url, name=url, headers=headers)
+            if response.status_code == 200:
+                if response.headers.get("ETag"):
+                    etags[url] = response.headers["ETag"]
+                else:
+                    etags.pop(url, None)
 
 
 class Leader(SignedIn):

@@ -2,12 +2,20 @@
 
 The admin writes through the models' own validation (ModelForm calls ``full_clean()``), so the same
 rules hold as in the services. Reports are read-only here: their workflow lives in the application.
+
+Every save and delete moves the data version of the programmes it touches (``services.program_version_bump``,
+after the commit), so the pages' ETags change and browsers render them afresh; a change to users, roles or
+units moves every programme's (the menu and the units' names show everywhere).
 """
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import (
     AnnualReview,
     DomainGroup,
@@ -21,6 +29,44 @@ from .models import (
 )
 
 
+class BumpsVersion:
+    """Moves the data version of the programmes an object belongs to when the admin saves or deletes it.
+
+    ``programs_of(obj)`` gives their ids (``services.ALL``: every programme). The ids are read before the
+    save as well as after it, so that moving a target to another programme moves both.
+    """
+
+    def programs_of(self, obj):
+        return services.ALL
+
+    def _bump(self, *objects):
+        ids = set()
+        for obj in objects:
+            programs = self.programs_of(obj)
+            if programs is services.ALL:
+                services.program_version_bump(program_ids=services.ALL)
+                return
+            ids.update(programs)
+        services.program_version_bump(program_ids=ids)
+
+    def save_model(self, request, obj, form, change):
+        before = type(obj)._base_manager.filter(pk=obj.pk).first() if change and obj.pk else None
+        super().save_model(request, obj, form, change)
+        self._bump(*[o for o in (before, obj) if o is not None])
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # inlines (milestones, members) and m2m
+        self._bump(form.instance)
+
+    def delete_model(self, request, obj):
+        self._bump(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._bump(*queryset)
+        super().delete_queryset(request, queryset)
+
+
 class DomainGroupInline(admin.TabularInline):
     model = DomainGroup
     extra = 0
@@ -32,25 +78,34 @@ class SolutionGroupInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(SimpleHistoryAdmin):
+class ProgramAdmin(BumpsVersion, SimpleHistoryAdmin):
     list_display = ["number", "title", "issued_on", "issuing_body", "first_year", "last_year", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["number", "title", "resolution"]
     inlines = [DomainGroupInline, SolutionGroupInline]
 
+    def programs_of(self, obj):
+        return [obj.pk]
+
 
 @admin.register(DomainGroup)
-class DomainGroupAdmin(admin.ModelAdmin):
+class DomainGroupAdmin(BumpsVersion, admin.ModelAdmin):
     list_display = ["number", "code", "name", "program"]
     list_filter = ["program"]
     search_fields = ["code", "name", "name_en"]
 
+    def programs_of(self, obj):
+        return [obj.program_id]
+
 
 @admin.register(SolutionGroup)
-class SolutionGroupAdmin(admin.ModelAdmin):
+class SolutionGroupAdmin(BumpsVersion, admin.ModelAdmin):
     list_display = ["number", "name", "program"]
     list_filter = ["program"]
     search_fields = ["name"]
+
+    def programs_of(self, obj):
+        return [obj.program_id]
 
 
 class MembersInline(admin.TabularInline):
@@ -62,7 +117,7 @@ class MembersInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(BumpsVersion, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
@@ -77,7 +132,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(BumpsVersion, SimpleHistoryAdmin):
     list_display = ["code", "name", "group", "unit_of_measure", "direction", "is_yearly", "lead_unit", "order"]
     list_filter = ["program", "group", "direction", "is_yearly", "lead_unit"]
     search_fields = ["code", "name", "name_en", "search_text"]
@@ -91,13 +146,19 @@ class TargetAdmin(SimpleHistoryAdmin):
         (_("Source"), {"fields": ["source_note"]}),
     ]
 
+    def programs_of(self, obj):
+        return [obj.program_id]
+
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(BumpsVersion, SimpleHistoryAdmin):
     list_display = ["target", "year", "min_value", "max_value", "deadline"]
     list_filter = ["year", "target__group"]
     search_fields = ["target__code", "target__name"]
     list_select_related = ["target"]
+
+    def programs_of(self, obj):
+        return [obj.target.program_id]
 
 
 @admin.register(ProgressReport)
@@ -149,3 +210,20 @@ class YearClosureAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Users and roles: Django's own admin pages, moving every programme's data version on a change (a role or a
+# unit decides what a page shows to whom).
+User = get_user_model()
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class TrackedUserAdmin(BumpsVersion, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class TrackedGroupAdmin(BumpsVersion, GroupAdmin):
+    pass

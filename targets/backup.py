@@ -305,4 +305,9 @@ def restore(*, source: Path, flush: bool = False, using: str = DEFAULT_DB_ALIAS,
 
     # 4. Forward to this version of the code (data migrations run on the restored rows).
     call_command("migrate", database=using, interactive=False, verbosity=0)
+    # A browser may keep pages of the database as it was before the restore: moving every programme's data
+    # version to a value never used before makes them render afresh.
+    from .services.versions import program_version_bump
+
+    program_version_bump(using=using)
     return result

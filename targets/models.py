@@ -60,8 +60,11 @@ class Program(models.Model):
     last_year = models.PositiveSmallIntegerField(_("last year"), validators=YEAR_VALIDATORS)
     milestone_years = models.JSONField(_("milestone years"), default=list, help_text=_("For example [2025, 2030]."))
     is_active = models.BooleanField(_("active"), default=True)
+    # Moves (to a value never used before) after every committed change to what the programme's pages show;
+    # the pages' ETags carry it (targets/views/conditional.py). Written only by services.program_version_bump.
+    data_version = models.PositiveBigIntegerField(_("data version"), default=0, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["data_version"])
 
     class Meta:
         verbose_name = _("action programme")

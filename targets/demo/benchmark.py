@@ -13,9 +13,11 @@ from django.urls import Resolver404, resolve
 
 from ..models import DomainGroup, Program, ProgressReport, Target
 
-# (name, URL with {placeholders}); healthz first: the trivial view every page is compared with.
+# (name, URL with {placeholders}); the floor first: the site's layout alone, for a signed-in user, which
+# every page is compared with (views/general.py ``layout_floor``).
+FLOOR = "layout"
 PAGES = [
-    ("healthz", "/healthz/"),
+    (FLOOR, "/_layout/"),
     ("login", "/accounts/login/"),
     ("overview", "/"),
     ("group", "/groups/{group}/"),

@@ -18,6 +18,7 @@ from ..models import (
 )
 from ..permissions import ROLE_LEADER, ROLE_OFFICE, ROLE_UNIT_STAFF
 from ..services.accounts import DEMO_PASSWORD, roles_ensure, user_ensure
+from ..services.versions import program_version_bump, program_versions_bumped_once
 
 User = get_user_model()
 
@@ -71,7 +72,8 @@ def demo_value(target: Target, plan: Decimal, rng: random.Random) -> Decimal:
 def demo_load(*, program: Program, seed: int = 15) -> dict[str, int]:
     """Create demo accounts and plausible figures (see ``_demo_load``); the notes and comments it writes are
     data, so they are written in the site's language whatever language is active."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE), program_versions_bumped_once():
+        program_version_bump(program_ids=[program.pk])
         return _demo_load(program=program, seed=seed)
 
 

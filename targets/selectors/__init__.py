@@ -52,6 +52,7 @@ from .labels import (
 )
 from .programmes import (
     program_current,
+    program_versions,
 )
 from .reporting import (
     REPORT_STATUS_ORDER,
@@ -122,6 +123,7 @@ __all__ = [
     "latest_figures",
     "milestones_due",
     "program_current",
+    "program_versions",
     "program_groups",
     "program_targets",
     "report_detail",

@@ -12,3 +12,9 @@ User = get_user_model()
 def program_current() -> Program | None:
     """The programme the pages show: the newest active one. 1 query."""
     return Program.objects.filter(is_active=True).order_by("-issued_on", "-id").first()
+
+
+def program_versions() -> list[tuple[int, int, bool]]:
+    """Every programme's id, data version and whether it is active, in the order ``program_current``
+    chooses by (the first active one is the current programme), for the pages' ETags. 1 query."""
+    return list(Program.objects.order_by("-issued_on", "-id").values_list("id", "data_version", "is_active"))

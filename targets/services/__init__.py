@@ -42,8 +42,13 @@ from .reviews import (
     year_close,
     year_reopen,
 )
+from .versions import (
+    ALL,
+    program_version_bump,
+)
 
 __all__ = [
+    "ALL",
     "DEMO_PASSWORD",
     "LoadSummary",
     "REPORT_CORRECTABLE",
@@ -59,6 +64,7 @@ __all__ = [
     "ReportConflict",
     "import_confirm",
     "program_load_reference",
+    "program_version_bump",
     "report_approve",
     "report_bulk_approve",
     "report_correct",

@@ -10,6 +10,7 @@ from ..models import (
     Unit,
 )
 from ..permissions import ROLE_LEADER, ROLE_OFFICE, ROLE_UNIT_STAFF
+from .versions import ALL, program_version_bump
 
 User = get_user_model()
 
@@ -28,6 +29,7 @@ def roles_ensure() -> dict[str, Group]:
     office_perms = Permission.objects.filter(content_type__app_label__in=["targets", "auth", "axes"])
     if groups[ROLE_OFFICE].permissions.count() != office_perms.count():
         groups[ROLE_OFFICE].permissions.set(office_perms)
+        program_version_bump(program_ids=ALL)  # roles show on every page (the menu)
     return groups
 
 
@@ -48,4 +50,5 @@ def user_ensure(*, username: str, role: str, password: str, units: list[Unit] = 
     user.groups.add(Group.objects.get(name=role))
     for unit in units:
         unit.members.add(user)
+    program_version_bump(program_ids=ALL)
     return True

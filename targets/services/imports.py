@@ -11,6 +11,7 @@ from ..models import (
 )
 from .common import _refuse
 from .reporting import _collected_notices, report_approve, report_create
+from .versions import program_versions_bumped_once
 
 User = get_user_model()
 
@@ -29,7 +30,8 @@ def import_confirm(*, user, rows: list, approve: bool = False) -> list[ProgressR
     created = []
     token = _collected_notices.set([])
     try:
-        _import_rows(user=user, rows=rows, approve=approve, created=created)
+        with program_versions_bumped_once():
+            _import_rows(user=user, rows=rows, approve=approve, created=created)
     finally:
         _collected_notices.reset(token)
     report_ids, actor_id = [report.pk for report in created], user.pk

@@ -20,6 +20,7 @@ from ..models import (
     Target,
     Unit,
 )
+from .versions import ALL, program_version_bump
 
 User = get_user_model()
 
@@ -188,4 +189,8 @@ def program_load_reference(*, manifest: Path) -> tuple[Program, LoadSummary]:
                 summary,
                 "milestone",
             )
+    if summary.changed_anything:
+        # Units are shared by every programme (their names show on all pages): a change to one moves them all.
+        units_changed = "unit" in summary.created or "unit" in summary.updated
+        program_version_bump(program_ids=ALL if units_changed else [program.pk])
     return program, summary

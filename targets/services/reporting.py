@@ -17,6 +17,7 @@ from ..models import (
     Unit,
 )
 from .common import _refuse, _user_label
+from .versions import program_version_bump, program_versions_bumped_once
 
 User = get_user_model()
 
@@ -109,6 +110,7 @@ def _save(report: ProgressReport, *, user, reason: str) -> None:
     report._change_reason = reason
     report.full_clean()
     report.save()
+    program_version_bump(program_ids=[report.target.program_id])
 
 
 def _approved_for_period(*, target, unit, year, quarter, exclude_pk=None) -> ProgressReport | None:
@@ -287,6 +289,7 @@ def report_withdraw(*, user, report: ProgressReport, version: int | None = None)
         report._history_user = user
         report._change_reason = "discard"
         report.delete()
+        program_version_bump(program_ids=[report.target.program_id])
         return None
     report.status = ReportStatus.DRAFT
     report.submitted_at = None
@@ -360,15 +363,16 @@ def report_bulk_approve(*, user, reports: list[ProgressReport], versions: dict[i
     if not reports:
         _refuse(_("Choose at least one report to approve."), code="empty")
     versions = versions or {}
-    for report in reports:
-        try:
-            report_approve(user=user, report=report, version=versions.get(report.pk))
-        except ValidationError as error:
-            _refuse(
-                _("Report number %(number)s (%(report)s): %(reason)s Nothing was approved.")
-                % {"number": report.pk, "report": str(report), "reason": " ".join(error.messages)},
-                code="bulk",
-            )
+    with program_versions_bumped_once():
+        for report in reports:
+            try:
+                report_approve(user=user, report=report, version=versions.get(report.pk))
+            except ValidationError as error:
+                _refuse(
+                    _("Report number %(number)s (%(report)s): %(reason)s Nothing was approved.")
+                    % {"number": report.pk, "report": str(report), "reason": " ".join(error.messages)},
+                    code="bulk",
+                )
     return len(reports)
 
 

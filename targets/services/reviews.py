@@ -13,6 +13,7 @@ from ..models import (
     YearClosure,
 )
 from .common import _refuse
+from .versions import program_version_bump
 
 User = get_user_model()
 
@@ -96,7 +97,10 @@ def review_refresh(*, program: Program, year: int, user=None) -> int:
     _check_year_in_program(program, year)
     if selectors.year_is_closed(program=program, year=year):
         _refuse(_("The year %(year)s is closed: its review is frozen.") % {"year": year}, "year", "closed")
-    return _store_reviews(program=program, year=year, user=user, freeze=None, reason="refresh")
+    written = _store_reviews(program=program, year=year, user=user, freeze=None, reason="refresh")
+    if written:
+        program_version_bump(program_ids=[program.pk])
+    return written
 
 
 @transaction.atomic
@@ -141,6 +145,7 @@ def review_override(
     row.comment = comment
     row.updated_by = user
     _save_with_history(row, user=user, reason="override")
+    program_version_bump(program_ids=[program.pk])
     return row
 
 
@@ -163,6 +168,7 @@ def year_close(*, user, program: Program, year: int, reason: str = "") -> YearCl
     closure.reason = reason
     closure.changed_by = user
     _save_with_history(closure, user=user, reason="close")
+    program_version_bump(program_ids=[program.pk])
     return closure
 
 
@@ -183,4 +189,5 @@ def year_reopen(*, user, program: Program, year: int, reason: str) -> YearClosur
     closure.reason = reason
     closure.changed_by = user
     _save_with_history(closure, user=user, reason="reopen")
+    program_version_bump(program_ids=[program.pk])
     return closure

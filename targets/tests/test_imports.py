@@ -89,8 +89,8 @@ def test_leaders_and_strangers_cannot_import(client, client_for, leader, nobody,
 
 
 def test_the_upload_page(staff_client, program, django_assert_num_queries):
-    # session, user, the user's groups (role), programme
-    with django_assert_num_queries(4):
+    # session, user, ETag versions, the user's groups (role), programme
+    with django_assert_num_queries(5):
         response = staff_client.get("/imports/")
     assert response.status_code == 200
     assert 'name="file"' in response.content.decode()

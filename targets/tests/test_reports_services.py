@@ -378,6 +378,8 @@ def test_mails_go_out_only_after_commit(staff_a, office, vh01, django_capture_on
     office.save()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         create(staff_a, vh01, submit=True)
-    assert mail.outbox == [] and len(callbacks) == 1
-    callbacks[0]()
+    # The programme's data version moves after the commit too (services/versions.py): the mail is the other one.
+    mails = [callback for callback in callbacks if not callback.__code__.co_filename.endswith("versions.py")]
+    assert mail.outbox == [] and len(mails) == 1
+    mails[0]()
     assert [m.to for m in mail.outbox] == [["vanphong@example.vn"]]

@@ -396,10 +396,11 @@ def test_report_page_query_count_is_fixed(client_for, staff_a, office, vh01, dja
     report = services.report_submit(user=staff_a, report=report)
     services.report_return(user=office, report=report, comment="x")
     client = client_for(staff_a)
-    # session, user, the report with its target, programme, group, lead unit, unit and people; groups,
+    # session, user, ETag versions, the report with its target, programme, group, lead unit, unit and
+    # people; groups,
     # the user's units; history, its reviewers; corrections; panel: supporting units, milestones,
     # approved figures, closed years
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert client.get(reverse("report_detail", args=[report.pk])).status_code == 200
 
 
@@ -466,12 +467,12 @@ def test_status_filter_and_pagination(client_for, office, staff_a, program):
 @pytest.mark.parametrize(
     "who, status, queries",
     [
-        # session, user, groups, the user's units, counts by status, page count, page of reports,
-        # the targets they report on
-        ("staff_a", None, 8),
-        # session, user, groups, counts by status, page count, page (the approval queue)
-        ("office", None, 6),
-        ("leader", "all", 6),
+        # session, user, groups, ETag versions, the user's units, counts by status, page count,
+        # page of reports, the targets they report on
+        ("staff_a", None, 9),
+        # session, user, groups, ETag versions, counts by status, page count, page (the approval queue)
+        ("office", None, 7),
+        ("leader", "all", 7),
     ],
 )
 def test_report_list_query_count_does_not_grow(

@@ -98,10 +98,10 @@ def test_the_page_runs_the_same_queries_as_targets_grow(
 ):
     add_targets(program, extra, author=office)
     client = client_for(office)
-    # session, user, the user's groups (role), programme; the review: groups, targets with lead units,
-    # milestones, supporting units, approved yearly figures, stored reviews, closure; the closure's
-    # history; the reports waiting for approval (office only).
-    with django_assert_num_queries(13):
+    # session, user, the user's groups (role), ETag versions, programme; the review: groups, targets
+    # with lead units, milestones, supporting units, approved yearly figures, stored reviews, closure; the
+    # closure's history; the reports waiting for approval (office only).
+    with django_assert_num_queries(14):
         response = client.get("/reviews/2025/")
     assert response.status_code == 200
     assert response.context["review"].total == 41 + extra

@@ -18,6 +18,7 @@ from ..filters import TargetFilter
 from ..models import AnnualReview, Unit
 from ..permissions import role_required
 from ..tables import TARGETS_PER_PAGE, TargetTable
+from .conditional import ACTIVE, CURRENT, EVERY, page_etag
 
 
 def _program_or_404():
@@ -29,6 +30,7 @@ def _program_or_404():
 
 @require_GET
 @role_required
+@page_etag(EVERY)
 def overview(request):
     program = selectors.program_current()
     waiting = selectors.waiting_for(user=request.user)  # the reporting workflow's "waiting for you"
@@ -57,6 +59,7 @@ def overview(request):
 
 @require_GET
 @role_required
+@page_etag(CURRENT)
 def group_detail(request, code):
     program = _program_or_404()
     group = selectors.group_by_code(program=program, code=code)
@@ -81,6 +84,7 @@ def group_detail(request, code):
 
 @require_GET
 @role_required
+@page_etag(CURRENT)
 def target_list(request):
     program = _program_or_404()
     as_of = selectors.dashboard_as_of(program=program, year=request.GET.get("year"))
@@ -99,6 +103,7 @@ def target_list(request):
 
 @require_GET
 @role_required
+@page_etag(ACTIVE)
 def target_detail(request, code):
     target = selectors.target_by_code(user=request.user, code=code)
     if target is None:
@@ -121,6 +126,7 @@ def target_detail(request, code):
 
 @require_GET
 @role_required
+@page_etag(CURRENT)
 def unit_detail(request, code):
     program = _program_or_404()
     unit = get_object_or_404(Unit, code=code)
@@ -143,6 +149,7 @@ HELP_AS_OF = datetime.date(2023, 12, 31)
 
 @require_GET
 @role_required
+@page_etag(CURRENT)
 def help_page(request):
     examples = []
     for direction, yearly, baseline, milestones, figures in HELP_EXAMPLES:

@@ -1,10 +1,12 @@
-"""Pages for everyone: the sign-in page, the health check and the favicon (the home page is the overview,
-views/dashboard.py)."""
+"""Pages for everyone: the sign-in page, the health check, the favicon (the home page is the overview,
+views/dashboard.py), and the layout floor the benchmark compares every page with."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
@@ -31,3 +33,12 @@ def favicon(request):
     if not path.exists():
         return HttpResponse(status=204)
     return FileResponse(path.open("rb"), content_type="image/x-icon")
+
+
+@require_GET
+@login_required
+def layout_floor(request):
+    """The site's layout with nothing in it, for a signed-in user: what every page costs before its own
+    content (the session, the user, the menu, the template), the floor ``manage.py bench`` measures each
+    page against. Not linked from anywhere."""
+    return render(request, "base.html")  # every block empty

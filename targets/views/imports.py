@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import exports, imports, permissions, selectors, services
 from ..models import Unit
+from .conditional import CURRENT, page_etag
 from .exports import xlsx_response
 
 
@@ -48,6 +49,7 @@ def _preview(request, program, check, *, changed=False):
 
 
 @login_required
+@page_etag(CURRENT)
 def import_upload(request):
     program = _program_for_import(request.user)
     form = imports.UploadForm(request.POST or None, request.FILES or None)

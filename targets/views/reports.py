@@ -22,6 +22,7 @@ from .. import permissions, selectors, services
 from ..forms import EVIDENCE_CONTENT_TYPES, BulkApproveForm, ReportEditForm, ReportForm, ReviewForm, VersionForm
 from ..models import ProgressReport
 from ..templatetags.report_tags import figure_input
+from .conditional import EVERY, page_etag
 
 Status = ProgressReport.Status
 
@@ -208,6 +209,7 @@ def report_correct(request, pk):
 
 
 @login_required
+@page_etag(EVERY)
 def report_detail(request, pk):
     report = permissions.get_report_to_view(request.user, pk)
     user = request.user
@@ -230,6 +232,7 @@ def report_detail(request, pk):
 
 
 @permissions.role_required
+@page_etag(EVERY)
 def report_list(request):
     user = request.user
     status = request.GET.get("status")

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import exports, permissions, selectors, services
 from ..models import AnnualReview, Target, YearClosure
 from ..permissions import office_required, role_required
+from .conditional import CURRENT, page_etag
 from .exports import require_export, xlsx_response
 
 REASON_MAX_LENGTH = YearClosure._meta.get_field("reason").max_length
@@ -99,6 +100,7 @@ def review_index(request):
 
 @require_GET
 @role_required
+@page_etag(CURRENT)
 def review_year(request, year):
     program = _program_with_year(year)
     return _page(request, program, year)
