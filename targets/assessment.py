@@ -16,6 +16,12 @@ The rules, as the spec states them and as this module reads them where the spec 
   plan, achieves within it, fails below its minimum; ``decrease`` is the mirror image, the plan being
   a ceiling; ``keep`` achieves when the level is held (≥ 100 for 100 %, ≤ 0 for 0) and never exceeds.
   No figure, or no plan to judge it against, is "no data".
+* **The figure of a year** is the lead unit's approved yearly figure; without one, the most recently
+  approved figure of a supporting unit. A closed year's frozen review row replaces it (even with none).
+* **The verdict that stands** for a year: a closed year's frozen review row (figure and assessment as
+  closed, an override frozen with it included); else the office's override; else the computed assessment.
+  Every page and file shows this one (``standing_verdict``), and the dashboards judge progress from the
+  same figures (``standing_figures``).
 * **Keep targets** hold a level from one side: from below for a level such as 100 %, from above for
   0 (no poor households) or for a level that the baseline lies above.
 * **Progress status** (as of a day) for the latest approved yearly figure of this or last year: achieved
@@ -115,13 +121,7 @@ class TargetFacts:
     @classmethod
     def from_target(cls, target) -> "TargetFacts":
         """From a ``models.Target``; reads ``target.milestones.all()`` (prefetch it) and nothing else."""
-        return cls(
-            direction=target.direction,
-            is_yearly=target.is_yearly,
-            baseline_value=target.baseline_value,
-            baseline_year=target.baseline_year,
-            milestones={m.year: (m.min_value, m.max_value) for m in target.milestones.all()},
-        )
+        return facts_for(target, target.milestones.all())
 
     @property
     def has_baseline(self) -> bool:
@@ -130,6 +130,21 @@ class TargetFacts:
     @property
     def milestone_years(self) -> list[int]:
         return list(self.milestones)
+
+
+def facts_for(target, milestones) -> TargetFacts:
+    """The one way to get the facts of a target (a ``models.Target`` or anything with its attributes):
+    ``milestones`` are its milestones, either a mapping year -> (min, max) or objects with ``year``,
+    ``min_value`` and ``max_value`` (``Milestone`` rows). Reads attributes only: the caller fetches."""
+    if not isinstance(milestones, Mapping):
+        milestones = {m.year: (m.min_value, m.max_value) for m in milestones}
+    return TargetFacts(
+        direction=target.direction,
+        is_yearly=target.is_yearly,
+        baseline_value=target.baseline_value,
+        baseline_year=target.baseline_year,
+        milestones=milestones,
+    )
 
 
 @dataclass(frozen=True)
@@ -292,6 +307,125 @@ def percent_of_plan(facts: TargetFacts, value: Decimal | None, plan: Plan | None
     if divisor == 0:
         return None
     return (numerator / divisor * 100).quantize(PERCENT_QUANTUM, ROUND_HALF_UP)
+
+
+# --- Which figure counts, and which verdict stands ---------------------------------------------------------
+
+
+def year_figures(rows, lead_unit_of: Mapping[int, int]) -> dict[tuple[int, int], tuple[Decimal, bool]]:
+    """(target id, year) -> (value, is_estimate): the figure that counts for each target and year.
+
+    ``rows`` are approved yearly figures as (target id, unit id, year, value, is_estimate), ordered by
+    approval time; ``lead_unit_of`` maps a target id to its lead unit's id. Several units may report one
+    target: the lead unit's figure is the target's; without one, the most recently approved figure of a
+    supporting unit stands in (a later row of equal rank wins).
+    """
+    best: dict[tuple[int, int], tuple[bool, Decimal, bool]] = {}
+    for target_id, unit_id, year, value, is_estimate in rows:
+        is_lead = unit_id == lead_unit_of.get(target_id)
+        key = (target_id, year)
+        if key not in best or is_lead or not best[key][0]:
+            best[key] = (is_lead, value, is_estimate)
+    return {key: (value, is_estimate) for key, (_lead, value, is_estimate) in best.items()}
+
+
+class Source(StrEnum):
+    """Where a year's verdict comes from."""
+
+    FROZEN = "frozen"  # the review row of a closed year: its figure and assessment as they were closed
+    OVERRIDDEN = "overridden"  # the office's assessment of an open year, on today's figure
+    COMPUTED = "computed"  # these rules, on today's figure
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """What a stored annual review row (``models.AnnualReview``) says about a target's year."""
+
+    figure: Decimal | None
+    assessment: str
+    computed_assessment: str = ""
+    is_overridden: bool = False
+    is_frozen: bool = False
+
+    @classmethod
+    def from_review(cls, review) -> "ReviewFacts":
+        return cls(
+            figure=review.figure,
+            assessment=review.assessment,
+            computed_assessment=review.computed_assessment,
+            is_overridden=review.is_overridden,
+            is_frozen=review.is_frozen,
+        )
+
+    @property
+    def stands(self) -> bool:
+        """Whether the row says anything the rules would not: frozen, or the office's override."""
+        return self.is_frozen or self.is_overridden
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The verdict of a target's year that every page and file shows, with the figure and plan behind it."""
+
+    assessment: Assessment  # what the review says
+    computed: Assessment  # what these rules say (for a frozen year: what they said when it was closed)
+    source: Source
+    figure: Decimal | None
+    plan: Plan | None
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.assessment != self.computed
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.source == Source.FROZEN
+
+
+def standing_figure(figure: Decimal | None, review=None) -> Decimal | None:
+    """The figure that counts for a year: a frozen review's (even none), else today's approved ``figure``."""
+    if review is not None and review.is_frozen:
+        return review.figure
+    return figure
+
+
+def standing_verdict(facts: TargetFacts, year: int, figure: Decimal | None, review=None) -> Verdict:
+    """The verdict that stands for ``year``, given today's approved ``figure`` (``year_figures``) and the
+    year's stored review row, if any (a ``ReviewFacts`` or an ``AnnualReview``):
+
+    * a frozen row (a closed year) keeps its figure, computed assessment and assessment, whatever the
+      reports or milestones say now (an override frozen with it stays the verdict);
+    * otherwise an override of the office stands, judged against the computed assessment of today's figure;
+    * otherwise the rules' assessment of today's figure (a row stored by a refresh or a reopening and not
+      overridden says nothing the rules would not).
+
+    The plan is today's plan of the year in every case.
+    """
+    plan = plan_for_year(facts, year)
+    if review is not None and review.is_frozen:
+        return Verdict(
+            assessment=Assessment(review.assessment),
+            computed=Assessment(review.computed_assessment or review.assessment),
+            source=Source.FROZEN,
+            figure=review.figure,
+            plan=plan,
+        )
+    computed, plan = assess_year(facts, year, figure)
+    if review is not None and review.is_overridden and review.assessment != computed:
+        return Verdict(Assessment(review.assessment), computed, Source.OVERRIDDEN, figure, plan)
+    return Verdict(computed, computed, Source.COMPUTED, figure, plan)
+
+
+def standing_figures(figures: Mapping[int, Decimal], reviews: Mapping[int, object]) -> dict[int, Decimal]:
+    """The figure of each year that counts (``standing_figure``), by year: ``figures`` are today's approved
+    figures, ``reviews`` the stored review rows by year. A year frozen without a figure has none."""
+    years = set(figures) | {year for year, review in reviews.items() if review.is_frozen}
+    out = {}
+    for year in sorted(years):
+        value = standing_figure(figures.get(year), reviews.get(year))
+        if value is not None:
+            out[year] = value
+    return out
 
 
 # --- Progress status --------------------------------------------------------------------------------------

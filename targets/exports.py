@@ -602,6 +602,8 @@ def target_table_workbook(*, rows, program, as_of_date, filters: list[tuple[str,
         (_("Next milestone"), 12),
         (_("Milestone year"), 10),
         (_("Progress status"), 16),
+        # The verdict of the figure's year that stands, as the annual review gives it.
+        (_("Assessment of the year"), 14),
     ]
     _widths(ws, [w for _label, w in headers])
     header_row = 4
@@ -652,6 +654,7 @@ def target_table_workbook(*, rows, program, as_of_date, filters: list[tuple[str,
                 ),
                 number_cell(ws, None if milestone is None else milestone.year, number_format="0", **cell),
                 text_cell(ws, row.status_label, **cell),
+                text_cell(ws, row.latest_assessment_label, **cell),
             ],
         )
     ws.auto_filter.ref = f"A{header_row}:{last_col}{header_row + max(count, 1)}"

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ..assessment import facts_for, phase_year, plan_for_year
 from ..models import (
     Milestone,
     Program,
@@ -33,22 +34,14 @@ DEMO_OPEN_YEAR = 2026
 
 
 def demo_plan_for(target: Target, milestones: dict[int, Milestone], year: int) -> Decimal:
-    """A plausible planned value for ``year``: the phase's milestone for yearly targets, else a line."""
-    phase_end = min((y for y in milestones if y >= year), default=max(milestones))
-    milestone = milestones[phase_end]
-    if target.is_yearly or year == phase_end:
-        return milestone.min_value
-    if target.baseline_value is not None and target.baseline_year is not None and target.baseline_year < phase_end:
-        start_year, start = target.baseline_year, target.baseline_value
-    else:
-        start_year = DEMO_FIRST_YEAR - 1
-        start = (
-            milestone.min_value * Decimal("0.85")
-            if target.direction == Target.Direction.INCREASE
-            else milestone.min_value
-        )
-    share = Decimal(year - start_year) / Decimal(phase_end - start_year)
-    return (start + (milestone.min_value - start) * share).quantize(Decimal("0.01"))
+    """The plan of ``year`` by the judging rules (``assessment.plan_for_year``), so that demo figures lie
+    around what the pages judge them against; where the rules have no plan (no baseline to draw the line
+    from, or after the last milestone), the milestone of the year's phase (the last one after them all)."""
+    facts = facts_for(target, milestones.values())
+    plan = plan_for_year(facts, year)
+    if plan is not None:
+        return plan.min_value
+    return facts.milestones[phase_year(facts, year) or max(facts.milestones)][0]
 
 
 def demo_value(target: Target, plan: Decimal, rng: random.Random) -> Decimal:

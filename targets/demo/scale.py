@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..assessment import TargetFacts, assess_year
+from ..assessment import facts_for, standing_verdict
 from ..models import (
     AnnualReview,
     DomainGroup,
@@ -165,15 +165,8 @@ def _scale_accounts():
 
 def _scale_assessment(target: Target, milestones: list[Milestone], year: int, value: Decimal | None) -> str:
     """The review's verdict through the shared rules (targets/assessment.py)."""
-    facts = TargetFacts(
-        direction=target.direction,
-        is_yearly=target.is_yearly,
-        baseline_value=target.baseline_value,
-        baseline_year=target.baseline_year,
-        milestones={m.year: (m.min_value, m.max_value) for m in milestones},
-    )
-    verdict, _plan = assess_year(facts, year, value)
-    return str(verdict)
+    verdict = standing_verdict(facts_for(target, milestones), year, value)
+    return str(verdict.assessment)
 
 
 @transaction.atomic

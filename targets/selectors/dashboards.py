@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import (
     F,
+    Q,
     QuerySet,
 )
 from django.utils import timezone
@@ -26,15 +27,15 @@ from .charts import trend_chart
 from .history import TargetHistoryEntry, target_history
 from .labels import DEADLINE_LABELS, DUE_SOON_LABEL, PROGRESS_CHOICES, PROGRESS_LABELS  # noqa: F401
 from .reporting import targets_without_figure
-from .reviews import _year_figures
 
 User = get_user_model()
 
 
 # --- Dashboards (issue 4) -----------------------------------------------------------------------------------
-# Every dashboard page judges a scope of targets (a programme, a group, a unit's, a filtered table) from three
-# queries: the targets with their group and lead unit, their milestones, and their approved yearly figures.
-# The last two filter on the scope as a subquery, never on a list of ids, so the number of queries and the
+# Every dashboard page judges a scope of targets (a programme, a group, a unit's, a filtered table) from four
+# queries: the targets with their group and lead unit, their milestones, their approved yearly figures and the
+# review rows that stand (frozen or overridden), so that a year's figure and verdict are the review's.
+# The last three filter on the scope as a subquery, never on a list of ids, so the number of queries and the
 # size of each statement stay the same from 41 targets to 4,000 and from 5 reports to 160,000. The rules are
 # applied in Python by assessment.py, so that every page, the table and the charts agree.
 
@@ -100,8 +101,9 @@ class TargetRow:
     lead_unit_code: str
     lead_unit_name: str
     facts: assessment.TargetFacts
-    figures: dict[int, Decimal]  # the approved yearly figure of each year up to the day (the lead unit's first)
+    figures: dict[int, Decimal]  # the figure of each year up to the day that counts (assessment.standing_figures)
     estimates: frozenset[int]  # the years whose figure is an estimate
+    reviews: dict[int, assessment.ReviewFacts]  # the review rows that stand (frozen or overridden), by year
     result: assessment.ProgressResult
     milestones: list[MilestoneState]
     pace: Decimal | None
@@ -134,6 +136,20 @@ class TargetRow:
     def latest_is_estimate(self) -> bool:
         return self.latest_year in self.estimates
 
+    def verdict(self, year: int) -> assessment.Verdict:
+        """The verdict of ``year`` that stands, as the annual review gives it. No query."""
+        return assessment.standing_verdict(self.facts, year, self.figures.get(year), self.reviews.get(year))
+
+    @property
+    def latest_verdict(self) -> assessment.Verdict | None:
+        """The verdict of the latest figure's year, or None without a figure."""
+        return None if self.latest_year is None else self.verdict(self.latest_year)
+
+    @property
+    def latest_assessment_label(self) -> str:
+        verdict = self.latest_verdict
+        return "" if verdict is None else str(AnnualReview.Assessment(str(verdict.assessment)).label)
+
     @property
     def next_milestone(self) -> MilestoneState | None:
         year = self.result.milestone_year
@@ -159,14 +175,28 @@ def _scope_figures(scope: QuerySet, *, up_to: int, lead_unit_of: dict[int, int])
     )
     # The same rule as the annual review: the lead unit's figure, else the latest approved of another unit.
     figures: dict[int, dict[int, tuple[Decimal, bool]]] = defaultdict(dict)
-    for (target_id, year), pair in _year_figures(rows, lead_unit_of).items():
+    for (target_id, year), pair in assessment.year_figures(rows, lead_unit_of).items():
         figures[target_id][year] = pair
     return figures
 
 
+def _scope_reviews(scope: QuerySet, *, up_to: int) -> dict[int, dict[int, assessment.ReviewFacts]]:
+    """The review rows of the targets of ``scope`` up to ``up_to`` that stand (frozen or overridden):
+    {target id: {year: ReviewFacts}}. 1 query."""
+    reviews: dict[int, dict[int, assessment.ReviewFacts]] = defaultdict(dict)
+    for target_id, year, figure, verdict, computed, is_overridden, is_frozen in (
+        AnnualReview.objects.filter(target__in=scope.values("pk"), year__lte=up_to)
+        .filter(Q(is_frozen=True) | Q(is_overridden=True))
+        .values_list("target_id", "year", "figure", "assessment", "computed_assessment", "is_overridden", "is_frozen")
+    ):
+        reviews[target_id][year] = assessment.ReviewFacts(figure, verdict, computed, is_overridden, is_frozen)
+    return reviews
+
+
 def dashboard_rows(*, targets: QuerySet, as_of: AsOf) -> list[TargetRow]:
     """Every target of ``targets`` (an unevaluated queryset: the scope) judged as of ``as_of``, in the
-    programme's order. 3 queries: targets with group and lead unit, milestones, approved yearly figures."""
+    programme's order. 4 queries: targets with group and lead unit, milestones, approved yearly figures, the
+    review rows that stand. A year's figure is the one that counts (a closed year's frozen one)."""
     scope = targets.order_by()
     items = list(targets.select_related("group", "lead_unit").order_by("group__number", "order", "code"))
     milestones: dict[int, list[tuple]] = defaultdict(list)
@@ -177,18 +207,14 @@ def dashboard_rows(*, targets: QuerySet, as_of: AsOf) -> list[TargetRow]:
     ):
         milestones[target_id].append((year, low, high, deadline))
     figures = _scope_figures(scope, up_to=as_of.year, lead_unit_of={t.id: t.lead_unit_id for t in items})
+    reviews = _scope_reviews(scope, up_to=as_of.year)
     today = as_of.date
     rows = []
     for item in items:
-        facts = assessment.TargetFacts(
-            direction=item.direction,
-            is_yearly=item.is_yearly,
-            baseline_value=item.baseline_value,
-            baseline_year=item.baseline_year,
-            milestones={year: (low, high) for year, low, high, _deadline in milestones[item.id]},
-        )
+        facts = assessment.facts_for(item, {year: (low, high) for year, low, high, _deadline in milestones[item.id]})
         pairs = figures.get(item.id, {})
-        values = {year: value for year, (value, _estimate) in pairs.items()}
+        stored = reviews.get(item.id, {})
+        values = assessment.standing_figures({year: value for year, (value, _estimate) in pairs.items()}, stored)
         states = []
         for year, low, high, deadline in milestones[item.id]:
             bucket = assessment.deadline_status(facts, year, deadline, values, today=today)
@@ -219,7 +245,8 @@ def dashboard_rows(*, targets: QuerySet, as_of: AsOf) -> list[TargetRow]:
                 lead_unit_name=item.lead_unit.name,
                 facts=facts,
                 figures=dict(sorted(values.items())),
-                estimates=frozenset(year for year, (_value, estimate) in pairs.items() if estimate),
+                estimates=frozenset(year for year, (_value, estimate) in pairs.items() if estimate and year in values),
+                reviews=stored,
                 result=assessment.progress(facts, values, today=today),
                 milestones=states,
                 pace=assessment.required_pace(facts, values, today=today),
@@ -365,7 +392,7 @@ class TargetPage:
     row: TargetRow
     supporting_units: list[Unit]
     years: list[int]
-    plans: list[dict]  # per year: year, plan, figure, assessment, percent
+    plans: list[dict]  # per year: year, plan, figure, assessment (the verdict that stands) and its source, percent
     reports: list[ProgressReport]
     reviews: list[AnnualReview]
     history: list[TargetHistoryEntry]
@@ -385,24 +412,27 @@ def target_by_code(*, user, code: str) -> Target | None:
 
 
 def target_page(*, target: Target, user, as_of: AsOf) -> TargetPage:
-    """The target page. 11 queries: the row 3 (target, milestones, figures), supporting units, the reports
-    ``user`` may see, annual reviews, history 5 (three histories, unit and group codes); for staff, + their
-    units (the permission check, cached for the request)."""
+    """The target page. 12 queries: the row 4 (target, milestones, figures, reviews that stand), supporting
+    units, the reports ``user`` may see, annual reviews, history 5 (three histories, unit and group codes);
+    for staff, + their units (the permission check, cached for the request)."""
     row = dashboard_rows(targets=Target.objects.filter(pk=target.pk), as_of=as_of)[0]
     years = trend_years(program=target.program, rows=[row])
     plans = []
     for year in range(target.program.first_year, target.program.last_year + 1):
-        figure = row.figures.get(year)
-        verdict, plan = assessment.assess_year(row.facts, year, figure)
+        # The verdict that stands, as the annual review gives it: frozen, the office's override, or computed.
+        verdict = row.verdict(year)
         plans.append(
             {
                 "year": year,
-                "plan": plan,
-                "figure": figure,
+                "plan": verdict.plan,
+                "figure": verdict.figure,
                 "is_estimate": year in row.estimates,
-                "assessment": str(verdict),
-                "assessment_label": str(AnnualReview.Assessment(str(verdict)).label),
-                "percent": assessment.percent_of_plan(row.facts, figure, plan),
+                "assessment": str(verdict.assessment),
+                "assessment_label": str(AnnualReview.Assessment(str(verdict.assessment)).label),
+                "source": str(verdict.source),
+                "is_overridden": verdict.is_overridden,
+                "computed_label": str(AnnualReview.Assessment(str(verdict.computed)).label),
+                "percent": assessment.percent_of_plan(row.facts, verdict.figure, verdict.plan),
                 "is_future": year > as_of.year,
             }
         )

@@ -137,13 +137,7 @@ class PlanYear:
 def _plan_rows(target: Target, milestones: list[Milestone], approved: list[ProgressReport], closed) -> list[PlanYear]:
     """The plan of every programme year by the judging rules (``assessment.plan_for_year``), as the
     dashboards and the annual review show it, with the approved figures of each year."""
-    facts = assessment.TargetFacts(
-        direction=target.direction,
-        is_yearly=target.is_yearly,
-        baseline_value=target.baseline_value,
-        baseline_year=target.baseline_year,
-        milestones={m.year: (m.min_value, m.max_value) for m in milestones},
-    )
+    facts = assessment.facts_for(target, milestones)
     rows = []
     for year in target.program.years:
         plan = assessment.plan_for_year(facts, year)

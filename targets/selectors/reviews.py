@@ -119,26 +119,10 @@ class Review:
         return [(value, str(AnnualReview.Assessment(value).label), self.counts[value]) for value in ASSESSMENT_ORDER]
 
 
-def _year_figures(rows, lead_unit_of: dict[int, int]) -> dict[tuple[int, int], tuple[Decimal, bool]]:
-    """(target id, year) -> (value, is_estimate) from approved yearly reports.
-
-    Several units may report one target. The lead unit's figure is the target's; without one, the most
-    recently approved figure of a supporting unit stands in. ``rows`` are ordered by approval time, so a
-    later row of equal rank wins.
-    """
-    best: dict[tuple[int, int], tuple[bool, Decimal, bool]] = {}
-    for target_id, unit_id, year, value, is_estimate in rows:
-        is_lead = unit_id == lead_unit_of.get(target_id)
-        key = (target_id, year)
-        if key not in best or is_lead or not best[key][0]:
-            best[key] = (is_lead, value, is_estimate)
-    return {key: (value, is_estimate) for key, (_lead, value, is_estimate) in best.items()}
-
-
 def review_year(*, program: Program, year: int, target: Target | None = None) -> Review:
     """Every target of ``program`` with the year's plan, last year's and this year's approved figures, the
-    percentage of the plan and the assessment (computed by assessment.py, or the office's override), grouped;
-    the totals by assessment and by group; the year's closure.
+    percentage of the plan and the verdict that stands (``assessment.standing_verdict``: frozen, the office's
+    override, or computed), grouped; the totals by assessment and by group; the year's closure.
 
     A closed year shows what was frozen when it was closed (figure and assessment of each review row).
     With ``target``, only that target's line (for the services that store one review).
@@ -163,7 +147,7 @@ def review_year(*, program: Program, year: int, target: Target | None = None) ->
     ):
         supporting[target_id].append(unit_name)
     lead_unit_of = {t.id: t.lead_unit_id for t in targets}
-    figures = _year_figures(
+    figures = assessment.year_figures(
         ProgressReport.objects.filter(
             **scope,
             status=ProgressReport.Status.APPROVED,
@@ -180,29 +164,13 @@ def review_year(*, program: Program, year: int, target: Target | None = None) ->
     milestone_years = sorted(program.milestone_years)
     by_group: dict[int, list[ReviewLine]] = defaultdict(list)
     for number, item in enumerate(targets, start=1):
-        facts = assessment.TargetFacts(
-            direction=item.direction,
-            is_yearly=item.is_yearly,
-            baseline_value=item.baseline_value,
-            baseline_year=item.baseline_year,
-            milestones=dict(milestones[item.id]),
-        )
+        facts = assessment.facts_for(item, milestones[item.id])
         review = stored.get((item.id, year))
         last_review = stored.get((item.id, year - 1))
         figure, is_estimate = figures.get((item.id, year), (None, False))
-        previous = figures.get((item.id, year - 1), (None, False))[0]
-        if last_review is not None and last_review.is_frozen:
-            previous = last_review.figure
-        if review is not None and review.is_frozen:
-            figure = review.figure
-        computed, plan = assessment.assess_year(facts, year, figure)
-        computed = str(computed)
-        if review is not None and review.is_frozen:
-            computed, verdict = review.computed_assessment, review.assessment
-        elif review is not None and review.is_overridden:
-            verdict = review.assessment
-        else:
-            verdict = computed
+        previous = assessment.standing_figure(figures.get((item.id, year - 1), (None, False))[0], last_review)
+        verdict = assessment.standing_verdict(facts, year, figure, review)
+        figure, plan = verdict.figure, verdict.plan
         by_group[item.group_id].append(
             ReviewLine(
                 number=number,
@@ -217,10 +185,10 @@ def review_year(*, program: Program, year: int, target: Target | None = None) ->
                 figure=figure,
                 is_estimate=is_estimate,
                 percent=assessment.percent_of_plan(facts, figure, plan) if figure is not None else None,
-                computed=computed,
-                assessment=verdict,
-                is_overridden=verdict != computed,
-                is_frozen=review is not None and review.is_frozen,
+                computed=str(verdict.computed),
+                assessment=str(verdict.assessment),
+                is_overridden=verdict.is_overridden,
+                is_frozen=verdict.is_frozen,
                 comment=review.comment if review is not None else "",
                 review_updated_at=review.updated_at if review is not None else None,
                 lead_unit=item.lead_unit.name,

@@ -17,11 +17,14 @@ from targets.assessment import (
     Deadline,
     Plan,
     Progress,
+    ReviewFacts,
+    Source,
     TargetFacts,
     assess_value,
     assess_year,
     better_sense,
     deadline_status,
+    facts_for,
     format_number,
     format_plan,
     is_due_soon,
@@ -31,6 +34,10 @@ from targets.assessment import (
     progress,
     progress_status,
     required_pace,
+    standing_figure,
+    standing_figures,
+    standing_verdict,
+    year_figures,
 )
 
 THRESHOLDS = {"on_track": D("0.95"), "at_risk": D("0.70")}
@@ -410,6 +417,123 @@ def test_format_plan_and_numbers():
     assert format_number(D("-0.0")) == "0"
     assert format_number(D("1E+3")) == "1000"
     assert format_number(None) == ""
+
+
+# --- Which figure counts, which verdict stands ------------------------------------------------------------
+
+LEAD, OTHER, THIRD = 1, 2, 3
+# Plan 90 in 2025 (increase, yearly): 97 exceeds, 90 achieves, 80 does not.
+REVIEWED = TargetFacts("increase", is_yearly=True, milestones={2025: (D(90), None)})
+
+
+def test_the_lead_units_figure_counts_whatever_came_later():
+    rows = [(7, LEAD, 2025, D(80), False), (7, OTHER, 2025, D(60), True)]  # in order of approval
+    assert year_figures(rows, {7: LEAD}) == {(7, 2025): (D(80), False)}
+
+
+def test_without_the_leads_figure_the_latest_approved_of_another_unit_stands_in():
+    rows = [(7, OTHER, 2025, D(60), False), (7, THIRD, 2025, D(65), True), (7, OTHER, 2024, D(50), False)]
+    assert year_figures(rows, {7: LEAD}) == {(7, 2025): (D(65), True), (7, 2024): (D(50), False)}
+    # Once the lead unit's figure is in, a later one of another unit does not replace it.
+    rows += [(7, LEAD, 2025, D(70), False), (7, OTHER, 2025, D(99), False)]
+    assert year_figures(rows, {7: LEAD})[(7, 2025)] == (D(70), False)
+
+
+def test_a_later_correction_of_the_lead_unit_wins():
+    rows = [(7, LEAD, 2025, D(80), False), (7, LEAD, 2025, D(85), False)]
+    assert year_figures(rows, {7: LEAD}) == {(7, 2025): (D(85), False)}
+
+
+def test_without_a_review_row_the_computed_verdict_stands():
+    verdict = standing_verdict(REVIEWED, 2025, D(80))
+    assert (verdict.assessment, verdict.computed, verdict.source, verdict.figure) == (
+        Assessment.NOT_ACHIEVED,
+        Assessment.NOT_ACHIEVED,
+        Source.COMPUTED,
+        D(80),
+    )
+    assert verdict.plan == Plan(D(90)) and not verdict.is_overridden and not verdict.is_frozen
+    assert standing_verdict(REVIEWED, 2025, None).assessment == Assessment.NO_DATA
+
+
+def test_the_offices_override_stands_on_todays_figure():
+    review = ReviewFacts(figure=D(80), assessment="achieved", computed_assessment="not_achieved", is_overridden=True)
+    verdict = standing_verdict(REVIEWED, 2025, D(80), review)
+    assert (verdict.assessment, verdict.computed, verdict.source) == ("achieved", "not_achieved", Source.OVERRIDDEN)
+    assert verdict.is_overridden
+    # A later figure changes the computed assessment, the override stays; once they agree, it is no override.
+    later = standing_verdict(REVIEWED, 2025, D(97), review)
+    assert (later.assessment, later.computed, later.figure) == ("achieved", "exceeded", D(97))
+    agreeing = standing_verdict(REVIEWED, 2025, D(90), review)
+    assert (agreeing.assessment, agreeing.source, agreeing.is_overridden) == ("achieved", Source.COMPUTED, False)
+
+
+def test_a_stored_row_that_is_neither_frozen_nor_overridden_says_nothing():
+    stale = ReviewFacts(figure=D(97), assessment="exceeded", computed_assessment="exceeded")
+    verdict = standing_verdict(REVIEWED, 2025, D(80), stale)
+    assert (verdict.assessment, verdict.source, verdict.figure) == ("not_achieved", Source.COMPUTED, D(80))
+    assert standing_figure(D(80), stale) == D(80)
+
+
+def test_a_frozen_row_keeps_its_figure_and_verdict_whatever_the_figure_is_now():
+    frozen = ReviewFacts(figure=D(97), assessment="exceeded", computed_assessment="exceeded", is_frozen=True)
+    verdict = standing_verdict(REVIEWED, 2025, D(10), frozen)
+    assert (verdict.assessment, verdict.computed, verdict.source, verdict.figure) == (
+        "exceeded",
+        "exceeded",
+        Source.FROZEN,
+        D(97),
+    )
+    assert verdict.is_frozen and not verdict.is_overridden and verdict.plan == Plan(D(90))
+    assert standing_figure(D(10), frozen) == D(97)
+    # Frozen without a figure: no figure, whatever came in later.
+    empty = ReviewFacts(figure=None, assessment="no_data", computed_assessment="no_data", is_frozen=True)
+    assert standing_verdict(REVIEWED, 2025, D(97), empty).assessment == Assessment.NO_DATA
+    assert standing_figure(D(97), empty) is None
+
+
+def test_a_frozen_override_stays_the_verdict():
+    review = ReviewFacts(
+        figure=D(80), assessment="achieved", computed_assessment="not_achieved", is_overridden=True, is_frozen=True
+    )
+    verdict = standing_verdict(REVIEWED, 2025, D(97), review)
+    assert (verdict.assessment, verdict.computed, verdict.source, verdict.figure) == (
+        "achieved",
+        "not_achieved",
+        Source.FROZEN,
+        D(80),
+    )
+    assert verdict.is_overridden and verdict.is_frozen
+
+
+def test_a_review_row_of_the_model_is_read_as_it_is():
+    row = SimpleNamespace(figure=D(97), assessment="exceeded", computed_assessment="exceeded", is_overridden=False)
+    row.is_frozen = True
+    assert ReviewFacts.from_review(row) == ReviewFacts(D(97), "exceeded", "exceeded", False, True)
+    assert standing_verdict(REVIEWED, 2025, D(10), row).figure == D(97)
+
+
+def test_standing_figures_put_the_frozen_years_in_place():
+    frozen = ReviewFacts(figure=D(97), assessment="exceeded", computed_assessment="exceeded", is_frozen=True)
+    empty = ReviewFacts(figure=None, assessment="no_data", computed_assessment="no_data", is_frozen=True)
+    override = ReviewFacts(figure=D(1), assessment="achieved", computed_assessment="not_achieved", is_overridden=True)
+    figures = {2023: D(70), 2024: D(10), 2025: D(80), 2026: D(81)}
+    reviews = {2022: frozen, 2024: frozen, 2025: empty, 2026: override}
+    assert standing_figures(figures, reviews) == {2022: D(97), 2023: D(70), 2024: D(97), 2026: D(81)}
+    assert standing_figures(figures, {}) == figures
+
+
+def test_one_constructor_reads_milestone_rows_or_a_mapping():
+    target = SimpleNamespace(direction="increase", is_yearly=False, baseline_value=D(60), baseline_year=2020)
+    rows = [
+        SimpleNamespace(year=2030, min_value=D(80), max_value=None),
+        SimpleNamespace(year=2025, min_value=D(70), max_value=D(73)),
+    ]
+    facts = facts_for(target, rows)
+    assert facts == facts_for(target, {2025: (D(70), D(73)), 2030: (D(80), None)})
+    assert facts.milestone_years == [2025, 2030] and facts.baseline_value == D(60)
+    target.milestones = SimpleNamespace(all=lambda: rows)
+    assert TargetFacts.from_target(target) == facts
 
 
 # --- Properties ---------------------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def test_sparklines_carry_each_targets_figures(client_for, office, program):
 def test_query_count_is_fixed(client_for, office, program, per_target, django_assert_num_queries):
     add_reports(program, per_target=per_target, author=office)
     client = client_for(office)
-    # session, user, the user's groups (role); ETag versions; programme; the group; targets with groups
-    # and lead units; milestones; approved yearly figures
-    with django_assert_num_queries(9):
+    # session, user, the user's groups (role); ETag versions; programme; the group; targets with groups and lead units;
+    # milestones; approved yearly figures; the review rows that stand (frozen or overridden)
+    with django_assert_num_queries(10):
         assert client.get("/groups/KT/").status_code == 200

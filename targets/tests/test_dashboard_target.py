@@ -134,14 +134,15 @@ def test_query_count_is_fixed(client_for, office, program, per_target, django_as
     add_reports(program, per_target=per_target, author=office)
     client = client_for(office)
     # session, user, the user's groups (role); ETag versions; the target with programme, group and lead unit; the row:
-    # target, milestones, approved yearly figures; supporting units; the reports; annual reviews; history:
-    # unit codes, group codes, the target's, its milestones' and its reports' histories with their users
-    with django_assert_num_queries(16):
+    # target, milestones, approved yearly figures, the review rows that stand (frozen or overridden: the year
+    # table shows the review's verdict); supporting units; the reports; annual reviews; history: unit codes,
+    # group codes, the target's, its milestones' and its reports' histories with their users
+    with django_assert_num_queries(17):
         assert client.get("/targets/VH-01/").status_code == 200
 
 
 def test_query_count_for_staff(client_for, staff_a, program, django_assert_num_queries):
     client = client_for(staff_a)
     # as for the office, + the staff user's units (for the reports they may see and the report button)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         assert client.get("/targets/VH-01/").status_code == 200

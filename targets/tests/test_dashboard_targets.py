@@ -116,12 +116,13 @@ def test_an_unknown_group_says_so(client_for, office, program):
 def test_query_count_is_fixed(client_for, office, program, per_target, django_assert_num_queries):
     add_reports(program, per_target=per_target, author=office)
     client = client_for(office)
-    # session, user, the user's groups (role); ETag versions; programme; targets with groups and lead
-    # units; milestones; approved yearly figures; the filter form's groups and units
-    with django_assert_num_queries(10):
+    # session, user, the user's groups (role); ETag versions; programme; targets with groups and lead units; milestones;
+    # approved yearly figures; the review rows that stand (frozen or overridden); the filter form's groups
+    # and units
+    with django_assert_num_queries(11):
         assert client.get("/targets/").status_code == 200
     # + the chosen group and unit, looked up by code to validate them
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert (
             client.get("/targets/", {"group": "VH", "unit": "PVHTT", "q": "van", "status": "no_data"}).status_code
             == 200

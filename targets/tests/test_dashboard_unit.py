@@ -57,7 +57,7 @@ def test_query_count_is_fixed(client_for, office, program, per_target, django_as
     add_reports(program, per_target=per_target, author=office)
     client = client_for(office)
     # session, user, the user's groups (role); ETag versions; programme; the unit; targets led or supported, with groups
-    # and lead units; milestones; approved yearly figures; led targets without last year's figure;
-    # returned reports
-    with django_assert_num_queries(11):
+    # and lead units; milestones; approved yearly figures; the review rows that stand (frozen or
+    # overridden); led targets without last year's figure; returned reports
+    with django_assert_num_queries(12):
         assert client.get("/units/PVHTT/").status_code == 200

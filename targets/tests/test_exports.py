@@ -379,7 +379,9 @@ def test_the_target_table_export_follows_the_filters_and_the_sort(client_for, le
     assert [r[0] for r in rows[4:]] == ["XD-07", "XD-06", "XD-05", "XD-04", "XD-03", "XD-02", "XD-01"]
     xd01 = rows[-1]
     assert xd01[6:9] == [97, 2025, "no"] and xd01[9] == 90 and xd01[10] == 2030
-    assert ws.auto_filter.ref == "A4:L11" and ws.freeze_panes == "C5"
+    # The last column is the verdict of the figure's year, as the annual review gives it.
+    assert rows[3][-1] == "Assessment of the year" and xd01[12] == "Exceeded"
+    assert ws.auto_filter.ref == "A4:M11" and ws.freeze_panes == "C5"
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$4:$4"
 
 
@@ -415,8 +417,8 @@ def test_the_target_table_export_runs_the_same_queries_as_targets_grow(
     add_targets(program, extra, author=office)
     client = client_for(office)
     # session, user, the user's groups (role), programme; the rows: targets with group and lead unit,
-    # milestones, approved yearly figures.
-    with django_assert_num_queries(7):
+    # milestones, approved yearly figures, the review rows that stand (frozen or overridden).
+    with django_assert_num_queries(8):
         response = client.get("/targets/export.xlsx?direction=increase")
     rows, _ws = table_rows(response)
     assert len(rows) - 4 == program.targets.filter(direction="increase").count()
