@@ -335,7 +335,7 @@ def test_the_version_is_claimed_even_where_rows_are_not_locked(staff_a, vh01):
     stale = ProgressReport.objects.get(pk=report.pk)
     ProgressReport.objects.filter(pk=report.pk).update(version=2)  # another writer got there first
     with pytest.raises(services.ReportConflict):
-        services._bump(stale)
+        services.reporting._bump(stale)
 
 
 # --- Bulk approval --------------------------------------------------------------------------------------------------
