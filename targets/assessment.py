@@ -431,6 +431,12 @@ def standing_figures(figures: Mapping[int, Decimal], reviews: Mapping[int, objec
 # --- Progress status --------------------------------------------------------------------------------------
 
 
+def clamp_year(year: int, *, first_year: int, last_year: int) -> int:
+    """``year`` if it lies in a programme's span ``first_year``–``last_year``, else the nearest end of it:
+    the year a page opens on when the one asked for (or today's) is outside the programme."""
+    return min(max(year, first_year), last_year)
+
+
 def _thresholds(on_track, at_risk) -> tuple[Decimal, Decimal]:
     if on_track is None or at_risk is None:
         from django.conf import settings

@@ -1,4 +1,5 @@
-"""Forms of the reporting workflow. They only validate; the services write.
+"""The application's forms: the reporting workflow's and the annual review's. They only validate; the
+services write.
 
 Field names are a contract (scripts drive the form): ``year``, ``quarter``, ``value``, ``is_estimate``,
 ``note``, ``evidence_url``, ``evidence_file``, and ``unit`` when the user may report for several units.
@@ -17,7 +18,7 @@ from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import VALUE_DIGITS, VALUE_PLACES, ProgressReport
+from .models import VALUE_DIGITS, VALUE_PLACES, AnnualReview, ProgressReport, YearClosure
 
 # --- Figures ------------------------------------------------------------------------------------------------
 
@@ -341,3 +342,38 @@ class BulkApproveForm(forms.Form):
             if raw.isdigit():
                 versions[report_id] = int(raw)
         return versions
+
+
+# --- The annual review ----------------------------------------------------------------------------------------
+
+REVIEW_REASON_MAX_LENGTH = YearClosure._meta.get_field("reason").max_length
+REVIEW_COMMENT_MAX_LENGTH = AnnualReview._meta.get_field("comment").max_length
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Note on the closing (optional)"),
+        required=False,
+        max_length=REVIEW_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the year reopened?"),
+        max_length=REVIEW_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OverrideForm(forms.Form):
+    assessment = forms.ChoiceField(label=_("Assessment"), choices=AnnualReview.Assessment.choices)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=REVIEW_COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the assessment differs from the computed one."),
+    )
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)

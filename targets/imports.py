@@ -34,6 +34,8 @@ from . import permissions, selectors
 from .exports import FIGURE_COLUMNS
 from .forms import parse_figure, sniff_evidence
 from .models import ProgressReport, Target
+from .services.imports import repeated_period_refusal
+from .services.reporting import closed_year_refusal, open_duplicate_refusal
 from .text import fold
 
 SESSION_KEY = "figure_import"
@@ -47,8 +49,6 @@ COLUMN_LABELS = dict(FIGURE_COLUMNS)
 COL = {key: index for index, key in enumerate(COLUMN_KEYS)}
 
 NOTE_MAX_LENGTH = ProgressReport._meta.get_field("note").max_length
-
-OPEN_STATUSES = (ProgressReport.Status.DRAFT, ProgressReport.Status.SUBMITTED, ProgressReport.Status.RETURNED)
 
 
 class UploadForm(forms.Form):
@@ -309,28 +309,12 @@ def _estimate(value, yes: set[str], no: set[str]) -> bool:
     raise ValueError
 
 
-def _units_for(user, targets) -> dict[int, object]:
-    """target id -> the unit in whose name ``user`` reports on it: the lead unit for the office; for staff,
-    their unit that leads it, else their first supporting unit (by code). 2 queries at most."""
-    if permissions.is_office(user):
-        return {t.pk: t.lead_unit for t in targets}
-    mine = permissions.user_unit_ids(user)
-    by_target = {t.pk: t.lead_unit for t in targets if t.lead_unit_id in mine}
-    supporting = (
-        Target.supporting_units.through.objects.filter(target__in=[t for t in targets if t.pk not in by_target])
-        .filter(unit_id__in=mine)
-        .select_related("unit")
-        .order_by("unit__code")
-    )
-    for link in supporting:
-        by_target.setdefault(link.target_id, link.unit)
-    return by_target
-
-
 def check_rows(raw_rows: list[tuple[int, tuple]], *, user, program) -> ImportCheck:
-    """Judge every row for ``user`` in ``program``: 7 queries whatever the number of rows (targets, the
-    targets the user may report on, the user's units and supporting links, closed years, the open and
-    approved reports of the period)."""
+    """Judge every row for ``user`` in ``program`` by the rules the services apply, with their messages
+    (``permissions.reporting_refusal``, ``closed_year_refusal``, ``open_duplicate_refusal``,
+    ``repeated_period_refusal``). 7 queries whatever the number of rows (targets, the targets the user may
+    report on, the user's units and supporting links, closed years, the open and approved reports of the
+    period)."""
     yes, no = _yes_no_words()
     by_code = {t.code.upper(): t for t in program.targets.select_related("lead_unit").order_by("order", "code")}
     for target in by_code.values():
@@ -354,9 +338,7 @@ def check_rows(raw_rows: list[tuple[int, tuple]], *, user, program) -> ImportChe
                     % {"code": code, "program": program.number},
                 )
             elif row.target.pk not in allowed:
-                row.error(
-                    "code", _("%(code)s is not a target of your units: you cannot report on it.") % {"code": code}
-                )
+                row.error("code", permissions.report_on_refusal(row.target))
 
         raw_year = values[COL["year"]]
         if _is_blank(raw_year):
@@ -374,9 +356,7 @@ def check_rows(raw_rows: list[tuple[int, tuple]], *, user, program) -> ImportChe
                         % {"year": row.year, "first": program.first_year, "last": program.last_year},
                     )
                 elif row.year in closed:
-                    row.error(
-                        "year", _("The year %(year)s is closed: its figures can no longer change.") % {"year": row.year}
-                    )
+                    row.error("year", closed_year_refusal(row.year))
 
         raw_quarter = values[COL["quarter"]]
         if not _is_blank(raw_quarter):
@@ -434,13 +414,9 @@ def _check_duplicates(rows: list[ImportRow]) -> None:
             continue
         key = (row.target.pk, row.year, row.quarter)
         if key in seen:
-            period = (
-                _("Q%(quarter)s/%(year)s") % {"quarter": row.quarter, "year": row.year} if row.quarter else row.year
-            )
             row.error(
                 "code",
-                _("Row %(first)s already has %(code)s for %(period)s: each target and period may appear once.")
-                % {"first": seen[key], "code": row.target.code, "period": period},
+                repeated_period_refusal(first_row=seen[key], code=row.target.code, year=row.year, quarter=row.quarter),
             )
         else:
             seen[key] = row.number
@@ -453,33 +429,30 @@ def _attach_units_and_reports(rows: list[ImportRow], *, user, program) -> None:
     if not candidates:
         return
     targets = list({row.target.pk: row.target for row in candidates}.values())
-    units = _units_for(user, targets)
+    units = permissions.reporting_unit_by_target(user, targets)
     unit_ids = {unit.pk for unit in units.values()}
     years = {row.year for row in candidates if row.year is not None}
     existing = {}
     if unit_ids and years:
         for report in (
             ProgressReport.objects.filter(target__program=program, unit_id__in=unit_ids, year__in=years)
-            .filter(Q(status__in=OPEN_STATUSES) | Q(status=ProgressReport.Status.APPROVED))
+            .filter(Q(status__in=permissions.REPORT_OPEN) | Q(status=ProgressReport.Status.APPROVED))
             .only("pk", "target_id", "unit_id", "year", "quarter", "status", "value")
         ):
             existing.setdefault((report.target_id, report.unit_id, report.year, report.quarter), []).append(report)
     for row in candidates:
         row.unit = units.get(row.target.pk)
-        if row.unit is None or row.year is None:
+        if row.unit is None:
+            if not any(column == str(COLUMN_LABELS["code"]) for column, _message in row.errors):
+                row.error("code", permissions.report_on_refusal(row.target))
+            continue
+        if row.year is None:
             continue
         for report in existing.get((row.target.pk, row.unit.pk, row.year, row.quarter), []):
             if report.status == ProgressReport.Status.APPROVED:
                 row.corrects = report.value
             else:
-                row.error(
-                    "year",
-                    _(
-                        "%(unit)s already has a report for this period in the workflow (number %(number)s, "
-                        "%(status)s): edit or withdraw that one first."
-                    )
-                    % {"unit": row.unit.name, "number": report.pk, "status": report.get_status_display().lower()},
-                )
+                row.error("year", open_duplicate_refusal(unit=row.unit, other=report))
 
 
 MODEL_COLUMNS = {"year": "year", "quarter": "quarter", "value": "value", "is_estimate": "is_estimate", "note": "note"}

@@ -20,9 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from . import selectors
+from . import permissions, selectors
 from .models import ProgressReport, Unit
-from .permissions import ROLE_OFFICE
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -81,11 +80,12 @@ def _to_reporting_staff(template: str, report_id: int, actor_id: int | None) -> 
 
 
 def report_submitted(*, report_id: int, actor_id: int | None = None) -> int:
-    """A report waits for approval: tell the office's users. Returns the number of mails sent."""
+    """A report waits for approval: tell the office (``permissions.office_users``, superusers included).
+    Returns the number of mails sent."""
     report = _report(report_id)
     if report is None:
         return 0
-    office = User.objects.filter(groups__name=ROLE_OFFICE).exclude(pk=actor_id)
+    office = permissions.office_users(exclude=actor_id)
     context = _report_context(report)
     return _send([_message("report_submitted", context, user) for user in _with_address(office)])
 
@@ -112,7 +112,7 @@ def import_done(*, report_ids: list[int], actor_id: int | None = None) -> int:
     messages = []
     submitted = [r for r in reports if r.status == ProgressReport.Status.SUBMITTED]
     if submitted:
-        office = User.objects.filter(groups__name=ROLE_OFFICE).exclude(pk=actor_id)
+        office = permissions.office_users(exclude=actor_id)
         context = {"reports": submitted, "url": settings.SITE_URL + reverse("report_list")}
         messages += [_message("import_submitted", context, user) for user in _with_address(office)]
     approved_for = defaultdict(list)

@@ -5,14 +5,17 @@ user's units are ``Unit.members``. Views call these helpers on every request; te
 to hide buttons, never as the check itself.
 """
 
+from dataclasses import dataclass
 from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from .models import ProgressReport, Target, Unit
+from .models import ProgressReport, Target, Unit, YearClosure
 
 ROLE_LEADER = "leader"
 ROLE_UNIT_STAFF = "unit_staff"
@@ -53,6 +56,21 @@ def role_of(user) -> str | None:
     if is_leader(user):
         return ROLE_LEADER
     return None
+
+
+def office_users(*, exclude=None) -> QuerySet:
+    """The people who act as the office and can be mailed: active superusers and members of the office
+    group, with an e-mail address, each once, ``exclude`` (a user or an id) left out. 1 query."""
+    users = (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name=ROLE_OFFICE), is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+    if exclude is not None:
+        users = users.exclude(pk=getattr(exclude, "pk", exclude))
+    return users
 
 
 def user_unit_ids(user) -> frozenset[int]:
@@ -135,15 +153,77 @@ def can_report_on(user, target: Target) -> bool:
     return target.supporting_units.filter(id__in=units).exists()
 
 
-def reporting_units_for(user, target: Target) -> QuerySet[Unit]:
-    """The units in whose name the user may report on ``target``: the target's lead and supporting units,
-    limited to the user's own units for staff."""
-    units = Unit.objects.filter(Q(led_targets=target) | Q(supported_targets=target), is_active=True).distinct()
+def may_report_for(user, unit: Unit) -> bool:
+    """Whether ``user`` may report in the name of ``unit`` (an active unit: any for the office, their own
+    for staff). No query once the user's roles and units are read."""
+    if unit is None or not unit.is_active:
+        return False
     if is_office(user):
-        return units
-    if is_unit_staff(user):
-        return units.filter(id__in=user_unit_ids(user))
-    return Unit.objects.none()
+        return True
+    return is_unit_staff(user) and unit.pk in user_unit_ids(user)
+
+
+def _by_preference(target: Target, units) -> list[Unit]:
+    """The lead unit first (most reports are the lead's), then by code; each unit once."""
+    return sorted({unit.pk: unit for unit in units}.values(), key=lambda u: (u.pk != target.lead_unit_id, u.code))
+
+
+def reporting_units_for(user, target: Target) -> list[Unit]:
+    """The units in whose name ``user`` may report on ``target``: those of the target's lead and supporting
+    units that ``may_report_for`` allows, the lead first, then by code. 1 query (none without a role)."""
+    if not (is_office(user) or is_unit_staff(user)):
+        return []
+    units = Unit.objects.filter(Q(led_targets=target) | Q(supported_targets=target)).distinct()
+    return _by_preference(target, [unit for unit in units if may_report_for(user, unit)])
+
+
+def reporting_unit_for(user, target: Target) -> Unit | None:
+    """The unit in whose name ``user`` reports on ``target`` unless they choose another (the report form's
+    default, the import's only choice): the first of ``reporting_units_for``. None if there is none."""
+    units = reporting_units_for(user, target)
+    return units[0] if units else None
+
+
+def reporting_unit_by_target(user, targets) -> dict[int, Unit]:
+    """``reporting_unit_for`` for many targets (their ``lead_unit`` selected): target id -> unit, targets
+    without one left out. The supporting units are read only for targets whose lead unit the user may not
+    report for: no query for the office, 1 for staff (with their units read)."""
+    chosen = {t.pk: t.lead_unit for t in targets if may_report_for(user, t.lead_unit)}
+    rest = [t for t in targets if t.pk not in chosen]
+    if rest and (is_office(user) or is_unit_staff(user)):
+        links = Target.supporting_units.through.objects.filter(target__in=rest).select_related("unit")
+        if not is_office(user):
+            links = links.filter(unit_id__in=user_unit_ids(user))
+        supporting: dict[int, list[Unit]] = {}
+        for link in links:
+            if may_report_for(user, link.unit):
+                supporting.setdefault(link.target_id, []).append(link.unit)
+        for target in rest:
+            if units := _by_preference(target, supporting.get(target.pk, [])):
+                chosen[target.pk] = units[0]
+    return chosen
+
+
+def report_on_refusal(target: Target) -> str:
+    """What a user is told who may not report on ``target`` (the services, the import preview and its
+    confirmation say the same)."""
+    return _("%(code)s is not a target of your units: you cannot report on it.") % {"code": target.code}
+
+
+def report_for_refusal(target: Target, unit: Unit) -> str:
+    """What a user is told who may report on ``target`` but not in the name of ``unit``."""
+    return _("You cannot report on %(code)s in the name of %(unit)s.") % {"code": target.code, "unit": unit.name}
+
+
+def reporting_refusal(target: Target, unit: Unit | None, *, may_report_on: bool, unit_ids) -> str | None:
+    """Why a user may not report on ``target`` in the name of ``unit``, or None when they may.
+    ``may_report_on`` is ``can_report_on``'s answer and ``unit_ids`` the ids of ``reporting_units_for``
+    (or of ``reporting_unit_by_target``), read by the caller, once for many rows in an import."""
+    if not may_report_on or unit is None:
+        return report_on_refusal(target)
+    if unit.pk not in unit_ids:
+        return report_for_refusal(target, unit)
+    return None
 
 
 def get_target_for_report(user, code: str) -> Target:
@@ -176,6 +256,62 @@ def can_edit_report(user, report: ProgressReport) -> bool:
 def can_review(user) -> bool:
     """Approve or return reports."""
     return is_office(user)
+
+
+# The statuses from which each step of the workflow may start. The services check them (under a row lock),
+# and ``report_actions`` offers a step only from them.
+ReportStatus = ProgressReport.Status
+REPORT_EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
+REPORT_SUBMITTABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
+REPORT_WITHDRAWABLE = frozenset({ReportStatus.DRAFT, ReportStatus.SUBMITTED})
+REPORT_REVIEWABLE = frozenset({ReportStatus.SUBMITTED})
+REPORT_CORRECTABLE = frozenset({ReportStatus.APPROVED})
+REPORT_OPEN = frozenset({ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED})
+
+
+@dataclass(frozen=True)
+class ReportActions:
+    """What a user may do with one report now. ``return_`` is returning it to the unit (``return`` is a
+    Python word)."""
+
+    edit: bool = False
+    submit: bool = False
+    withdraw: bool = False
+    approve: bool = False
+    return_: bool = False
+    correct: bool = False
+    view_evidence: bool = False
+
+    @property
+    def any_step(self) -> bool:
+        """Any step of the workflow (the evidence aside): whether a page shows its action bar."""
+        return self.edit or self.submit or self.withdraw or self.approve or self.return_ or self.correct
+
+
+def report_actions(user, report: ProgressReport, *, year_closed: bool | None = None) -> ReportActions:
+    """Role, unit, status and closed year in one answer: the buttons a page shows for ``report``, and
+    the steps the services will accept (they check the same role and unit rules and the same statuses).
+
+    ``year_closed`` is whether the report's year is closed in its programme; pass it when the page has
+    read it already (the closed years of the panel, an annotation of a list), else 1 query.
+    """
+    if year_closed is None:
+        year_closed = YearClosure.objects.filter(
+            program_id=report.target.program_id, year=report.year, is_closed=True
+        ).exists()
+    view_evidence = bool(report.evidence_file) and can_view_report(user, report)
+    if year_closed:
+        return ReportActions(view_evidence=view_evidence)  # its figures can no longer change
+    mine, review, status = can_edit_report(user, report), can_review(user), report.status
+    return ReportActions(
+        edit=mine and status in REPORT_EDITABLE,
+        submit=mine and status in REPORT_SUBMITTABLE,
+        withdraw=mine and status in REPORT_WITHDRAWABLE,
+        approve=review and status in REPORT_REVIEWABLE,
+        return_=review and status in REPORT_REVIEWABLE,
+        correct=mine and status in REPORT_CORRECTABLE,
+        view_evidence=view_evidence,
+    )
 
 
 def reports_visible_to(user) -> QuerySet[ProgressReport]:

@@ -53,6 +53,7 @@ HISTORY_ACTIONS = {
     "approve": _("Approved"),
     "return": _("Returned"),
     "supersede": _("Superseded by a correction"),
+    "import": _("Imported"),
     "+": _("Created"),
     "~": _("Changed"),
     "-": _("Deleted"),

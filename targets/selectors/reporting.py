@@ -97,14 +97,18 @@ def report_list(*, user, status: str | None, page_number) -> ReportList:
 
     Staff see their units' reports, returned ones first (with the office's comment); leaders see all,
     read-only. For the office, the submitted reports form the approval queue, oldest submission first.
-    Each row carries the unit's previous approved whole-year figure for comparison (a subquery, not a
-    query per row). 3 queries (counts, page count, page), plus the user's units for staff.
+    Each row carries the unit's previous approved whole-year figure for comparison and whether its year
+    is closed (``year_closed``, for ``permissions.report_actions``): subqueries, not a query per row.
+    3 queries (counts, page count, page), plus the user's units for staff.
     """
     visible = permissions.reports_visible_to(user)
     counts = dict(visible.order_by().values_list("status").annotate(n=Count("id")))
     counts = {s.value: counts.get(s.value, 0) for s in REPORT_STATUS_ORDER}
+    closed = YearClosure.objects.filter(program=OuterRef("target__program"), year=OuterRef("year"), is_closed=True)
     rows = visible.select_related("target", "unit", "author", "reviewer").annotate(
-        previous_value=_previous_approved("value"), previous_year=_previous_approved("year")
+        previous_value=_previous_approved("value"),
+        previous_year=_previous_approved("year"),
+        year_closed=Exists(closed),
     )
     if status:
         rows = rows.filter(status=status)

@@ -1,70 +1,180 @@
-"""Confirming an import of figures from Excel."""
+"""Confirming an import of figures from Excel: every row checked first, then all written in bulk."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from .. import notifications, permissions
-from ..models import (
-    ProgressReport,
-)
+from ..models import ProgressReport, Target, YearClosure
 from .common import _refuse
-from .reporting import _collected_notices, report_approve, report_create
-from .versions import program_versions_bumped_once
+from .reporting import REPORT_OPEN, ReportStatus, closed_year_refusal, open_duplicate_refusal
+from .versions import program_version_bump
 
 User = get_user_model()
+
+# Rows per INSERT: well under PostgreSQL's 65,535 parameters a statement (a report has 20 columns).
+IMPORT_BATCH = 1000
+
+
+def period_label(year: int, quarter: int | None) -> str:
+    return _("Q%(quarter)s/%(year)s") % {"quarter": quarter, "year": year} if quarter else str(year)
+
+
+def repeated_period_refusal(*, first_row: int, code: str, year: int, quarter: int | None) -> str:
+    """A file names the same target and period twice: the preview and the confirmation say the same."""
+    return _("Row %(first)s already has %(code)s for %(period)s: each target and period may appear once.") % {
+        "first": first_row,
+        "code": code,
+        "period": period_label(year, quarter),
+    }
+
+
+def _row_refused(row, reason: str):
+    _refuse(_("Row %(row)s: %(reason)s Nothing was imported.") % {"row": row.number, "reason": reason}, code="import")
 
 
 @transaction.atomic
 def import_confirm(*, user, rows: list, approve: bool = False) -> list[ProgressReport]:
     """Create a submitted report for every checked import row (``imports.ImportRow`` with its target and
-    unit), or approve them at once when the office imports and asks for it. All or nothing: the first row
-    the reporting services refuse undoes the whole import, and the message names that row."""
+    unit), or approved ones at once when the office imports and asks for it. All or nothing: every row is
+    checked before anything is written, by the rules of ``report_create`` and ``report_approve`` (the
+    user may report on the target in the unit's name, the year is open, the period appears once in the
+    file and has no other report in the workflow, the model's own rules), and the first row refused
+    names its number. An approved figure of the period becomes the new report's ``supersedes``; if the
+    import approves, it is superseded.
+
+    A fixed number of queries whatever the number of rows: the targets, those the user may report on (and
+    for staff their units and supporting links), the closed years, the open and the approved reports of
+    the periods (the approved ones locked), then the writes in batches of ``IMPORT_BATCH`` (the superseded
+    figures: one UPDATE and their history; the new reports and their history). The office and the
+    reporting staff get one summary mail each (``notifications.import_done``) once it is committed.
+    """
     if not permissions.can_import(user):
         raise PermissionDenied
     if approve and not permissions.can_review(user):
         raise PermissionDenied
     if not rows:
         _refuse(_("The file has no figures to import."), code="empty")
-    created = []
-    token = _collected_notices.set([])
+
+    # What the checks need, read once for all the rows.
+    target_ids = {row.target.pk for row in rows if row.target is not None}
+    targets = Target.objects.select_related("program", "lead_unit").in_bulk(target_ids)
+    allowed = set(permissions.reportable_targets(user).filter(pk__in=target_ids).values_list("pk", flat=True))
+    units = permissions.reporting_unit_by_target(user, list(targets.values()))
+    program_ids = {target.program_id for target in targets.values()}
+    closed = set(
+        YearClosure.objects.filter(program_id__in=program_ids, is_closed=True)
+        .order_by()
+        .values_list("program_id", "year")
+    )
+    years = {row.year for row in rows if row.year is not None}
+    unit_ids = {unit.pk for unit in units.values()}
+    period = Q(target_id__in=target_ids, unit_id__in=unit_ids, year__in=years)
+    open_reports, approved_reports = {}, {}
+    for report in ProgressReport.objects.filter(period, status__in=REPORT_OPEN).order_by("pk"):
+        open_reports.setdefault(_key(report), report)
+    # Locked: a concurrent approval of the same period waits, and the import supersedes these figures. Only
+    # these rows (``of``, no ordering join): locking their targets would hold up every unit reporting on them.
+    approved = ProgressReport.objects.filter(period, status=ReportStatus.APPROVED).order_by()
+    for report in approved.select_for_update(of=("self",)):
+        approved_reports[_key(report)] = report
+
+    now = timezone.now()
+    seen: dict[tuple, int] = {}
+    new_reports = []
+    for row in rows:
+        target = targets.get(row.target.pk) if row.target is not None else None
+        if target is None:
+            _row_refused(row, _("This target no longer exists."))
+        unit = row.unit
+        chosen = units.get(target.pk)
+        refusal = permissions.reporting_refusal(
+            target,
+            unit,
+            may_report_on=target.pk in allowed,
+            unit_ids={chosen.pk} if chosen is not None else set(),
+        )
+        if refusal:
+            _row_refused(row, refusal)
+        if (target.program_id, row.year) in closed:
+            _row_refused(row, closed_year_refusal(row.year))
+        key = (target.pk, unit.pk, row.year, row.quarter)
+        if key in seen:
+            _row_refused(
+                row, repeated_period_refusal(first_row=seen[key], code=target.code, year=row.year, quarter=row.quarter)
+            )
+        seen[key] = row.number
+        if key in open_reports:
+            _row_refused(row, open_duplicate_refusal(unit=unit, other=open_reports[key]))
+        report = ProgressReport(
+            target=target,
+            unit=unit,
+            year=row.year,
+            quarter=row.quarter,
+            value=row.value,
+            is_estimate=row.is_estimate,
+            note=row.note,
+            author=user,
+            status=ReportStatus.APPROVED if approve else ReportStatus.SUBMITTED,
+            submitted_at=now,
+            reviewer=user if approve else None,
+            reviewed_at=now if approve else None,
+            supersedes=approved_reports.get(key),
+        )
+        try:
+            # The related rows were just read and checked; the database's constraints stand behind the rest.
+            report.full_clean(
+                exclude=["target", "unit", "author", "reviewer", "supersedes"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            _row_refused(row, " ".join(error.messages))
+        new_reports.append(report)
+
+    if approve and approved_reports:
+        _supersede(list(approved_reports.values()), user=user, now=now)
     try:
-        with program_versions_bumped_once():
-            _import_rows(user=user, rows=rows, approve=approve, created=created)
-    finally:
-        _collected_notices.reset(token)
+        # Two approvals of the same period at once: the database's unique index decides, with a message.
+        with transaction.atomic():
+            created = bulk_create_with_history(
+                new_reports,
+                ProgressReport,
+                batch_size=IMPORT_BATCH,
+                default_user=user,
+                default_change_reason="import",
+                default_date=now,
+            )
+    except IntegrityError:
+        _refuse(_("Another figure for this period was approved at the same time. Reload and check."), code="import")
+    # One move of each programme's data version for the whole import, after the commit.
+    program_version_bump(program_ids=program_ids)
     report_ids, actor_id = [report.pk for report in created], user.pk
     transaction.on_commit(lambda: notifications.import_done(report_ids=report_ids, actor_id=actor_id))
     return created
 
 
-def _import_rows(*, user, rows: list, approve: bool, created: list) -> None:
-    for row in rows:
-        try:
-            report = report_create(
-                user=user,
-                target=row.target,
-                unit=row.unit,
-                year=row.year,
-                quarter=row.quarter,
-                value=row.value,
-                is_estimate=row.is_estimate,
-                note=row.note,
-                submit=True,
-            )
-            if approve:
-                report = report_approve(user=user, report=report, version=report.version)
-        except PermissionDenied:
-            _refuse(
-                _("Row %(row)s: you may not report on %(code)s. Nothing was imported.")
-                % {"row": row.number, "code": row.target.code},
-                code="import",
-            )
-        except ValidationError as error:
-            _refuse(
-                _("Row %(row)s: %(reason)s Nothing was imported.")
-                % {"row": row.number, "reason": " ".join(error.messages)},
-                code="import",
-            )
-        created.append(report)
+def _key(report: ProgressReport) -> tuple:
+    return (report.target_id, report.unit_id, report.year, report.quarter)
+
+
+def _supersede(previous: list[ProgressReport], *, user, now) -> None:
+    """The approved figures the import's approved ones correct become superseded: one UPDATE (their
+    versions move on, so that a page opened before refuses a stale save) and their history rows."""
+    ProgressReport.objects.filter(pk__in=[report.pk for report in previous]).update(
+        status=ReportStatus.SUPERSEDED, version=F("version") + 1, updated_at=now
+    )
+    for report in previous:
+        report.status, report.version, report.updated_at = ReportStatus.SUPERSEDED, report.version + 1, now
+    ProgressReport.history.bulk_history_create(
+        previous,
+        batch_size=IMPORT_BATCH,
+        update=True,
+        default_user=user,
+        default_change_reason="supersede",
+        default_date=now,
+    )

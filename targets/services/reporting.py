@@ -1,6 +1,5 @@
 """The reporting workflow of figures: create, edit, submit, withdraw, approve, return, correct."""
 
-import contextvars
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -36,13 +35,29 @@ User = get_user_model()
 
 ReportStatus = ProgressReport.Status
 
-# The statuses from which each step may start; the services check them, whatever a page shows.
-REPORT_EDITABLE = {ReportStatus.DRAFT, ReportStatus.RETURNED}
-REPORT_SUBMITTABLE = {ReportStatus.DRAFT, ReportStatus.RETURNED}
-REPORT_WITHDRAWABLE = {ReportStatus.DRAFT, ReportStatus.SUBMITTED}
-REPORT_REVIEWABLE = {ReportStatus.SUBMITTED}
-REPORT_CORRECTABLE = {ReportStatus.APPROVED}
-REPORT_OPEN = {ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED}
+# The statuses from which each step may start: the services check them, whatever a page shows, and
+# ``permissions.report_actions`` offers a step only from them.
+REPORT_EDITABLE = permissions.REPORT_EDITABLE
+REPORT_SUBMITTABLE = permissions.REPORT_SUBMITTABLE
+REPORT_WITHDRAWABLE = permissions.REPORT_WITHDRAWABLE
+REPORT_REVIEWABLE = permissions.REPORT_REVIEWABLE
+REPORT_CORRECTABLE = permissions.REPORT_CORRECTABLE
+REPORT_OPEN = permissions.REPORT_OPEN
+
+
+# --- The rules on a new figure, as pure functions: the services and the import preview say the same ----------
+
+
+def closed_year_refusal(year: int) -> str:
+    return _("The year %(year)s is closed: its figures can no longer change.") % {"year": year}
+
+
+def open_duplicate_refusal(*, unit: Unit, other: ProgressReport) -> str:
+    """``other`` is a report of ``unit`` in the workflow for the same target and period."""
+    return _(
+        "%(unit)s already has a report for this period in the workflow (number %(number)s, %(status)s): "
+        "edit or withdraw that one first."
+    ) % {"unit": unit.name, "number": other.pk, "status": other.get_status_display().lower()}
 
 
 class ReportConflict(ValidationError):
@@ -69,7 +84,7 @@ class ReportConflict(ValidationError):
 
 def _check_year_open(target: Target, year: int) -> None:
     if selectors.year_is_closed(program=target.program_id, year=year):
-        _refuse(_("The year %(year)s is closed: its figures can no longer change.") % {"year": year}, "year", "closed")
+        _refuse(closed_year_refusal(year), "year", "closed")
 
 
 def _check_status(report: ProgressReport, allowed: set, message: str) -> None:
@@ -114,9 +129,11 @@ def _save(report: ProgressReport, *, user, reason: str) -> None:
 
 
 def _approved_for_period(*, target, unit, year, quarter, exclude_pk=None) -> ProgressReport | None:
+    # Only the report's row (``of``): the default ordering joins the target, whose row would be locked too
+    # and hold up every other unit reporting on it until this transaction ends.
     reports = ProgressReport.objects.filter(
         target=target, unit=unit, year=year, quarter=quarter, status=ReportStatus.APPROVED
-    ).select_for_update()
+    ).select_for_update(of=("self",))
     if exclude_pk:
         reports = reports.exclude(pk=exclude_pk)
     return reports.first()
@@ -129,34 +146,12 @@ def _check_no_open_duplicate(*, target, unit, year, quarter, exclude_pk=None) ->
         others = others.exclude(pk=exclude_pk)
     other = others.first()
     if other is not None:
-        _refuse(
-            _(
-                "%(unit)s already has a report for %(period)s in the workflow (number %(number)s, %(status)s): "
-                "edit that one instead."
-            )
-            % {
-                "unit": unit.name,
-                "period": other.period_label,
-                "number": other.pk,
-                "status": other.get_status_display().lower(),
-            },
-            "year",
-            "duplicate",
-        )
-
-
-# While an import runs, the per-report notices are collected here instead of sent, and the import sends one
-# summary per recipient (notifications.import_done): a 500-row import must not mail the office 500 times.
-_collected_notices: contextvars.ContextVar[list | None] = contextvars.ContextVar("collected_notices", default=None)
+        _refuse(open_duplicate_refusal(unit=unit, other=other), "year", "duplicate")
 
 
 def _notify_on_commit(send, report: ProgressReport, actor) -> None:
     """Mail once the change is committed: nothing goes out for a change that is rolled back."""
     report_id, actor_id = report.pk, getattr(actor, "pk", None)
-    collected = _collected_notices.get()
-    if collected is not None:
-        collected.append(report_id)
-        return
     transaction.on_commit(lambda: send(report_id=report_id, actor_id=actor_id))
 
 
@@ -181,11 +176,11 @@ def report_create(
     If the period already has an approved figure, the new report is its correction: it supersedes that
     figure once approved. ``report_correct`` is the same with the approved report named explicitly.
     """
-    if (
-        not permissions.can_report_on(user, target)
-        or not permissions.reporting_units_for(user, target).filter(pk=unit.pk).exists()
-    ):
-        raise PermissionDenied
+    may_report_on = permissions.can_report_on(user, target)
+    units = {u.pk for u in permissions.reporting_units_for(user, target)} if may_report_on else set()
+    refusal = permissions.reporting_refusal(target, unit, may_report_on=may_report_on, unit_ids=units)
+    if refusal:
+        raise PermissionDenied(refusal)
     _check_year_open(target, year)
     _check_no_open_duplicate(target=target, unit=unit, year=year, quarter=quarter)
     if supersedes is None:

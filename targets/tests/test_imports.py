@@ -8,11 +8,14 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from targets import imports, services
 from targets.models import ProgressReport
+from targets.services import imports as imports_service
 
 HEADERS_EN = ["Code", "Target", "Unit of measure", "Year", "Quarter", "Value", "Estimate", "Note"]
 
@@ -348,19 +351,83 @@ def test_the_confirmation_trusts_only_the_session(staff_client, program):
 
 def test_a_service_refusal_undoes_the_whole_import(staff_client, staff_a, program, monkeypatch):
     preview = post_file(staff_client, xlsx([row("VH-01"), row("VH-02"), row("VH-04")]))
-    real = services.report_create
-    calls = []
+    real = imports_service.bulk_create_with_history
 
-    def fail_on_third(**kwargs):
-        calls.append(kwargs["target"].code)
-        if len(calls) == 3:
-            raise ValidationError("the database said no")
-        return real(**kwargs)
+    def written_then_refused(objs, model, **kwargs):
+        real(objs, model, **kwargs)  # the reports and their history are in, then the database says no
+        raise IntegrityError("the database said no")
 
-    monkeypatch.setattr(services.imports, "report_create", fail_on_third)
+    monkeypatch.setattr(imports_service, "bulk_create_with_history", written_then_refused)
     response = staff_client.post("/imports/confirm/", {"token": preview.context["confirm_form"]["token"].value()})
     assert response.status_code == 302
     assert ProgressReport.objects.count() == 0
+    assert ProgressReport.history.count() == 0
+
+
+def test_the_service_checks_every_row_before_writing_and_names_the_refused_one(staff_a, program):
+    raw = [(2, tuple(row("VH-01"))), (3, tuple(row("VH-02"))), (4, tuple(row("VH-04")))]
+    check = imports.check_rows(raw, user=staff_a, program=program)
+    assert check.is_valid
+    vh04 = program.targets.get(code="VH-04")
+    services.report_create(user=staff_a, target=vh04, unit=vh04.lead_unit, year=2025, value=Decimal(1))
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.import_confirm(user=staff_a, rows=check.valid_rows)
+    message = refused.value.messages[0]
+    assert message.startswith("Row 4: ") and "already has a report for this period" in message
+    assert "Nothing was imported" in message
+    assert ProgressReport.objects.count() == 1
+
+
+def _confirm_queries(user, program, rows: int) -> tuple[list[str], int]:
+    """The statements of an import of ``rows`` figures by the office (approved at once): those that are
+    not INSERTs, by their verb, and the number of INSERTs."""
+    codes = list(program.targets.order_by("order").values_list("code", flat=True))
+    raw = [(n + 2, tuple(row(codes[n % len(codes)], year=2021 + n // len(codes)))) for n in range(rows)]
+    check = imports.check_rows(raw, user=user, program=program)
+    assert check.is_valid, check.error_rows[:1]
+    with CaptureQueriesContext(connection) as context:
+        created = services.import_confirm(user=user, rows=check.valid_rows, approve=True)
+    assert len(created) == rows
+    statements = [q["sql"].split()[0] for q in context.captured_queries]
+    return [verb for verb in statements if verb != "INSERT"], statements.count("INSERT")
+
+
+def test_the_confirmation_runs_the_same_queries_as_rows_grow(office, program):
+    office._role_names = frozenset(office.groups.values_list("name", flat=True))  # the page has read them
+    few, few_inserts = _confirm_queries(office, program, 10)
+    ProgressReport.objects.all().delete()
+    many, many_inserts = _confirm_queries(office, program, 100)
+    # savepoint; targets with programme and lead unit; the targets the office may report on; closed years;
+    # the open reports of the periods; the approved ones (locked); savepoint, [the reports, their history],
+    # release; release. Staff add their units and the supporting links of targets they do not lead.
+    assert (
+        few
+        == many
+        == ["SAVEPOINT", "SELECT", "SELECT", "SELECT", "SELECT", "SELECT", "SAVEPOINT", "RELEASE"] + ["RELEASE"]
+    )
+    # One INSERT per table on PostgreSQL (batches of IMPORT_BATCH rows); SQLite's 999 parameters a
+    # statement cut them into batches of a few dozen rows.
+    assert few_inserts == 2
+    if connection.vendor == "postgresql":
+        assert many_inserts == 2
+    assert ProgressReport.history.filter(history_change_reason="import").count() == 110  # 10 deleted, 100
+
+
+def test_an_approving_import_supersedes_in_bulk(office, program, django_assert_num_queries):
+    codes = list(program.targets.order_by("order").values_list("code", flat=True))[:20]
+    raw = [(n + 2, tuple(row(code))) for n, code in enumerate(codes)]
+    services.import_confirm(
+        user=office, rows=imports.check_rows(raw, user=office, program=program).valid_rows, approve=True
+    )
+    check = imports.check_rows(raw, user=office, program=program)
+    assert all(r.corrects is not None for r in check.valid_rows)
+    office._role_names = frozenset(office.groups.values_list("name", flat=True))
+    # As above, and for the superseded figures one UPDATE and one INSERT of their history.
+    with django_assert_num_queries(13):
+        created = services.import_confirm(user=office, rows=check.valid_rows, approve=True)
+    assert ProgressReport.objects.filter(status="superseded").count() == 20
+    assert all(report.supersedes_id for report in created)
+    assert ProgressReport.history.filter(history_change_reason="supersede").count() == 20
 
 
 @pytest.mark.parametrize("rows", [3, 30])

@@ -217,3 +217,147 @@ def test_an_inactive_unit_no_longer_gives_the_right(client_for, staff_a, unit_a,
     unit_a.is_active = False
     unit_a.save()
     assert client_for(staff_a).get("/targets/VH-01/reports/new/").status_code == 403
+
+
+# --- permissions.report_actions: role × status × closed year, one answer for pages and services -----------------
+
+ACTION_NAMES = ["edit", "submit", "withdraw", "approve", "return_", "correct"]
+# What the report's own unit's staff (and the office) may do from each status, by the services' sets.
+MINE = {
+    Status.DRAFT: {"edit", "submit", "withdraw"},
+    Status.SUBMITTED: {"withdraw"},
+    Status.RETURNED: {"edit", "submit"},
+    Status.APPROVED: {"correct"},
+    Status.SUPERSEDED: set(),
+}
+REVIEW = {Status.SUBMITTED: {"approve", "return_"}}
+
+
+def expected_actions(role: str, status: str, *, year_closed: bool) -> set[str]:
+    if year_closed or role in ("nobody", "leader", "staff_b"):
+        return set()
+    if role == "staff_a":
+        return MINE[status]
+    return MINE[status] | REVIEW.get(status, set())  # office, superuser
+
+
+@pytest.mark.parametrize("year_closed", [False, True])
+@pytest.mark.parametrize("status", list(MINE))
+@pytest.mark.parametrize("role", ["nobody", "leader", "staff_a", "staff_b", "office", "superuser"])
+def test_report_actions_over_the_status_and_role_matrix(role, status, year_closed, request, staff_a):
+    from django.contrib.auth import get_user_model
+
+    from targets import permissions
+
+    if role == "superuser":
+        user = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    else:
+        user = request.getfixturevalue(role)
+    report = make_report(target=get_target("VH-01"), author=staff_a, status=status)
+    actions = permissions.report_actions(user, report, year_closed=year_closed)
+    allowed = {name for name in ACTION_NAMES if getattr(actions, name)}
+    assert allowed == expected_actions(role, status, year_closed=year_closed)
+    assert actions.any_step == bool(allowed)
+    assert not actions.view_evidence  # no file
+
+
+def test_report_actions_reads_the_closed_year_itself(staff_a, office, django_assert_num_queries):
+    from targets import permissions
+
+    from .report_factories import close_year
+
+    report = make_report(target=get_target("VH-01"), author=staff_a, status=Status.SUBMITTED)
+    office._role_names = frozenset({"office"})
+    with django_assert_num_queries(1):
+        assert permissions.report_actions(office, report).approve
+    close_year(report.target.program, 2025)
+    assert permissions.report_actions(office, report) == permissions.ReportActions()
+
+
+def test_evidence_is_offered_to_whoever_may_see_the_report(staff_a, staff_b, leader):
+    from targets import permissions
+
+    report = make_report(
+        target=get_target("VH-01"), author=staff_a, status=Status.APPROVED, evidence_file="evidence/x.pdf"
+    )
+    assert permissions.report_actions(staff_a, report, year_closed=True).view_evidence
+    assert permissions.report_actions(leader, report, year_closed=False).view_evidence
+    assert not permissions.report_actions(staff_b, report, year_closed=False).view_evidence
+
+
+def test_the_pages_show_the_actions_the_services_accept(client_for, staff_a, office, program):
+    from .report_factories import close_year
+
+    report = make_report(target=get_target("VH-01"), author=staff_a, status=Status.SUBMITTED)
+    url = reverse("report_detail", args=[report.pk])
+    html = client_for(office).get(url).content.decode()
+    assert 'value="approve"' in html and 'value="return"' in html
+    listing = client_for(office).get("/reports/").content.decode()
+    assert reverse("report_approve", args=[report.pk]) in listing
+    close_year(program, 2025)
+    assert 'id="report-actions"' not in client_for(office).get(url).content.decode()
+    assert reverse("report_approve", args=[report.pk]) not in client_for(office).get("/reports/").content.decode()
+
+
+# --- The unit a user reports for, and the office's mail ---------------------------------------------------------
+
+
+def test_one_rule_for_the_reporting_unit(staff_a, office, unit_a):
+    from targets import permissions
+
+    vh01, vh03, xd01 = get_target("VH-01"), get_target("VH-03"), get_target("XD-01")
+    assert permissions.reporting_unit_for(staff_a, vh01) == unit_a  # their unit leads
+    assert permissions.reporting_unit_for(staff_a, vh03) == unit_a  # their unit supports: in its own name
+    assert permissions.reporting_unit_for(staff_a, xd01) is None
+    assert permissions.reporting_unit_for(office, vh03) == vh03.lead_unit
+    # The import's rule for many targets at once is the same.
+    targets = [vh01, vh03, xd01]
+    assert permissions.reporting_unit_by_target(staff_a, targets) == {vh01.pk: unit_a, vh03.pk: unit_a}
+    assert permissions.reporting_unit_by_target(office, targets) == {t.pk: t.lead_unit for t in targets}
+    # An inactive lead unit no longer reports: the office reports for the first supporting unit.
+    lead = vh03.lead_unit
+    Unit.objects.filter(pk=lead.pk).update(is_active=False)
+    vh03 = get_target("VH-03")
+    assert permissions.reporting_unit_for(office, vh03) == unit_a
+    assert permissions.reporting_unit_by_target(office, [vh03]) == {vh03.pk: unit_a}
+
+
+def test_the_services_and_the_import_refuse_with_the_same_words(staff_a, unit_b, program):
+    from django.core.exceptions import PermissionDenied
+    from django.utils import translation
+
+    from targets import imports, services
+
+    xd01 = get_target("XD-01")
+    with translation.override("en"):
+        with pytest.raises(PermissionDenied) as refused:
+            services.report_create(user=staff_a, target=xd01, unit=unit_b, year=2025, value=Decimal(1))
+        check = imports.check_rows(
+            [(2, ("XD-01", "", "", 2025, None, Decimal(1), "no", ""))], user=staff_a, program=program
+        )
+    assert str(refused.value) == check.rows[0].errors[0][1]
+
+
+def test_office_users_are_the_office_and_the_superusers_with_an_address(office, staff_a, leader):
+    from django.contrib.auth import get_user_model
+
+    from targets import permissions
+
+    User = get_user_model()
+    root = User.objects.create_superuser("root", "root@example.org", "x")
+    User.objects.create_superuser("ghost", "ghost@example.org", "x", is_active=False)
+    User.objects.create_superuser("mute", "", "x")
+    User.objects.filter(pk__in=[office.pk, staff_a.pk, leader.pk]).update(email="someone@example.org")
+    assert list(permissions.office_users()) == sorted([office, root], key=lambda u: u.pk)
+    assert list(permissions.office_users(exclude=root)) == [office]
+
+
+def test_a_superuser_hears_of_a_submitted_report(office, staff_a, mailoutbox):
+    from django.contrib.auth import get_user_model
+
+    from targets import notifications
+
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    report = make_report(target=get_target("VH-01"), author=staff_a, status=Status.SUBMITTED)
+    notifications.report_submitted(report_id=report.pk, actor_id=staff_a.pk)
+    assert root.email in [address for mail in mailoutbox for address in mail.to]

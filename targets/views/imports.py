@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import exports, imports, permissions, selectors, services
+from .. import assessment, exports, imports, permissions, selectors, services
 from ..models import Unit
 from .conditional import CURRENT, page_etag
 from .exports import xlsx_response
@@ -112,7 +112,7 @@ def import_template(request):
         .order_by("group__number", "order", "code")
         .only("code", "name", "unit_of_measure")
     )
-    year = min(max(timezone.localdate().year, program.first_year), program.last_year)
+    year = assessment.clamp_year(timezone.localdate().year, first_year=program.first_year, last_year=program.last_year)
     if permissions.is_office(request.user):
         label = _("all-targets")
     else:

@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import permissions, selectors, services
+from .. import assessment, permissions, selectors, services
 from ..forms import EVIDENCE_CONTENT_TYPES, BulkApproveForm, ReportEditForm, ReportForm, ReviewForm, VersionForm
 from ..models import ProgressReport
 from ..templatetags.report_tags import figure_input
@@ -59,6 +59,11 @@ def _saved_message(request, report) -> None:
         messages.success(request, _("The report was saved as a draft. Submit it when it is ready."))
 
 
+def _refused_step(report, *, year_closed: bool, message: str) -> str:
+    """Why a step is not offered: the closed year if that is the reason, else ``message`` (the status)."""
+    return services.closed_year_refusal(report.year) if year_closed else message
+
+
 def _chosen_year(form, default: int) -> int:
     try:
         return int(form["year"].value())
@@ -71,7 +76,7 @@ def _default_year(request, program) -> int:
         year = int(request.GET.get("year", ""))
     except ValueError:
         year = timezone.localdate().year
-    return min(max(year, program.first_year), program.last_year)
+    return assessment.clamp_year(year, first_year=program.first_year, last_year=program.last_year)
 
 
 def _form_page(request, *, form, panel, report=None, heading, conflict=None, version=None):
@@ -94,10 +99,7 @@ def _form_page(request, *, form, panel, report=None, heading, conflict=None, ver
 @login_required
 def report_new(request, code):
     target = permissions.get_target_for_report(request.user, code)
-    # The lead unit first: most reports are the lead's.
-    units = sorted(
-        permissions.reporting_units_for(request.user, target), key=lambda u: (u.pk != target.lead_unit_id, u.code)
-    )
+    units = permissions.reporting_units_for(request.user, target)  # the lead unit first
     panel = selectors.report_target_panel(target=target)
     quarter = request.GET.get("quarter", "")
     initial = {
@@ -130,10 +132,12 @@ def report_new(request, code):
 @login_required
 def report_edit(request, pk):
     report = permissions.get_report_to_edit(request.user, pk)
-    if report.status not in services.REPORT_EDITABLE:
-        messages.error(request, _("Only a draft or a returned report can be edited."))
-        return redirect(_detail_url(report))
     panel = selectors.report_target_panel(target=report.target)
+    year_closed = report.year in panel.closed_years
+    if not permissions.report_actions(request.user, report, year_closed=year_closed).edit:
+        message = _("Only a draft or a returned report can be edited.")
+        messages.error(request, _refused_step(report, year_closed=year_closed, message=message))
+        return redirect(_detail_url(report))
     initial = {
         "year": report.year,
         "quarter": report.quarter,
@@ -175,10 +179,12 @@ def report_edit(request, pk):
 def report_correct(request, pk):
     """A correction of an approved figure: a new report for the same period, which supersedes it once approved."""
     report = permissions.get_report_to_edit(request.user, pk)
-    if report.status != Status.APPROVED:
-        messages.error(request, _("Only an approved figure is corrected; edit a report in the workflow instead."))
-        return redirect(_detail_url(report))
     panel = selectors.report_target_panel(target=report.target)
+    year_closed = report.year in panel.closed_years
+    if not permissions.report_actions(request.user, report, year_closed=year_closed).correct:
+        message = _("Only an approved figure is corrected; edit a report in the workflow instead.")
+        messages.error(request, _refused_step(report, year_closed=year_closed, message=message))
+        return redirect(_detail_url(report))
     initial = {"value": figure_input(report.value), "is_estimate": report.is_estimate}
     data = request.POST if request.method == "POST" else None
     form = ReportForm(
@@ -212,21 +218,16 @@ def report_correct(request, pk):
 @page_etag(EVERY)
 def report_detail(request, pk):
     report = permissions.get_report_to_view(request.user, pk)
-    user = request.user
-    can_edit = permissions.can_edit_report(user, report)
-    can_review = permissions.can_review(user)
+    detail = selectors.report_detail(report=report)
+    year_closed = report.year in detail.panel.closed_years
     return render(
         request,
         "targets/report_detail.html",
         {
-            "detail": selectors.report_detail(report=report),
+            "detail": detail,
             "report": report,
             "target": report.target,
-            "may_edit": can_edit and report.status in services.REPORT_EDITABLE,
-            "may_submit": can_edit and report.status in services.REPORT_SUBMITTABLE,
-            "may_withdraw": can_edit and report.status in services.REPORT_WITHDRAWABLE,
-            "may_correct": can_edit and report.status in services.REPORT_CORRECTABLE,
-            "may_review": can_review and report.status in services.REPORT_REVIEWABLE,
+            "actions": permissions.report_actions(request.user, report, year_closed=year_closed),
         },
     )
 
@@ -241,6 +242,8 @@ def report_list(request):
     if status not in Status.values:
         status = None  # "all", or anything unknown
     listing = selectors.report_list(user=user, status=status, page_number=request.GET.get("page"))
+    for report in listing.page:
+        report.actions = permissions.report_actions(user, report, year_closed=report.year_closed)
     role = permissions.role_of(user)
     # Staff start new reports from here: the targets of their units, each with a link to the form.
     reportable = selectors.reportable_targets_for(user=user) if role == permissions.ROLE_UNIT_STAFF else []
@@ -250,10 +253,7 @@ def report_list(request):
         {
             "listing": listing,
             "tabs": [(s, Status(s).label, listing.counts[s]) for s in selectors.REPORT_STATUS_ORDER],
-            "may_review": permissions.can_review(user),
-            # Leaders read; staff see only their units' reports, all of which they may edit while open.
-            "may_edit": permissions.is_office(user) or permissions.is_unit_staff(user),
-            "editable": list(services.REPORT_EDITABLE),
+            "may_review": permissions.can_review(user),  # the approval queue; each row has its ``actions``
             "role": role,
             "reportable": reportable,
         },

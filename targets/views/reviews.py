@@ -5,7 +5,6 @@ Thin: ``permissions`` decides, the forms validate, the services write (and refus
 reason, an override without a comment), the selectors read, ``exports`` builds the workbook.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -13,46 +12,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import exports, permissions, selectors, services
-from ..models import AnnualReview, Target, YearClosure
+from .. import assessment, exports, permissions, selectors, services
+from ..forms import CloseForm, OverrideForm, ReopenForm
+from ..models import Target
 from ..permissions import office_required, role_required
 from .conditional import CURRENT, page_etag
 from .exports import require_export, xlsx_response
-
-REASON_MAX_LENGTH = YearClosure._meta.get_field("reason").max_length
-COMMENT_MAX_LENGTH = AnnualReview._meta.get_field("comment").max_length
-
-
-class CloseForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Note on the closing (optional)"),
-        required=False,
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-class ReopenForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Why is the year reopened?"),
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-class OverrideForm(forms.Form):
-    assessment = forms.ChoiceField(label=gettext_lazy("Assessment"), choices=AnnualReview.Assessment.choices)
-    comment = forms.CharField(
-        label=gettext_lazy("Comment"),
-        required=False,
-        max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Required when the assessment differs from the computed one."),
-    )
-    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -94,7 +61,9 @@ def review_index(request):
     program = selectors.program_current()
     if program is None:
         raise Http404
-    year = min(max(timezone.localdate().year - 1, program.first_year), program.last_year)
+    year = assessment.clamp_year(
+        timezone.localdate().year - 1, first_year=program.first_year, last_year=program.last_year
+    )
     return redirect("review_year", year=year)
 
 

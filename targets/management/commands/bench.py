@@ -81,7 +81,44 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux, bytes on macOS
 
 
-class Command(BaseCommand):
+class _ImportBenchMixin:
+    """``--import``: the import budget (targets/demo/import_bench.py), kept apart from the pages' timing."""
+
+    def _import(self, rows, username, save):
+        from targets.demo.import_bench import (
+            IMPORT_BUDGET_SECONDS,
+            WRITER_DELAY_BUDGET_SECONDS,
+            import_bench,
+        )
+
+        self.stdout.write(f"Database: {connection.vendor} {connection.settings_dict['NAME']} · {os.cpu_count()} CPUs")
+        saved = {}
+        for process in (False, True):
+            result = import_bench(
+                office_username=username, rows=rows if rows > 0 else None, process=process, log=self.stdout.write
+            )
+            alone, during = statistics.median(result.writer_alone), result.writer_during
+            ok_total = result.total_seconds <= IMPORT_BUDGET_SECONDS
+            ok_delay = result.writer_delay <= WRITER_DELAY_BUDGET_SECONDS
+            self.stdout.write(
+                f"Import of {result.rows} rows: preview {result.preview_seconds:.2f} s, confirm "
+                f"{result.confirm_seconds:.2f} s, together {result.total_seconds:.2f} s "
+                f"(budget {IMPORT_BUDGET_SECONDS:.0f} s: {'ok' if ok_total else 'OVER'})"
+            )
+            where = "another process" if process else "a thread of the same process"
+            self.stdout.write(
+                f"Another unit's report, in {where}: {alone * 1000:.0f} ms alone (median of "
+                f"{len(result.writer_alone)}); during the import {len(during)} saves, median "
+                f"{statistics.median(during) * 1000 if during else 0:.0f} ms, slowest "
+                f"{max(during, default=0) * 1000:.0f} ms: delayed {result.writer_delay * 1000:.0f} ms at most "
+                f"(budget {WRITER_DELAY_BUDGET_SECONDS * 1000:.0f} ms: {'ok' if ok_delay else 'OVER'})"
+            )
+            saved["process" if process else "thread"] = vars(result)
+        if save:
+            Path(save).write_text(json.dumps({"vendor": connection.vendor, "import": saved}, indent=2))
+
+
+class Command(_ImportBenchMixin, BaseCommand):
     help = "Median server time and query count of every main page, beside the layout floor, and the exports' memory."
 
     def add_arguments(self, parser):
@@ -95,10 +132,22 @@ class Command(BaseCommand):
         parser.add_argument("--save", help="Write the figures to this JSON file.")
         parser.add_argument("--compare", help="A JSON file saved by --save (e.g. at district scale).")
         parser.add_argument("--export-child", help=argparse_hidden())
+        parser.add_argument(
+            "--import",
+            dest="import_rows",
+            type=int,
+            nargs="?",
+            const=-1,
+            default=None,
+            help="Only the import budget: preview and confirm a workbook of IMPORT_MAX_ROWS rows (or this "
+            "many) while another unit saves reports. Writes a synthetic programme: bench databases only.",
+        )
 
     def handle(self, *args, **options):
         if options["export_child"]:
             return self._export_child(options["export_child"], options["user"])
+        if options["import_rows"] is not None:
+            return self._import(options["import_rows"], options["user"] or self._bench_user(), options["save"])
         if options["requests"] < 1:
             raise CommandError("--requests must be at least 1.")
         username = options["user"] or self._bench_user()
