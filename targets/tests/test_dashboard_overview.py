@@ -116,7 +116,7 @@ def test_a_bad_or_current_year_shows_today(client_for, office, program, year):
     assert not response.context["as_of"].is_past
 
 
-def test_without_programme(client_for, office):
+def test_without_programme(client_for, office, no_programme):
     response = client_for(office).get("/")
     assert response.status_code == 200 and response.context["program"] is None
 
