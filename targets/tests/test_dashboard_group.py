@@ -2,7 +2,7 @@
 
 import pytest
 
-from .dashboard_data import TODAY, add_reports, known_figures
+from .factories import TODAY, add_reports, known_figures
 
 
 @pytest.fixture(autouse=True)

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from targets.models import ProgressReport, Unit
 
-from .report_factories import Status, counts, make_report
-from .report_factories import target as get_target
+from .factories import Status, counts, make_report
+from .factories import target as get_target
 
 # The Culture office leads VH-01, supports VH-03 (led by the Front), and has nothing to do with XD-01.
 SCOPES = {"lead": ("VH-01", "PVHTT"), "support": ("VH-03", "PVHTT"), "other": ("XD-01", "BTCQU")}
