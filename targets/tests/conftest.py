@@ -28,13 +28,12 @@ REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "program.json"
 PROGRAM_NUMBER = "12-CTr/QU"
 # PBKDF2 takes a quarter of a second a password here; the demo creates 33 accounts.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# username -> (role, code of its unit, full name); "nobody" has no role. The office and the leader bear the
-# demo's names, since the demo (which some tests load) leaves an existing account as it is.
+# username -> (role, code of its unit); "nobody" has no role.
 PEOPLE = {
-    "office": (services.ROLE_OFFICE, None, "Văn phòng"),
-    "leader": (services.ROLE_LEADER, None, "Lãnh đạo"),
-    "staff-a": (services.ROLE_UNIT_STAFF, "PVHTT", ""),
-    "staff-b": (services.ROLE_UNIT_STAFF, "BTCQU", ""),
+    "office": (services.ROLE_OFFICE, None),
+    "leader": (services.ROLE_LEADER, None),
+    "staff-a": (services.ROLE_UNIT_STAFF, "PVHTT"),
+    "staff-b": (services.ROLE_UNIT_STAFF, "BTCQU"),
 }
 # The session data is written at this instant, before every date a test moves the clock to, so that the
 # history a test writes comes after the loading's, as it did when each test loaded its own.
@@ -47,11 +46,9 @@ def load_session_data():
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS), time_machine.travel(LOADED_AT):
         services.program_load_reference(manifest=REFERENCE)
         services.roles_ensure()
-        for username, (role, unit, name) in PEOPLE.items():
+        for username, (role, unit) in PEOPLE.items():
             units = [Unit.objects.get(code=unit)] if unit else []
-            services.user_ensure(
-                username=username, role=role, password=services.DEMO_PASSWORD, units=units, full_name=name
-            )
+            services.user_ensure(username=username, role=role, password=services.DEMO_PASSWORD, units=units)
         User = get_user_model()
         if not User.objects.filter(username="nobody").exists():
             User.objects.create_user("nobody", password=services.DEMO_PASSWORD)
