@@ -16,6 +16,8 @@ from django.core.management.base import CommandError
 from targets import backup
 from targets.models import AnnualReview, Milestone, ProgressReport, Target, Unit, YearClosure
 
+from .factories import make_report
+
 EVIDENCE = b"%PDF-1.4 evidence of the figure\n"
 
 
@@ -31,7 +33,10 @@ def data(program, office, staff_a, unit_a, media):
     target = Target.objects.get(program=program, code="VH-01")
     rows = []
     for year, status in ((2022, "approved"), (2023, "approved"), (2024, "submitted"), (2025, "returned")):
-        report = ProgressReport(
+        evidence = {}
+        if year == 2023:
+            evidence["evidence_file"] = SimpleUploadedFile("bien-ban.pdf", EVIDENCE, content_type="application/pdf")
+        report = make_report(
             target=target,
             unit=unit_a,
             year=year,
@@ -40,11 +45,8 @@ def data(program, office, staff_a, unit_a, media):
             status=status,
             author=staff_a,
             reviewer=office if status != "submitted" else None,
+            **evidence,
         )
-        if year == 2023:
-            report.evidence_file = SimpleUploadedFile("bien-ban.pdf", EVIDENCE, content_type="application/pdf")
-        report.full_clean()
-        report.save()
         rows.append(report)
     rows[0].note = "Corrected note"
     rows[0].save()  # a second history row

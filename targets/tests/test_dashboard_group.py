@@ -2,7 +2,7 @@
 
 import pytest
 
-from .dashboard_data import TODAY, add_reports, known_figures
+from .factories import TODAY, add_reports, known_figures
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +23,7 @@ def test_unknown_group_is_404(client_for, office, program):
     assert client_for(office).get("/groups/ZZ/").status_code == 404
 
 
-def test_no_programme_is_404(client_for, office):
+def test_no_programme_is_404(client_for, office, no_programme):
     assert client_for(office).get("/groups/VH/").status_code == 404
 
 

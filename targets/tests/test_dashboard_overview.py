@@ -5,7 +5,7 @@ import pytest
 
 from targets.models import ProgressReport
 
-from .dashboard_data import TODAY, add_reports, approve, known_figures
+from .factories import TODAY, Status, add_reports, known_figures, make_report
 
 
 @pytest.fixture(autouse=True)
@@ -99,7 +99,7 @@ def test_due_soon_within_ninety_days(client_for, office, program, time_machine):
 
 def test_the_picture_as_of_the_end_of_a_past_year(client_for, office, program):
     known_figures(office)
-    approve("VH-02", 2024, 90, author=office)
+    make_report(target="VH-02", year=2024, value=90, status=Status.APPROVED, author=office)
     client = client_for(office)
     response = client.get("/", {"year": 2024})
     assert response.context["as_of"].is_past and response.context["as_of"].year == 2024
@@ -116,13 +116,13 @@ def test_a_bad_or_current_year_shows_today(client_for, office, program, year):
     assert not response.context["as_of"].is_past
 
 
-def test_without_programme(client_for, office):
+def test_without_programme(client_for, office, no_programme):
     response = client_for(office).get("/")
     assert response.status_code == 200 and response.context["program"] is None
 
 
 def test_keeps_what_waits_for_the_user(client_for, office, program):
-    approve("VH-01", 2025, 74, author=office, status=ProgressReport.Status.SUBMITTED)
+    make_report(target="VH-01", year=2025, value=74, author=office, status=Status.SUBMITTED)
     response = client_for(office).get("/")
     assert response.context["waiting"]["to_review"] == 1
     assert 'id="waiting"' in response.content.decode()

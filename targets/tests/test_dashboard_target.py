@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from targets.models import AnnualReview, Milestone, ProgressReport
+from targets.models import AnnualReview, Milestone
 
-from .dashboard_data import TODAY, add_reports, approve
+from .factories import TODAY, Status, add_reports, make_report
 
 
 @pytest.fixture(autouse=True)
@@ -39,8 +39,9 @@ def test_every_role_reads_a_target(request, client_for, who, program):
 
 
 def test_definition_milestones_plan_and_chart(client_for, office, program):
+    # Baseline 65 in 2023; 66 by 2025, 70 by 2030.
     for year, value in [(2023, 60), (2024, 63), (2025, 65)]:
-        approve("KT-03", year, value, author=office)  # baseline 65 in 2023; 66 by 2025, 70 by 2030
+        make_report(target="KT-03", year=year, value=value, status=Status.APPROVED, author=office)
     response = client_for(office).get("/targets/KT-03/")
     page = response.context["page"]
     assert [m.year for m in page.row.milestones] == [2025, 2030]
@@ -66,36 +67,39 @@ def test_a_yearly_target_has_no_straight_line(client_for, office, program):
 
 
 def test_the_lead_units_figure_counts(client_for, office, program):
-    approve("VH-01", 2025, 60, author=office, unit_code="MTTQ")
-    approve("VH-01", 2025, 71, author=office)
+    make_report(target="VH-01", year=2025, value=60, status=Status.APPROVED, author=office, unit="MTTQ")
+    make_report(target="VH-01", year=2025, value=71, status=Status.APPROVED, author=office)
     row = client_for(office).get("/targets/VH-01/").context["row"]
     assert row.figures == {2025: Decimal("71")}
 
 
 def test_a_supporting_units_figure_stands_in_without_the_leads(client_for, office, program):
-    approve("VH-01", 2025, 60, author=office, unit_code="MTTQ")
+    make_report(target="VH-01", year=2025, value=60, status=Status.APPROVED, author=office, unit="MTTQ")
     row = client_for(office).get("/targets/VH-01/").context["row"]
     assert row.figures == {2025: Decimal("60")}
 
 
 def test_reports_of_every_status_for_the_office_and_only_approved_figures_count(client_for, office, program):
-    approve("VH-01", 2024, 72, author=office)
-    approve("VH-01", 2025, 80, author=office, status=ProgressReport.Status.SUBMITTED)
-    approve("VH-01", 2025, 81, author=office, status=ProgressReport.Status.DRAFT)
+    make_report(target="VH-01", year=2024, value=72, status=Status.APPROVED, author=office)
+    make_report(target="VH-01", year=2025, value=80, author=office, status=Status.SUBMITTED)
+    make_report(target="VH-01", year=2025, value=81, author=office, status=Status.DRAFT)
     response = client_for(office).get("/targets/VH-01/")
     assert sorted(r.status for r in response.context["page"].reports) == ["approved", "draft", "submitted"]
     assert response.context["row"].figures == {2024: Decimal("72")}
 
 
 def test_staff_see_their_own_units_reports_only(client_for, office, staff_b, program):
-    approve("VH-01", 2025, 71, author=office)
+    make_report(target="VH-01", year=2025, value=71, status=Status.APPROVED, author=office)
     response = client_for(staff_b).get("/targets/VH-01/")
     assert response.context["page"].reports == []
     assert response.context["row"].figures == {2025: Decimal("71")}  # the figure still counts
 
 
 def test_annual_reviews_are_shown(client_for, office, program):
-    review = AnnualReview(target_id=approve("VH-01", 2025, 71, author=office).target_id, year=2025)
+    review = AnnualReview(
+        target_id=make_report(target="VH-01", year=2025, value=71, status=Status.APPROVED, author=office).target_id,
+        year=2025,
+    )
     review.figure, review.assessment, review.comment = Decimal(71), "achieved", "Đạt kế hoạch năm."
     review.save()
     html = client_for(office).get("/targets/VH-01/").content.decode()
@@ -103,7 +107,7 @@ def test_annual_reviews_are_shown(client_for, office, program):
 
 
 def test_history_shows_who_when_before_and_after(client_for, office, program):
-    report = approve("VH-01", 2025, 70, author=office)
+    report = make_report(target="VH-01", year=2025, value=70, status=Status.APPROVED, author=office)
     report.value = Decimal("72.5")
     report._history_user = office
     report.save()
@@ -123,8 +127,8 @@ def test_history_shows_who_when_before_and_after(client_for, office, program):
 
 
 def test_the_year_selector_hides_later_figures(client_for, office, program):
-    approve("VH-01", 2024, 72, author=office)
-    approve("VH-01", 2025, 74, author=office)
+    make_report(target="VH-01", year=2024, value=72, status=Status.APPROVED, author=office)
+    make_report(target="VH-01", year=2025, value=74, status=Status.APPROVED, author=office)
     row = client_for(office).get("/targets/VH-01/", {"year": 2024}).context["row"]
     assert row.figures == {2024: Decimal("72")}
 

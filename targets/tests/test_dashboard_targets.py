@@ -6,7 +6,7 @@ import pytest
 from targets.models import Target
 from targets.text import fold
 
-from .dashboard_data import TODAY, add_reports, known_figures
+from .factories import TODAY, add_reports, known_figures
 
 
 @pytest.fixture(autouse=True)

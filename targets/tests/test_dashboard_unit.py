@@ -3,9 +3,7 @@ with no figure for last year, and its reports returned for correction."""
 
 import pytest
 
-from targets.models import ProgressReport
-
-from .dashboard_data import TODAY, add_reports, approve
+from .factories import TODAY, Status, add_reports, make_report
 
 
 @pytest.fixture(autouse=True)
@@ -37,9 +35,9 @@ def test_lead_and_supported_targets(request, client_for, who, program):
 
 
 def test_late_and_returned_reports(client_for, office, program):
-    approve("VH-01", 2025, 72, author=office)
-    approve("VH-02", 2025, 85, author=office, status=ProgressReport.Status.SUBMITTED)
-    returned = approve("VH-04", 2026, 40, author=office, status=ProgressReport.Status.RETURNED)
+    make_report(target="VH-01", year=2025, value=72, status=Status.APPROVED, author=office)
+    make_report(target="VH-02", year=2025, value=85, author=office, status=Status.SUBMITTED)
+    returned = make_report(target="VH-04", year=2026, value=40, author=office, status=Status.RETURNED)
     panel = client_for(office).get("/units/PVHTT/").context["panel"]
     assert panel.missing_year == 2025
     # VH-01 has its approved 2025 figure; VH-02's is only submitted, so still missing.

@@ -1,7 +1,6 @@
 """The review workbook of a known data set, cell by cell; the one text helper against formula injection;
 the download's name, headers, permissions and query count."""
 
-from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -12,28 +11,9 @@ from openpyxl.chart import BarChart
 from targets import exports, services
 from targets.models import DomainGroup, Milestone, ProgressReport, Target
 
+from .factories import Status, make_report
+
 YEAR = 2025
-
-
-def approved(target, year, value, *, author, reviewer, quarter=None, unit=None, note="", is_estimate=False):
-    """An approved figure written straight to the database (the workflow has its own tests)."""
-    report = ProgressReport(
-        target=target,
-        unit=unit or target.lead_unit,
-        year=year,
-        quarter=quarter,
-        value=Decimal(value),
-        is_estimate=is_estimate,
-        note=note,
-        status=ProgressReport.Status.APPROVED,
-        author=author,
-        reviewer=reviewer,
-        submitted_at=timezone.now(),
-        reviewed_at=timezone.now(),
-    )
-    report.full_clean()
-    report.save()
-    return report
 
 
 @pytest.fixture
@@ -41,12 +21,40 @@ def figures(program, office, staff_a):
     """A known year: four targets with figures (exceeded, not achieved, achieved, a range), one quarterly
     figure, notes that look like formulas, and an override whose comment looks like one too."""
     t = {t.code: t for t in program.targets.all()}
-    approved(t["XD-01"], 2024, "83.5", author=office, reviewer=office)
-    approved(t["XD-01"], YEAR, "97", author=office, reviewer=office, note="=1+1")
-    approved(t["XD-03"], YEAR, "379", author=office, reviewer=office, note='=HYPERLINK("http://x","x")')
-    approved(t["XD-04"], YEAR, "100", author=office, reviewer=office, note="-10 on last year")
-    approved(t["AN-04"], YEAR, "5.4", author=office, reviewer=office)
-    approved(t["VH-01"], YEAR, "72.5", author=office, reviewer=office, quarter=2, is_estimate=True, note="@mention")
+    make_report(target=t["XD-01"], year=2024, value="83.5", status=Status.APPROVED, author=office, reviewer=office)
+    make_report(
+        target=t["XD-01"], year=YEAR, value="97", status=Status.APPROVED, author=office, reviewer=office, note="=1+1"
+    )
+    make_report(
+        target=t["XD-03"],
+        year=YEAR,
+        value="379",
+        status=Status.APPROVED,
+        author=office,
+        reviewer=office,
+        note='=HYPERLINK("http://x","x")',
+    )
+    make_report(
+        target=t["XD-04"],
+        year=YEAR,
+        value="100",
+        status=Status.APPROVED,
+        author=office,
+        reviewer=office,
+        note="-10 on last year",
+    )
+    make_report(target=t["AN-04"], year=YEAR, value="5.4", status=Status.APPROVED, author=office, reviewer=office)
+    make_report(
+        target=t["VH-01"],
+        year=YEAR,
+        value="72.5",
+        status=Status.APPROVED,
+        author=office,
+        reviewer=office,
+        quarter=2,
+        is_estimate=True,
+        note="@mention",
+    )
     services.review_override(user=office, target=t["XD-04"], year=YEAR, assessment="exceeded", comment="=1+1", seen="")
     return t
 
@@ -342,8 +350,16 @@ def add_targets(program, count, *, author):
         target.save()
         target.supporting_units.add(lead)
         Milestone.objects.create(target=target, year=2025, min_value=50, max_value=60)
-        approved(target, 2024, 40 + n % 20, author=author, reviewer=author)
-        approved(target, 2025, 45 + n % 20, author=author, reviewer=author, note=f"n{n}")
+        make_report(target=target, year=2024, value=40 + n % 20, status=Status.APPROVED, author=author, reviewer=author)
+        make_report(
+            target=target,
+            year=2025,
+            value=45 + n % 20,
+            status=Status.APPROVED,
+            author=author,
+            reviewer=author,
+            note=f"n{n}",
+        )
 
 
 @pytest.mark.parametrize("extra", [0, 30])

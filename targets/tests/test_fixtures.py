@@ -113,7 +113,7 @@ def test_reloading_updates_a_corrected_value(program, tmp_path):
     assert Target.objects.get(code="XD-02").name.startswith("Tỷ lệ Đảng viên")
 
 
-def test_a_bad_row_writes_nothing(db, tmp_path):
+def test_a_bad_row_writes_nothing(empty_db, tmp_path):
     for name in ("program.json", "groups.csv", "units.csv", "solution-groups.csv"):
         (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
     text = (FIXTURES / "targets.csv").read_text(encoding="utf-8").replace(",BTCQU,QD;HLHPN,", ",NOPE,QD;HLHPN,")
@@ -123,7 +123,7 @@ def test_a_bad_row_writes_nothing(db, tmp_path):
     assert Program.objects.count() == 0 and Target.objects.count() == 0 and DomainGroup.objects.count() == 0
 
 
-def test_load_demo_is_idempotent(db, capsys):
+def test_load_demo_is_idempotent(empty_db, capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "demo-password" in out and "DEMO" in out

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from targets.models import ProgressReport, Unit
 
-from .report_factories import Status, counts, make_report
-from .report_factories import target as get_target
+from .factories import Status, counts, make_report
+from .factories import target as get_target
 
 # The Culture office leads VH-01, supports VH-03 (led by the Front), and has nothing to do with XD-01.
 SCOPES = {"lead": ("VH-01", "PVHTT"), "support": ("VH-03", "PVHTT"), "other": ("XD-01", "BTCQU")}
@@ -264,7 +264,7 @@ def test_report_actions_over_the_status_and_role_matrix(role, status, year_close
 def test_report_actions_reads_the_closed_year_itself(staff_a, office, django_assert_num_queries):
     from targets import permissions
 
-    from .report_factories import close_year
+    from .factories import close_year
 
     report = make_report(target=get_target("VH-01"), author=staff_a, status=Status.SUBMITTED)
     office._role_names = frozenset({"office"})
@@ -286,7 +286,7 @@ def test_evidence_is_offered_to_whoever_may_see_the_report(staff_a, staff_b, lea
 
 
 def test_the_pages_show_the_actions_the_services_accept(client_for, staff_a, office, program):
-    from .report_factories import close_year
+    from .factories import close_year
 
     report = make_report(target=get_target("VH-01"), author=staff_a, status=Status.SUBMITTED)
     url = reverse("report_detail", args=[report.pk])

@@ -14,8 +14,8 @@ from django.core.management import call_command
 from targets import notifications, services
 from targets.models import Unit
 
-from .report_factories import Status, close_year, make_report
-from .report_factories import target as get_target
+from .factories import Status, close_year, make_report
+from .factories import target as get_target
 
 User = get_user_model()
 

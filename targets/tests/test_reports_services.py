@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from targets import selectors, services
 from targets.models import ProgressReport
 
-from .report_factories import Status, close_year, counts, make_report
-from .report_factories import target as get_target
+from .factories import Status, close_year, counts, make_report
+from .factories import target as get_target
 
 
 @pytest.fixture(autouse=True)

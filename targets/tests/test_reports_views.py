@@ -14,8 +14,8 @@ from django.urls import reverse
 from targets import selectors, services
 from targets.models import ProgressReport, Unit
 
-from .report_factories import Status, close_year, counts, make_report
-from .report_factories import target as get_target
+from .factories import Status, close_year, counts, make_report
+from .factories import target as get_target
 
 NEW = "/targets/VH-01/reports/new/"
 

@@ -9,7 +9,8 @@ from django.utils import translation
 from targets import services
 from targets.models import AnnualReview, ProgressReport, YearClosure
 
-from .test_exports import add_targets, approved
+from .factories import Status, make_report
+from .test_exports import add_targets
 
 YEAR = 2025
 
@@ -21,10 +22,12 @@ def targets(program):
 
 @pytest.fixture
 def year_figures(targets, office):
-    approved(targets["XD-01"], 2024, "83.5", author=office, reviewer=office)
-    approved(targets["XD-01"], YEAR, "97", author=office, reviewer=office)
-    approved(targets["XD-03"], YEAR, "379", author=office, reviewer=office)
-    approved(targets["AN-04"], YEAR, "5.4", author=office, reviewer=office)
+    make_report(
+        target=targets["XD-01"], year=2024, value="83.5", status=Status.APPROVED, author=office, reviewer=office
+    )
+    make_report(target=targets["XD-01"], year=YEAR, value="97", status=Status.APPROVED, author=office, reviewer=office)
+    make_report(target=targets["XD-03"], year=YEAR, value="379", status=Status.APPROVED, author=office, reviewer=office)
+    make_report(target=targets["AN-04"], year=YEAR, value="5.4", status=Status.APPROVED, author=office, reviewer=office)
     return targets
 
 

@@ -70,7 +70,7 @@ def test_copies_make_one_wide_programme(db):
 
 
 @pytest.mark.parametrize("args", [["--programs", "0"], ["--years", "0"], ["--copies", "0"]])
-def test_bad_arguments_are_refused(db, args):
+def test_bad_arguments_are_refused(empty_db, args):
     with pytest.raises(CommandError):
         call_command("generate_scale_data", *args, stdout=io.StringIO())
     assert Program.objects.count() == 0

@@ -12,8 +12,7 @@ from openpyxl import load_workbook
 from targets import services
 from targets.models import AnnualReview, ProgressReport
 
-from .dashboard_data import TODAY
-from .test_exports import approved
+from .factories import TODAY, Status, make_report
 
 YEAR = 2025
 
@@ -26,8 +25,12 @@ def frozen_clock(time_machine):
 @pytest.fixture
 def targets(program, office):
     t = {t.code: t for t in program.targets.select_related("program", "lead_unit")}
-    approved(t["XD-01"], YEAR, "97", author=office, reviewer=office)  # plan 90: exceeded
-    approved(t["XD-03"], YEAR, "379", author=office, reviewer=office)  # plan 400: not achieved
+    make_report(
+        target=t["XD-01"], year=YEAR, value="97", status=Status.APPROVED, author=office, reviewer=office
+    )  # plan 90: exceeded
+    make_report(
+        target=t["XD-03"], year=YEAR, value="379", status=Status.APPROVED, author=office, reviewer=office
+    )  # plan 400: not achieved
     return t
 
 
@@ -98,7 +101,7 @@ def test_a_closed_years_frozen_figure_and_verdict_stand_after_a_late_correction(
     services.year_close(user=office, program=program, year=YEAR)
     # A late correction behind the services' back (closing refuses every reporting path): the figure falls to 10.
     ProgressReport.objects.filter(target__code="XD-01", year=YEAR).update(status=ProgressReport.Status.SUPERSEDED)
-    approved(targets["XD-01"], YEAR, "10", author=office, reviewer=office)
+    make_report(target=targets["XD-01"], year=YEAR, value="10", status=Status.APPROVED, author=office, reviewer=office)
     assert_one_verdict(client, "XD-01", "exceeded", Decimal("97"))
 
 
@@ -113,7 +116,9 @@ def test_a_frozen_override_stands_everywhere(client_for, office, program, target
 def test_a_year_closed_without_a_figure_stays_without_one(client_for, office, program, targets):
     client = client_for(office)
     services.year_close(user=office, program=program, year=YEAR)
-    approved(targets["XD-02"], YEAR, "90", author=office, reviewer=office)  # late, behind the services' back
+    make_report(
+        target=targets["XD-02"], year=YEAR, value="90", status=Status.APPROVED, author=office, reviewer=office
+    )  # late, behind the services' back
     assert said_by_the_review(client, "XD-02") == ("no_data", None)
     verdict, figure, row = said_by_the_target_page(client, "XD-02")
     assert (verdict, figure) == ("no_data", None) and YEAR not in row.figures

@@ -1,0 +1,104 @@
+"""Progress reports for the tests, written straight to the database (the services are what the tests
+test): one report in any state (``make_report``), many for the query budgets (``add_reports``), and the
+dashboard's known handful of figures (``known_figures``)."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from targets.models import ProgressReport, Target, Unit, YearClosure
+
+Status = ProgressReport.Status
+
+# As of 15 June 2026: the 2025 milestones are past, the 2030 ones ahead; last year is 2025.
+TODAY = datetime.datetime(2026, 6, 15, 9, 0, tzinfo=datetime.UTC)
+
+_REVIEWED = (Status.APPROVED, Status.RETURNED, Status.SUPERSEDED)
+_OTHER_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.SUPERSEDED)
+
+
+def target(code: str) -> Target:
+    return Target.objects.select_related("program", "lead_unit").get(code=code)
+
+
+def make_report(
+    *, target, author, unit=None, status=Status.DRAFT, year=2025, quarter=None, value="71", **extra
+) -> ProgressReport:
+    """A report in ``status``, saved with its history row signed by ``author``. ``target`` and ``unit`` are
+    rows or codes; the unit is the target's lead unit unless given. ``extra`` sets any other field
+    (``reviewer``, ``note``, ``is_estimate`` …)."""
+    if isinstance(target, str):
+        target = Target.objects.select_related("program", "lead_unit").get(code=target)
+    if isinstance(unit, str):
+        unit = Unit.objects.get(code=unit)
+    now = timezone.now()
+    values = {
+        "target": target,
+        "unit": unit or target.lead_unit,
+        "author": author,
+        "year": year,
+        "quarter": quarter,
+        "value": Decimal(str(value)),
+        "status": status,
+        "submitted_at": None if status == Status.DRAFT else now,
+        "reviewed_at": now if status in _REVIEWED else None,
+        "review_comment": "Kiểm tra lại số liệu." if status == Status.RETURNED else "",
+    }
+    values.update(extra)
+    report = ProgressReport(**values)
+    report._history_user = author
+    report.full_clean()
+    report.save()
+    return report
+
+
+def add_reports(program, *, per_target: int, author) -> int:
+    """``per_target`` reports for every target of ``program``, written in bulk (the pages only read them):
+    approved yearly figures 2021–2026 first, then approved quarterly ones, then reports in the other
+    statuses. Returns the number created."""
+    periods = [(year, None) for year in range(2021, 2027)]
+    periods += [(year, quarter) for year in range(2021, 2027) for quarter in range(1, 5)]
+    now = timezone.now()
+    reports = []
+    for target in Target.objects.filter(program=program).select_related("lead_unit"):
+        for i in range(per_target):
+            if i < len(periods):
+                (year, quarter), status = periods[i], Status.APPROVED
+            else:
+                year, quarter, status = 2026, 1 + i % 4, _OTHER_STATUSES[i % len(_OTHER_STATUSES)]
+            reports.append(
+                ProgressReport(
+                    target=target,
+                    unit=target.lead_unit,
+                    year=year,
+                    quarter=quarter,
+                    value=Decimal(40 + (i * 7) % 60),
+                    status=status,
+                    author=author,
+                    submitted_at=now,
+                    reviewed_at=now if status != Status.DRAFT else None,
+                )
+            )
+    ProgressReport.objects.bulk_create(reports, batch_size=500)
+    return len(reports)
+
+
+def known_figures(author):
+    """As of TODAY: VH-01 achieved (74 meets 2030's 73; a supporting unit's 60 does not count), KT-01 on
+    track (7.6 meets 2025's 7.5–8), XD-07 off track (rank 5 against a ceiling of 3), KT-03 no data (only
+    submitted), everything else no data."""
+    make_report(target="VH-01", year=2025, value=74, status=Status.APPROVED, author=author)
+    make_report(target="VH-01", year=2025, value=60, status=Status.APPROVED, author=author, unit="MTTQ")
+    make_report(target="KT-01", year=2025, value="7.6", status=Status.APPROVED, author=author)
+    make_report(target="XD-07", year=2025, value=5, status=Status.APPROVED, author=author)
+    make_report(target="KT-03", year=2025, value=70, status=Status.SUBMITTED, author=author)
+
+
+def close_year(program, year: int, *, is_closed=True) -> YearClosure:
+    return YearClosure.objects.create(program=program, year=year, is_closed=is_closed, reason="Chốt số liệu")
+
+
+def counts() -> tuple[int, int]:
+    """The number of reports and of their history rows: what a refused write must leave unchanged."""
+    return ProgressReport.objects.count(), ProgressReport.history.count()
