@@ -84,12 +84,14 @@ def test_the_version_moves_once_after_the_commit_to_a_value_never_used(
     staff_a, vh01, django_capture_on_commit_callbacks
 ):
     program = vh01.program
+    before = Program.objects.get(pk=program.pk).data_version
     with django_capture_on_commit_callbacks() as callbacks:
         services.report_create(user=staff_a, target=vh01, unit=vh01.lead_unit, year=2025, value=Decimal(7))
-    assert Program.objects.get(pk=program.pk).data_version == 0  # nothing before the commit
+    assert Program.objects.get(pk=program.pk).data_version == before  # nothing before the commit
     for callback in callbacks:
         callback()
     moved = Program.objects.get(pk=program.pk).data_version
+    assert moved > before
     assert moved > datetime.datetime(2026, 1, 1).timestamp() * 1_000_000  # microseconds of the clock, not 1
 
 
