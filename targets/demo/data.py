@@ -35,7 +35,7 @@ def demo_plan_for(target: Target, milestones: dict[int, Milestone], year: int) -
     """A plausible planned value for ``year``: the phase's milestone for yearly targets, else a line."""
     phase_end = min((y for y in milestones if y >= year), default=max(milestones))
     milestone = milestones[phase_end]
-    if target.is_yearly or year == phase_end:
+    if target.is_yearly or target.is_period_average or year == phase_end:
         return milestone.min_value
     if target.baseline_value is not None and target.baseline_year is not None and target.baseline_year < phase_end:
         start_year, start = target.baseline_year, target.baseline_value

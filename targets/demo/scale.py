@@ -168,6 +168,7 @@ def _scale_assessment(target: Target, milestones: list[Milestone], year: int, va
     facts = TargetFacts(
         direction=target.direction,
         is_yearly=target.is_yearly,
+        is_period_average=target.is_period_average,
         baseline_value=target.baseline_value,
         baseline_year=target.baseline_year,
         milestones={m.year: (m.min_value, m.max_value) for m in milestones},
@@ -229,8 +230,10 @@ def _scale_programme(*, n, reference, template, copies, years, today, rng, autho
                 name=t.name,
                 name_en=t.name_en,
                 unit_of_measure=t.unit_of_measure,
+                unit_of_measure_en=t.unit_of_measure_en,
                 direction=t.direction,
                 is_yearly=t.is_yearly,
+                is_period_average=t.is_period_average,
                 baseline_value=t.baseline_value,
                 baseline_year=t.baseline_year,
                 lead_unit=unit_for[t.lead_unit.code],

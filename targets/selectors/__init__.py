@@ -51,6 +51,7 @@ from .labels import (
     PROGRESS_LABELS,
 )
 from .programmes import (
+    period_average_codes,
     program_current,
 )
 from .reporting import (
@@ -81,6 +82,11 @@ from .reviews import (
     review_pending_count,
     review_year,
     roman,
+)
+from .units import (
+    UnitPunctuality,
+    report_due_date,
+    unit_punctuality,
 )
 
 __all__ = [
@@ -121,6 +127,7 @@ __all__ = [
     "groups_chart",
     "latest_figures",
     "milestones_due",
+    "period_average_codes",
     "program_current",
     "program_groups",
     "program_targets",
@@ -146,6 +153,9 @@ __all__ = [
     "trend_years",
     "unit_counts",
     "unit_panel",
+    "unit_punctuality",
+    "UnitPunctuality",
+    "report_due_date",
     "waiting_for",
     "year_is_closed",
 ]

@@ -144,6 +144,7 @@ TARGET_HISTORY_FIELDS = {
         "unit_of_measure",
         "direction",
         "is_yearly",
+        "is_period_average",
         "baseline_value",
         "baseline_year",
         "group",

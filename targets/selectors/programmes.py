@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 
 from ..models import (
     Program,
+    Target,
 )
 
 User = get_user_model()
@@ -12,3 +13,12 @@ User = get_user_model()
 def program_current() -> Program | None:
     """The programme the pages show: the newest active one. 1 query."""
     return Program.objects.filter(is_active=True).order_by("-issued_on", "-id").first()
+
+
+def period_average_codes() -> list[str]:
+    """The codes of the active programmes' targets that are averages over a period (for the help page). 1 query."""
+    return list(
+        Target.objects.filter(program__is_active=True, is_period_average=True)
+        .order_by("program_id", "order", "code")
+        .values_list("code", flat=True)
+    )

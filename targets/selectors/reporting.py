@@ -140,6 +140,7 @@ def _plan_rows(target: Target, milestones: list[Milestone], approved: list[Progr
     facts = assessment.TargetFacts(
         direction=target.direction,
         is_yearly=target.is_yearly,
+        is_period_average=target.is_period_average,
         baseline_value=target.baseline_value,
         baseline_year=target.baseline_year,
         milestones={m.year: (m.min_value, m.max_value) for m in milestones},

@@ -38,6 +38,8 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Why is the year reopened?"),
         max_length=REASON_MAX_LENGTH,
+        # The service's own words, rather than the generic "This field is required."
+        error_messages={"required": gettext_lazy("Say why the year is reopened.")},
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
