@@ -150,7 +150,6 @@ TARGET_HISTORY_FIELDS = {
         "group",
         "lead_unit",
         "order",
-        "source_note",
     ],
     "milestone": ["year", "min_value", "max_value", "deadline"],
     "report": ["status", "unit", "year", "quarter", "value", "is_estimate", "note", "evidence_url", "review_comment"],
