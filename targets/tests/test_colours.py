@@ -71,6 +71,6 @@ def test_the_contrasts_between_pairs_are_reported():
     # Not a rule for every pair (five statuses cannot all be 1.5:1 apart under these limits), but the
     # closest pair is written down so that a change that makes two statuses identical fails here.
     colours = {status: bg for status, (bg, _text) in status_colours().items()}
-    distinct = {bg for bg in colours.values()}
+    distinct = set(colours.values())
     pairs = [contrast(a, b) for a, b in itertools.combinations(sorted(distinct), 2)]
     assert len(distinct) == 5 and min(pairs) > 1.0
