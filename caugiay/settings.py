@@ -113,7 +113,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language the user picked (cookie), else Vietnamese: never the browser's Accept-Language.
+    "targets.middleware.LanguageCookieMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -142,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "targets.context_processors.navigation",
+                "targets.context_processors.organisation",
             ],
         },
     },
@@ -223,6 +225,10 @@ if not 0 < TARGETS_AT_RISK_RATIO < TARGETS_ON_TRACK_RATIO <= 1:
     raise ImproperlyConfigured(
         "TARGETS_AT_RISK_RATIO and TARGETS_ON_TRACK_RATIO must satisfy 0 < at risk < on track <= 1."
     )
+
+# Whom the sign-in page names for a forgotten password: a person, a telephone or an address. Empty:
+# the page says to ask the office, which keeps the accounts.
+TARGETS_SUPPORT_CONTACT = os.environ.get("TARGETS_SUPPORT_CONTACT", "").strip()
 
 # --- Tables ---------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

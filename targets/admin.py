@@ -141,7 +141,20 @@ class TargetAdmin(BumpsVersion, SimpleHistoryAdmin):
     inlines = [MilestoneInline]
     fieldsets = [
         (None, {"fields": ["program", "group", "code", "name", "name_en", "order"]}),
-        (_("Measure"), {"fields": ["unit_of_measure", "direction", "is_yearly", "baseline_value", "baseline_year"]}),
+        (
+            _("Measure"),
+            {
+                "fields": [
+                    "unit_of_measure",
+                    "unit_of_measure_en",
+                    "direction",
+                    "is_yearly",
+                    "is_period_average",
+                    "baseline_value",
+                    "baseline_year",
+                ]
+            },
+        ),
         (_("Responsibility"), {"fields": ["lead_unit", "supporting_units"]}),
         (_("Source"), {"fields": ["source_note"]}),
     ]

@@ -8,7 +8,9 @@ come from the caller or, when the caller passes none, from settings at call time
 The rules, as the spec states them and as this module reads them where the spec is silent:
 
 * **Plan of a year.** A yearly target has its phase's milestone every year (2021–2025 takes 2025,
-  2026–2030 takes 2030). A milestone year has its milestone. Any other year lies on the straight line
+  2026–2030 takes 2030); so has an average rate over the period (bình quân giai đoạn: growth of 7,5 %
+  a year on average over 2021–2025 asks 7,5 % of every year, and a line drawn from a baseline to it
+  would mean nothing). A milestone year has its milestone. Any other year lies on the straight line
   from the latest known point before it (the baseline, or the previous milestone when that is later)
   to the next milestone, and the plan says it is ``interpolated``. Without such a point, or after the
   last milestone, there is no plan.
@@ -28,7 +30,7 @@ The rules, as the spec states them and as this module reads them where the spec 
   when it meets the next milestone (the first milestone of this year or later); otherwise the progress
   made from the baseline is compared with the progress the plan of the figure's year expects from the
   baseline (≥ on-track ratio: on track; ≥ at-risk ratio: at risk; below, or backwards: off track).
-  A yearly target, a target without a baseline, or one whose baseline already meets the plan of the
+  A yearly target or a period average, a target without a baseline, or one whose baseline already meets the plan of the
   figure's year, is compared with that plan directly (figure / plan, or plan / figure when lower is
   better); without a baseline, a figure that misses its plan and is worse than the year before is
   moving the wrong way, hence off track.
@@ -101,6 +103,7 @@ class TargetFacts:
 
     direction: str
     is_yearly: bool = False
+    is_period_average: bool = False
     baseline_value: Decimal | None = None
     baseline_year: int | None = None
     milestones: Mapping[int, tuple[Decimal, Decimal | None]] = field(default_factory=dict)
@@ -128,6 +131,11 @@ class TargetFacts:
         return self.baseline_value is not None and self.baseline_year is not None
 
     @property
+    def has_phase_plan(self) -> bool:
+        """Whether every year of a phase has the phase's milestone as its plan (no straight line)."""
+        return self.is_yearly or self.is_period_average
+
+    @property
     def milestone_years(self) -> list[int]:
         return list(self.milestones)
 
@@ -141,6 +149,7 @@ def facts_for(target, milestones) -> TargetFacts:
     return TargetFacts(
         direction=target.direction,
         is_yearly=target.is_yearly,
+        is_period_average=getattr(target, "is_period_average", False),
         baseline_value=target.baseline_value,
         baseline_year=target.baseline_year,
         milestones=milestones,
@@ -223,7 +232,7 @@ def plan_for_year(facts: TargetFacts, year: int) -> Plan | None:
     if end_year is None:
         return None
     end_low, end_high = facts.milestones[end_year]
-    if facts.is_yearly or end_year == year:
+    if facts.has_phase_plan or end_year == year:
         return Plan(end_low, end_high, interpolated=False)
     start = _line_start(facts, year)
     if start is None:
@@ -497,7 +506,7 @@ def progress(
         ratio = None if ratio is None else ratio.quantize(VALUE_QUANTUM, ROUND_HALF_UP)
         return ProgressResult(status, ratio=ratio, wrong_way=wrong_way, **found)
 
-    if not facts.is_yearly and facts.has_baseline and facts.baseline_year < year:
+    if not facts.has_phase_plan and facts.has_baseline and facts.baseline_year < year:
         expected_gain = sense * (goal - facts.baseline_value)
         made_gain = sense * (value - facts.baseline_value)
         if expected_gain > 0:

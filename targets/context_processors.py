@@ -1,4 +1,6 @@
-from . import permissions
+from django.conf import settings
+
+from . import permissions, selectors
 
 
 def navigation(request):
@@ -10,3 +12,15 @@ def navigation(request):
         "nav_role": permissions.role_of(user),
         "nav_can_import": permissions.can_import(user),
     }
+
+
+def organisation(request):
+    """The organisation's name (the current programme's issuing body) and whom to ask for a password, for
+    the sign-in page. Lazy: the template engine calls ``organisation_name`` only where a page shows it, so
+    no other page pays its query."""
+
+    def organisation_name():
+        program = selectors.program_current()
+        return program.issuing_body if program is not None else ""
+
+    return {"organisation_name": organisation_name, "support_contact": settings.TARGETS_SUPPORT_CONTACT}

@@ -363,6 +363,8 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is the year reopened?"),
         max_length=REVIEW_REASON_MAX_LENGTH,
+        # The service's own words, rather than the generic "This field is required."
+        error_messages={"required": _("Say why the year is reopened.")},
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

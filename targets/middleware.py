@@ -1,7 +1,9 @@
-"""Request limits applied before any view, form or CSRF check reads the body."""
+"""Request limits applied before any view, form or CSRF check reads the body; the language of the pages."""
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class RequestSizeLimitMiddleware:
@@ -39,3 +41,28 @@ def client_ip(request) -> str | None:
         if forwarded:
             return forwarded
     return request.META.get("REMOTE_ADDR")
+
+
+class LanguageCookieMiddleware:
+    """The pages' language: the one the user picked (the cookie /i18n/setlang/ sets), else ``LANGUAGE_CODE``.
+
+    Django's LocaleMiddleware falls back on the browser's Accept-Language, so an English-language phone
+    would open the Vietnamese organisation's pages in English; here Vietnamese stays the default until
+    the user chooses another language with the switch in the navigation bar.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        try:
+            language = translation.get_supported_language_variant(chosen) if chosen else settings.LANGUAGE_CODE
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        patch_vary_headers(response, ("Cookie",))
+        return response

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .text import fold
+from .text import fold, localised
 
 # Years outside this span are typing mistakes whatever the programme; the programme's own span is
 # checked in clean().
@@ -142,6 +142,11 @@ class DomainGroup(models.Model):
     def __str__(self):
         return f"{self.number}. {self.name}"
 
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language (the English name in English, when stored)."""
+        return localised(self.name, self.name_en)
+
 
 class Unit(models.Model):
     """A responsible body (đơn vị, "địa chỉ"): leads or supports targets, and reports their figures."""
@@ -155,6 +160,7 @@ class Unit(models.Model):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     is_active = models.BooleanField(_("active"), default=True)
     members = models.ManyToManyField(
@@ -179,6 +185,11 @@ class Unit(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language (the English name in English, when stored)."""
+        return localised(self.name, self.name_en)
+
 
 class Target(models.Model):
     """A key target (chỉ tiêu) of a programme."""
@@ -196,9 +207,17 @@ class Target(models.Model):
     name = models.CharField(_("name"), max_length=500)
     name_en = models.CharField(_("English name"), max_length=500, blank=True)
     unit_of_measure = models.CharField(_("unit of measure"), max_length=50)
+    unit_of_measure_en = models.CharField(_("unit of measure in English"), max_length=50, blank=True)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     is_yearly = models.BooleanField(
         _("yearly target"), default=False, help_text=_("The same plan applies to every year of its phase.")
+    )
+    # An average rate over a period (bình quân giai đoạn, such as growth a year on average over 2021–2025):
+    # each year's rate is judged against the period's target, never against a line drawn to it.
+    is_period_average = models.BooleanField(
+        _("average over the period"),
+        default=False,
+        help_text=_("An average rate over the phase: every year is judged against the phase's milestone."),
     )
     baseline_value = value_field(_("baseline value"), null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(
@@ -244,6 +263,25 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language (the English name in English, when stored)."""
+        return localised(self.name, self.name_en)
+
+    @property
+    def display_unit_of_measure(self) -> str:
+        return localised(self.unit_of_measure, self.unit_of_measure_en)
+
+    @property
+    def is_percentage(self) -> bool:
+        """Measured in per cent (%, % of the estimate, %/year): its changes are percentage points."""
+        return self.unit_of_measure.startswith("%")
+
+    @property
+    def has_illustrative_values(self) -> bool:
+        """Whether the reference data's source note marks some of its values as illustrative."""
+        return "illustrative" in self.source_note.lower()
 
     def clean(self):
         errors = {}

@@ -2,6 +2,8 @@
 
 import unicodedata
 
+from django.utils.translation import get_language
+
 
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip Vietnamese diacritics, so that "van hoa" matches "Văn hóa".
@@ -13,3 +15,14 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.lower().split())
+
+
+def localised(name: str, name_en: str) -> str:
+    """``name_en`` when the page is in English and the English name is stored, else the Vietnamese ``name``.
+
+    Names are data, not catalogue entries: the reference data stores both, and an English reader should
+    see the English one wherever it exists.
+    """
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name

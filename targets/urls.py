@@ -8,6 +8,7 @@ urlpatterns = [
     path("groups/<str:code>/", dashboard.group_detail, name="group_detail"),
     path("targets/", dashboard.target_list, name="target_list"),
     path("targets/<str:code>/", dashboard.target_detail, name="target_detail"),
+    path("units/", dashboard.unit_index, name="unit_index"),
     path("units/<str:code>/", dashboard.unit_detail, name="unit_detail"),
     path("help/", dashboard.help_page, name="help"),
     # Reporting workflow (issue 3)

@@ -49,6 +49,23 @@
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.responsive = true;
 
+  // A segment or bar that carries a link opens the targets behind it (the table beside the chart has
+  // the same links for the keyboard); the pointer says so.
+  function linkTo(links) {
+    return {
+      onClick: function (event, elements) {
+        var hit = elements[0];
+        var href = hit && links(hit.datasetIndex, hit.index);
+        if (href) {
+          window.location.assign(href);
+        }
+      },
+      onHover: function (event, elements) {
+        event.native.target.style.cursor = elements.length ? "pointer" : "default";
+      },
+    };
+  }
+
   var builders = {
     doughnut: function (spec) {
       return {
@@ -57,7 +74,10 @@
           labels: spec.labels,
           datasets: [{ data: spec.values, backgroundColor: spec.keys.map(statusColour), borderWidth: 1 }],
         },
-        options: { plugins: { legend: { position: "bottom" } } },
+        options: Object.assign(
+          { plugins: { legend: { position: "bottom" } } },
+          linkTo(function (datasetIndex, index) { return spec.links && spec.links[index]; })
+        ),
       };
     },
 
@@ -70,7 +90,10 @@
             return { label: series.label, data: series.values, backgroundColor: statusColour(series.key) };
           }),
         },
-        options: {
+        options: Object.assign(linkTo(function (datasetIndex, index) {
+          var series = spec.series[datasetIndex];
+          return series && series.links && series.links[index];
+        }), {
           indexAxis: "y",
           scales: {
             x: { stacked: true, ticks: { precision: 0 } },
@@ -86,7 +109,7 @@
             },
           },
           plugins: { legend: { position: "bottom" } },
-        },
+        }),
       };
     },
 
@@ -95,6 +118,11 @@
         figure: { borderWidth: 3, pointRadius: 4, showLine: true, spanGaps: false },
         plan: { borderWidth: 0, pointRadius: 6, pointStyle: "rectRot", showLine: false },
         line: { borderWidth: 2, pointRadius: 0, borderDash: [6, 4], showLine: true, spanGaps: true },
+        // An estimate: a hollow triangle over the figure's point, so it reads as "not final".
+        estimate: { borderWidth: 2, pointRadius: 8, pointStyle: "triangle", showLine: false, pointBackgroundColor: "#fff" },
+        // A planned range: the area between its minimum and its maximum, no points.
+        range_low: { borderWidth: 1, pointRadius: 0, showLine: true, spanGaps: true, fill: false },
+        range_high: { borderWidth: 1, pointRadius: 0, showLine: true, spanGaps: true, fill: "-1" },
       };
       return {
         type: "line",
@@ -102,8 +130,16 @@
           labels: spec.labels,
           datasets: spec.series.map(function (series) {
             var colour = seriesColour(series.key);
+            var band = series.key.indexOf("range_") === 0;
             return Object.assign(
-              { label: series.label, data: series.values, borderColor: colour, backgroundColor: colour },
+              {
+                key: series.key,
+                label: series.label,
+                data: series.values,
+                borderColor: colour,
+                // The band is the plan's colour, faint, so the points over it stay readable.
+                backgroundColor: band ? cssColour("chart-series-" + series.key, "backgroundColor") : colour,
+              },
               styles[series.key] || {}
             );
           }),
@@ -117,7 +153,10 @@
             },
           },
           plugins: {
-            legend: { position: "bottom" },
+            // The band's lower edge needs no entry of its own: "Planned range" names the band.
+            legend: { position: "bottom", labels: { filter: function (item, chartData) {
+              return chartData.datasets[item.datasetIndex].key !== "range_low";
+            } } },
             tooltip: {
               callbacks: {
                 label: function (context) {
@@ -136,7 +175,18 @@
         type: "line",
         data: {
           labels: spec.labels,
-          datasets: [{ data: spec.values, borderColor: colour, borderWidth: 2, pointRadius: 0, spanGaps: true }],
+          datasets: [
+            { data: spec.values, borderColor: colour, borderWidth: 2, pointRadius: 0, spanGaps: true },
+            // The plan of each year, thin and dashed, so the trend reads against it.
+            {
+              data: spec.plan || [],
+              borderColor: seriesColour("plan"),
+              borderWidth: 1,
+              borderDash: [3, 2],
+              pointRadius: 0,
+              spanGaps: true,
+            },
+          ],
         },
         options: {
           responsive: false,

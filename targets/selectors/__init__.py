@@ -51,6 +51,7 @@ from .labels import (
     PROGRESS_LABELS,
 )
 from .programmes import (
+    period_average_codes,
     program_current,
     program_versions,
 )
@@ -82,6 +83,11 @@ from .reviews import (
     review_pending_count,
     review_year,
     roman,
+)
+from .units import (
+    UnitPunctuality,
+    report_due_date,
+    unit_punctuality,
 )
 
 __all__ = [
@@ -122,6 +128,7 @@ __all__ = [
     "groups_chart",
     "latest_figures",
     "milestones_due",
+    "period_average_codes",
     "program_current",
     "program_versions",
     "program_groups",
@@ -148,6 +155,9 @@ __all__ = [
     "trend_years",
     "unit_counts",
     "unit_panel",
+    "unit_punctuality",
+    "UnitPunctuality",
+    "report_due_date",
     "waiting_for",
     "year_is_closed",
 ]

@@ -176,8 +176,8 @@ def review_year(*, program: Program, year: int, target: Target | None = None) ->
                 number=number,
                 target_id=item.id,
                 code=item.code,
-                name=item.name,
-                unit_of_measure=item.unit_of_measure,
+                name=item.display_name,
+                unit_of_measure=item.display_unit_of_measure,
                 direction=item.direction,
                 milestones=[milestones[item.id].get(y) for y in milestone_years],
                 plan=plan,
@@ -191,7 +191,7 @@ def review_year(*, program: Program, year: int, target: Target | None = None) ->
                 is_frozen=verdict.is_frozen,
                 comment=review.comment if review is not None else "",
                 review_updated_at=review.updated_at if review is not None else None,
-                lead_unit=item.lead_unit.name,
+                lead_unit=item.lead_unit.display_name,
                 supporting_units=supporting[item.id],
             )
         )
@@ -209,7 +209,7 @@ def review_year(*, program: Program, year: int, target: Target | None = None) ->
                 number=group.number,
                 roman=roman(group.number),
                 code=group.code,
-                name=group.name,
+                name=group.display_name,
                 lines=lines,
                 counts=counts,
             )

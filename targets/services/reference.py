@@ -50,6 +50,10 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return [{k.strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
+def _yes(text: str) -> bool:
+    return text.strip().lower() in {"yes", "true", "1", "x"}
+
+
 def _decimal_or_none(raw: str, *, where: str) -> Decimal | None:
     if raw == "":
         return None
@@ -116,7 +120,13 @@ def program_load_reference(*, manifest: Path) -> tuple[Program, LoadSummary]:
     )
 
     for row in _read_csv(folder / files["units"]):
-        _upsert(Unit, {"code": row["code"]}, {"name": row["name_vi"], "kind": row["kind"]}, summary, "unit")
+        _upsert(
+            Unit,
+            {"code": row["code"]},
+            {"name": row["name_vi"], "name_en": row.get("name_en", ""), "kind": row["kind"]},
+            summary,
+            "unit",
+        )
 
     groups = {}
     for row in _read_csv(folder / files["groups"]):
@@ -157,8 +167,10 @@ def program_load_reference(*, manifest: Path) -> tuple[Program, LoadSummary]:
                 "name": row["name_vi"],
                 "name_en": row.get("name_en", ""),
                 "unit_of_measure": row["unit_of_measure"],
+                "unit_of_measure_en": row.get("unit_of_measure_en", ""),
                 "direction": row["direction"],
-                "is_yearly": row.get("yearly", "").lower() in {"yes", "true", "1", "x"},
+                "is_yearly": _yes(row.get("yearly", "")),
+                "is_period_average": _yes(row.get("period_average", "")),
                 "baseline_value": _decimal_or_none(row.get("baseline_value", ""), where=where),
                 "baseline_year": int(baseline_year) if baseline_year else None,
                 "lead_unit": units[lead_code],

@@ -53,6 +53,15 @@ def status_badge(value, label):
     return format_html('<span class="badge status-badge status-{}">{}</span>', value, label)
 
 
+@register.simple_tag
+def verdict_badge(value, label, figure):
+    """A year's assessment as a badge. "No data" with a figure means the year has no plan to judge the
+    figure against (no milestone ahead, no line for lack of a baseline): say that, not "no figure"."""
+    if value == "no_data" and figure is not None:
+        label = gettext("No plan to judge against")
+    return status_badge(value, label)
+
+
 @register.filter
 def ratio_pct(value) -> str:
     """A ratio as a percentage: 0.8333 → 83,3 %."""

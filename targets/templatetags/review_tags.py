@@ -9,3 +9,12 @@ register = template.Library()
 def lookup(mapping, key):
     """``counts|lookup:value``: a dictionary's entry in a template."""
     return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def at(sequence, index):
+    """``years|at:forloop.counter0``: the item of a list at a position, to pair two lists in a loop."""
+    try:
+        return sequence[index]
+    except (IndexError, TypeError):
+        return ""

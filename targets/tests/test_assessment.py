@@ -78,6 +78,7 @@ def test_facts_from_a_target_read_its_milestones_only():
     target = SimpleNamespace(
         direction="increase",
         is_yearly=True,
+        is_period_average=False,
         baseline_value=None,
         baseline_year=None,
         milestones=SimpleNamespace(all=lambda: milestones),
@@ -617,3 +618,54 @@ def test_every_milestone_falls_in_exactly_one_bucket(f, figures, today_year):
         assert bucket in Deadline
         if today_year <= year:
             assert bucket in (Deadline.DONE_ON_TIME, Deadline.OPEN)
+
+
+# --- Averages over a period (bình quân giai đoạn) -----------------------------------------------------------
+
+
+def kt01(**kwargs):
+    """KT-01 as the reference data has it: average growth of gross output, 7.5–8.0 %/year over 2021–2025 and
+    8.0–8.5 over 2026–2030, baseline 7.51 in 2023."""
+    return TargetFacts(
+        direction="increase",
+        is_period_average=True,
+        baseline_value=D("7.51"),
+        baseline_year=2023,
+        milestones={2025: (D("7.5"), D("8.0")), 2030: (D("8.0"), D("8.5"))},
+        **kwargs,
+    )
+
+
+def test_a_period_average_is_judged_each_year_against_the_period_target():
+    facts = kt01()
+    for year in (2021, 2024, 2025):
+        assert plan_for_year(facts, year) == Plan(D("7.5"), D("8.0"), interpolated=False), year
+    # 2026 belongs to the next phase: its target, not a line from 2025's.
+    assert plan_for_year(facts, 2026) == Plan(D("8.0"), D("8.5"), interpolated=False)
+    assert assess_year(facts, 2024, D("7.6"))[0] == Assessment.ACHIEVED
+    assert assess_year(facts, 2026, D("7.9"))[0] == Assessment.NOT_ACHIEVED
+
+
+def test_without_the_flag_the_same_target_would_be_drawn_on_a_line():
+    facts = TargetFacts(
+        direction="increase",
+        baseline_value=D("7.51"),
+        baseline_year=2023,
+        milestones={2025: (D("7.5"), D("8.0")), 2030: (D("8.0"), D("8.5"))},
+    )
+    assert plan_for_year(facts, 2026).interpolated
+    assert plan_for_year(facts, 2021) is None  # before the baseline: nothing to judge against
+
+
+def test_a_period_average_without_a_baseline_still_has_a_plan_every_year():
+    facts = TargetFacts(direction="increase", is_period_average=True, milestones={2025: (D("6.5"), None)})
+    assert plan_for_year(facts, 2022) == Plan(D("6.5"), None, interpolated=False)
+
+
+def test_progress_of_a_period_average_compares_the_rate_with_the_period_target():
+    facts = kt01()
+    # 7.3 % against 7.5: 97 % of the plan, on track; no "progress since the baseline" for a rate.
+    result = progress(facts, {2025: D("7.3")}, today=datetime.date(2026, 3, 1), on_track=0.95, at_risk=0.7)
+    assert result.status == Progress.ON_TRACK
+    assert result.expected == Plan(D("7.5"), D("8.0"), interpolated=False)
+    assert result.ratio == D("0.9733")

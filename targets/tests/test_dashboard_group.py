@@ -44,7 +44,8 @@ def test_sparklines_carry_each_targets_figures(client_for, office, program):
     known_figures(office)
     sparklines = client_for(office).get("/groups/VH/").context["sparklines"]
     assert set(sparklines) == {"VH-01"}
-    assert sparklines["VH-01"] == {"labels": [2025], "values": [74.0]}
+    # The plan of each year beside the figures, so that the trend reads against it.
+    assert sparklines["VH-01"] == {"labels": [2025], "values": [74.0], "plan": [70.0]}
 
 
 @pytest.mark.parametrize("per_target", [5, 50])

@@ -18,7 +18,7 @@ def test_explains_the_rules_with_an_example_per_direction(request, client_for, w
     client = client_for(request.getfixturevalue(who))
     client.cookies["django_language"] = "en"
     with translation.override("en"):
-        response = client.get("/help/", HTTP_ACCEPT_LANGUAGE="en")
+        response = client.get("/help/")
     assert response.status_code == 200
     examples = response.context["examples"]
     assert {e["direction"] for e in examples} == {"increase", "decrease", "keep"}
@@ -36,6 +36,6 @@ def test_thresholds_shown_come_from_settings(client_for, leader, settings):
 
 def test_query_count(client_for, leader, django_assert_num_queries):
     client = client_for(leader)
-    # session, user, the user's groups (role), ETag versions: the rules need no data
+    # session, user, the user's groups (role), ETag versions, the codes of the period averages the rules name
     with django_assert_num_queries(4):
         assert client.get("/help/").status_code == 200

@@ -139,3 +139,26 @@ def test_query_count_is_fixed(client_for, office, program, per_target, django_as
         assert client.get("/").status_code == 200
     with django_assert_num_queries(12):
         assert client.get("/", {"year": 2024}).status_code == 200
+
+
+def test_every_chart_segment_and_count_links_to_its_targets(client_for, office, program):
+    known_figures(office)
+    response = client_for(office).get("/")
+    doughnut = response.context["status_chart"]
+    assert doughnut["links"][0] == "/targets/?status=achieved"
+    bars = response.context["groups_chart"]
+    achieved = next(s for s in bars["series"] if s["key"] == "achieved")
+    assert achieved["links"][0] == "/targets/?status=achieved&group=XD"
+    html = response.content.decode()
+    # Each count of the group and unit tables opens the same filtered table.
+    assert 'href="/targets/?group=VH&amp;status=achieved" data-status="achieved">1</a>' in html
+    assert 'href="/targets/?unit=PVHTT&amp;status=achieved" data-status="achieved">1</a>' in html
+    # And the filtered table holds exactly the targets counted.
+    listed = client_for(office).get("/targets/?group=VH&status=achieved").context["table"].rows
+    assert [row.record.code for row in listed] == ["VH-01"]
+
+
+def test_a_past_years_links_keep_the_year(client_for, office, program):
+    response = client_for(office).get("/?year=2024")
+    assert response.context["status_chart"]["links"][0] == "/targets/?status=achieved&year=2024"
+    assert "&amp;year=2024" in response.content.decode().split('id="group-counts"')[1].split("</table>")[0]

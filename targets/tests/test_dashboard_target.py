@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from targets.models import AnnualReview, Milestone
+from targets.models import AnnualReview, Milestone, ProgressReport
 
 from .factories import TODAY, Status, add_reports, make_report
 
@@ -63,7 +63,8 @@ def test_definition_milestones_plan_and_chart(client_for, office, program):
 
 def test_a_yearly_target_has_no_straight_line(client_for, office, program):
     response = client_for(office).get("/targets/VH-01/")
-    assert [s["key"] for s in response.context["page"].chart["series"]] == ["figure", "plan"]
+    # No straight line; its planned range (70–73) is a band between two edges.
+    assert [s["key"] for s in response.context["page"].chart["series"]] == ["figure", "plan", "range_low", "range_high"]
 
 
 def test_the_lead_units_figure_counts(client_for, office, program):
@@ -150,3 +151,22 @@ def test_query_count_for_staff(client_for, staff_a, program, django_assert_num_q
     # as for the office, + the staff user's units (for the reports they may see and the report button)
     with django_assert_num_queries(18):
         assert client.get("/targets/VH-01/").status_code == 200
+
+
+def test_estimates_have_their_own_marker_and_a_range_is_a_band(client_for, office, program):
+    make_report(target="VH-01", year=2024, value=71, status=Status.APPROVED, author=office, reviewer=office)
+    make_report(target="VH-01", year=2025, value=72, status=Status.APPROVED, author=office, reviewer=office)
+    ProgressReport.objects.filter(target__code="VH-01", year=2025).update(is_estimate=True)
+    series = {s["key"]: s for s in client_for(office).get("/targets/VH-01/").context["page"].chart["series"]}
+    years = client_for(office).get("/targets/VH-01/").context["page"].chart["labels"]
+    at = {year: i for i, year in enumerate(years)}
+    assert series["estimate"]["values"][at[2025]] == 72.0 and series["estimate"]["values"][at[2024]] is None
+    assert series["figure"]["values"][at[2024]] == 71.0
+    # VH-01 plans 70–73 every year of 2021–2025: the band's edges.
+    assert series["range_low"]["values"][at[2023]] == 70.0 and series["range_high"]["values"][at[2023]] == 73.0
+
+
+def test_a_target_without_a_range_or_estimates_draws_neither(client_for, office, program):
+    make_report(target="XD-01", year=2024, value=91, status=Status.APPROVED, author=office, reviewer=office)
+    keys = [s["key"] for s in client_for(office).get("/targets/XD-01/").context["page"].chart["series"]]
+    assert "estimate" not in keys and "range_high" not in keys

@@ -89,9 +89,31 @@ def test_fixtures_match_the_spec_files():
     shared = Path(settings.BASE_DIR).parent / "shared" / "spec"
     if not shared.exists():
         pytest.skip("shared/spec is not beside this checkout")
-    assert (FIXTURES / "targets.csv").read_bytes() == (shared / "targets-12-CTr-QU.csv").read_bytes()
-    for name in ("groups.csv", "units.csv", "solution-groups.csv"):
+    # The spec's columns are kept as they are; the fixtures add columns of their own after them
+    # (targets: period_average, unit_of_measure_en; units: name_en), see fixtures/README.md.
+    for ours, theirs in [("targets.csv", "targets-12-CTr-QU.csv"), ("units.csv", "units.csv")]:
+        spec_rows = _csv_rows(shared / theirs)
+        our_rows = _csv_rows(FIXTURES / ours)
+        assert [{k: row[k] for k in spec_rows[0]} for row in our_rows] == spec_rows, ours
+    for name in ("groups.csv", "solution-groups.csv"):
         assert (FIXTURES / name).read_bytes() == (shared / name).read_bytes()
+
+
+def _csv_rows(path):
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_period_averages_are_flagged_and_english_names_loaded(program):
+    assert set(Target.objects.filter(is_period_average=True).values_list("code", flat=True)) == {
+        "KT-01",
+        "KT-04",
+        "KT-08",
+    }
+    assert not Target.objects.filter(is_period_average=True, is_yearly=True).exists()
+    assert Target.objects.get(code="KT-01").unit_of_measure_en == "%/year"
+    assert not Target.objects.filter(unit_of_measure_en="").exists()
+    assert not Unit.objects.filter(name_en="").exists()
 
 
 def test_reloading_changes_nothing(program):

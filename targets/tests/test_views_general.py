@@ -82,8 +82,27 @@ def test_vietnamese_is_the_default_and_english_works(client_for, office, program
 
 
 def test_login_page_and_healthz_query_counts(client, db, django_assert_num_queries):
-    # The sign-in page reads nothing from the database; the health check runs its one SELECT 1.
-    with django_assert_num_queries(0):
+    # The sign-in page reads the organisation's name (the current programme); the health check runs its
+    # one SELECT 1.
+    with django_assert_num_queries(1):
         assert client.get("/accounts/login/").status_code == 200
     with django_assert_num_queries(1):
         assert client.get("/healthz/").status_code == 200
+
+
+def test_the_sign_in_page_names_the_organisation_and_whom_to_ask(client, program, settings):
+    html = client.get("/accounts/login/").content.decode()
+    assert 'id="organisation">QUẬN ỦY CẦU GIẤY</p>' in html
+    assert "Quên mật khẩu? Đề nghị Văn phòng" in html
+    settings.TARGETS_SUPPORT_CONTACT = "đồng chí Hà, Văn phòng Quận ủy, 024 3833 0000"
+    html = client.get("/accounts/login/").content.decode()
+    assert "Quên mật khẩu? Liên hệ đồng chí Hà, Văn phòng Quận ủy, 024 3833 0000." in html
+
+
+def test_no_page_links_to_the_health_check(client, client_for, leader, program):
+    assert "/healthz/" not in client.get("/accounts/login/").content.decode()
+    assert "/healthz/" not in client_for(leader).get("/help/").content.decode()
+
+
+def test_the_support_contact_is_in_env_example(settings):
+    assert "TARGETS_SUPPORT_CONTACT=" in (settings.BASE_DIR / ".env.example").read_text(encoding="utf-8")

@@ -49,8 +49,8 @@ def overview(request):
             by_unit=selectors.unit_counts(rows),
             deadlines=selectors.deadline_panel(rows),
             latest=selectors.latest_figures(program=program, as_of=as_of),
-            status_chart=selectors.status_chart(counts),
-            groups_chart=selectors.groups_chart(by_group),
+            status_chart=selectors.status_chart(counts, year=as_of.year if as_of.is_past else None),
+            groups_chart=selectors.groups_chart(by_group, year=as_of.year if as_of.is_past else None),
             statuses=selectors.PROGRESS_CHOICES,
             due_soon_days=settings.TARGETS_DUE_SOON_DAYS,
         )
@@ -127,6 +127,19 @@ def target_detail(request, code):
 @require_GET
 @role_required
 @page_etag(CURRENT)
+def unit_index(request):
+    program = _program_or_404()
+    units = selectors.unit_punctuality(program=program)
+    return render(
+        request,
+        "targets/unit_index.html",
+        {"program": program, "units": units, "due_day": selectors.report_due_date(program.first_year)},
+    )
+
+
+@require_GET
+@role_required
+@page_etag(CURRENT)
 def unit_detail(request, code):
     program = _program_or_404()
     unit = get_object_or_404(Unit, code=code)
@@ -187,6 +200,7 @@ def help_page(request):
         "targets/help.html",
         {
             "examples": examples,
+            "period_average_codes": selectors.period_average_codes(),
             "on_track": round(settings.TARGETS_ON_TRACK_RATIO * 100),
             "at_risk": round(settings.TARGETS_AT_RISK_RATIO * 100),
             "due_soon_days": settings.TARGETS_DUE_SOON_DAYS,
