@@ -1,0 +1,329 @@
+"""Hostile input (issue 12): workbooks built to exhaust a worker, URLs and query strings built to break a
+page, the history of other units' unfinished reports, and the faults found around them.
+
+The workbooks are written part by part with ``zipfile``, as an attacker would, so that each one is small
+on the wire (well under ``IMPORT_MAX_BYTES``) and passes the old whole-archive check, yet asks the reader
+for tens of millions of cells, rows, texts or styles. Each must be refused within the budget of the
+issue: 2 s and 150 MB peak (Python allocations, measured with ``tracemalloc``; one test also measures a
+child process's whole resident memory, which includes the XML parsers' own C allocations).
+"""
+
+import functools
+import io
+import subprocess
+import sys
+import time
+import tracemalloc
+import zipfile
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+from targets import imports
+
+BUDGET_SECONDS = 2.0
+BUDGET_BYTES = 150 * 1024 * 1024
+MIB = 1024 * 1024
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    "%(extra)s</Types>"
+)
+OVERRIDES = {
+    "xl/sharedStrings.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
+    "xl/styles.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml",
+}
+ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="xl/workbook.xml" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+    "</Relationships>"
+)
+WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="Figures" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="worksheets/sheet1.xml" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+    "%(extra)s</Relationships>"
+)
+EXTRA_RELS = {
+    "xl/sharedStrings.xml": '<Relationship Id="rId2" Target="sharedStrings.xml" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>',
+    "xl/styles.xml": '<Relationship Id="rId3" Target="styles.xml" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"/>',
+}
+SHEET_OPEN = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">%(dimension)s<sheetData>'
+)
+SHEET_CLOSE = "</sheetData></worksheet>"
+HEADERS = ["Code", "Target", "Unit of measure", "Year", "Quarter", "Value", "Estimate", "Note"]
+COLUMNS = "ABCDEFGH"
+
+
+def _inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def header_row() -> str:
+    return '<row r="1">' + "".join(_inline(f"{c}1", h) for c, h in zip(COLUMNS, HEADERS, strict=True)) + "</row>"
+
+
+def data_row(number: int = 2) -> str:
+    return (
+        f'<row r="{number}">{_inline(f"A{number}", "VH-01")}<c r="D{number}"><v>2025</v></c>'
+        f'<c r="F{number}"><v>7.5</v></c></row>'
+    )
+
+
+def _write(archive: zipfile.ZipFile, name: str, chunks) -> None:
+    """Stream a part into the archive, so that building a 100 MB part never holds it in memory."""
+    with archive.open(name, "w", force_zip64=True) as stream:
+        for chunk in chunks:
+            stream.write(chunk.encode() if isinstance(chunk, str) else chunk)
+
+
+def _repeat(piece: str, count: int, *, per_chunk: int = 65536):
+    block = piece * per_chunk
+    for _ in range(count // per_chunk):
+        yield block
+    yield piece * (count % per_chunk)
+
+
+def workbook(*, sheet, shared_strings=None, styles=None, extra_parts=(), dimension="") -> bytes:
+    """An .xlsx from raw parts: ``sheet`` is an iterable of XML pieces between <sheetData> and its end."""
+    buffer = io.BytesIO()
+    parts = {"xl/sharedStrings.xml": shared_strings, "xl/styles.xml": styles}
+    present = [name for name, chunks in parts.items() if chunks is not None]
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        overrides = "".join(f'<Override PartName="/{n}" ContentType="{OVERRIDES[n]}"/>' for n in present)
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES % {"extra": overrides})
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels", WORKBOOK_RELS % {"extra": "".join(EXTRA_RELS[n] for n in present)}
+        )
+        _write(archive, "xl/worksheets/sheet1.xml", [SHEET_OPEN % {"dimension": dimension}, *sheet, SHEET_CLOSE])
+        for name in present:
+            _write(archive, name, parts[name])
+        for name, chunks in extra_parts:
+            _write(archive, name, chunks)
+    return buffer.getvalue()
+
+
+def _lying_size(data: bytes, member: str, declared: int) -> bytes:
+    """The archive with ``member``'s unpacked size rewritten to ``declared`` in both of its headers."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(member)
+    data = bytearray(data)
+    local = info.header_offset
+    assert data[local : local + 4] == b"PK\x03\x04"
+    data[local + 22 : local + 26] = declared.to_bytes(4, "little")
+    central = -1
+    for at in range(len(data) - 46, 0, -1):
+        if data[at : at + 4] == b"PK\x01\x02" and data[at + 46 : at + 46 + len(member)] == member.encode():
+            central = at
+            break
+    data[central + 24 : central + 28] = declared.to_bytes(4, "little")
+    return bytes(data)
+
+
+# Each hostile workbook: how it is built, and words its refusal must hold. Sizes stay under the old
+# whole-archive cap (100 MB unpacked), which is what made them dangerous.
+def _wide_row():
+    return workbook(sheet=[header_row(), '<row r="2">', *_repeat("<c/>", 4_000_000), "</row>"])
+
+
+def _wide_row_huge():
+    return workbook(sheet=[header_row(), '<row r="2">', *_repeat("<c/>", 24_000_000), "</row>"])
+
+
+def _blank_rows():
+    # 18 MB: under the sheet's byte bound, so the row count is what refuses it.
+    return workbook(sheet=[header_row(), data_row(), *_repeat("<row/>", 3_000_000)])
+
+
+def _blank_rows_huge():
+    return workbook(sheet=[header_row(), data_row(), *_repeat("<row/>", 12_000_000)])
+
+
+def _far_row():
+    return workbook(sheet=[header_row(), data_row(), '<row r="1048576"><c r="A1048576"><v>1</v></c></row>'])
+
+
+def _shared_strings(count=1_300_000):  # 18 MB of empty texts: 1.3 million list entries for openpyxl
+    sst = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    return workbook(sheet=[header_row(), data_row()], shared_strings=[sst, *_repeat("<si><t/></si>", count), "</sst>"])
+
+
+def _styles(count=380_000):  # just under the styles' byte bound
+    open_ = '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>'
+    return workbook(
+        sheet=[header_row(), data_row()], styles=[open_, *_repeat("<xf/>", count), "</cellXfs></styleSheet>"]
+    )
+
+
+def _big_sheet():
+    # Rows within the limit, but each stuffed with a long text: far more than a template of the limit needs.
+    text = "x" * 60_000
+    rows = [f'<row r="{n}">{_inline(f"H{n}", text)}</row>' for n in range(3, 1500)]
+    return workbook(sheet=[header_row(), data_row(), *rows])
+
+
+def _many_parts():
+    return workbook(sheet=[header_row(), data_row()], extra_parts=[(f"x/{n}.bin", [b""]) for n in range(20_000)])
+
+
+def _deep_nesting():
+    return workbook(sheet=[header_row(), '<row r="2"><c r="A2"><v>', *_repeat("<v>", 100_000), "</v></c></row>"])
+
+
+def _lying_sheet():
+    # Declared 4 KB unpacked, really 12 MB: whatever trusts the header reads on past what it checked.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES % {"extra": ""})
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS % {"extra": ""})
+        sheet = SHEET_OPEN % {"dimension": ""} + header_row() + data_row() + "<row/>" * 2_000_000 + SHEET_CLOSE
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return _lying_size(buffer.getvalue(), "xl/worksheets/sheet1.xml", 4096)
+
+
+HOSTILE = {
+    "cells in one row": (_wide_row, "cells"),
+    "blank rows": (_blank_rows, "rows"),
+    "blank rows, huge part": (_blank_rows_huge, "sheet"),
+    "a row far below": (_far_row, "rows"),
+    "shared strings": (_shared_strings, "text"),
+    "shared strings, huge part": (functools.partial(_shared_strings, 6_000_000), "text"),
+    "styles": (_styles, "formatting"),
+    "styles, huge part": (functools.partial(_styles, 15_000_000), "formatting"),
+    "a sheet too large": (_big_sheet, "sheet"),
+    "a huge part": (_wide_row_huge, "sheet"),
+    "many parts": (_many_parts, "parts"),
+    "deep nesting": (_deep_nesting, "damaged"),
+    "lying sizes": (_lying_sheet, "damaged"),
+}
+
+
+@functools.cache
+def hostile_bytes(name: str) -> bytes:
+    data = HOSTILE[name][0]()
+    assert len(data) < settings.IMPORT_MAX_BYTES, (name, len(data))
+    return data
+
+
+def _outcome(call):
+    try:
+        return call()
+    except Exception as error:  # noqa: BLE001 - the outcome is the point
+        return error
+
+
+def measured(call):
+    """(result or exception, seconds, peak bytes of Python allocations) of ``call()``: timed in one run and
+    traced in another, since tracing every allocation slows the run several times over."""
+    started = time.perf_counter()
+    outcome = _outcome(call)
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    try:
+        _outcome(call)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return outcome, seconds, peak
+
+
+def read(data: bytes):
+    return imports.read_upload(SimpleUploadedFile("figures.xlsx", data))
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_a_hostile_workbook_is_refused_within_the_budget(name):
+    data = hostile_bytes(name)
+    with translation.override("en"):
+        outcome, seconds, peak = measured(lambda: read(data))
+    assert isinstance(outcome, imports.FileRefused), (name, outcome)
+    assert HOSTILE[name][1] in " ".join(outcome.messages), outcome.messages
+    assert seconds < BUDGET_SECONDS, (name, seconds)
+    assert peak < BUDGET_BYTES, (name, peak / MIB)
+
+
+def test_a_huge_dimension_is_ignored_and_the_figures_are_read():
+    """A header claiming A1:XFD1048576 asks for 17 billion cells; only the template's columns are read."""
+    data = workbook(sheet=[header_row(), data_row()], dimension='<dimension ref="A1:XFD1048576"/>')
+    outcome, seconds, peak = measured(lambda: read(data))
+    assert outcome == [(2, ("VH-01", None, None, 2025, None, 7.5, None, None))]
+    assert seconds < BUDGET_SECONDS and peak < BUDGET_BYTES
+
+
+def test_a_real_template_of_the_row_limit_is_read(settings):
+    """The limits are those of a real template of IMPORT_MAX_ROWS rows: one that full is still read."""
+    settings.IMPORT_MAX_ROWS = 5000
+    note = "Ghi chú về số liệu của đơn vị, " * 8
+    rows = [
+        f'<row r="{n}">{_inline(f"A{n}", "VH-01")}{_inline(f"B{n}", "Tỷ lệ " * 30)}<c r="D{n}"><v>2025</v></c>'
+        f'<c r="E{n}"><v>1</v></c><c r="F{n}"><v>7.5</v></c>{_inline(f"H{n}", note)}</row>'
+        for n in range(2, 5002)
+    ]
+    data = workbook(sheet=[header_row(), *rows])
+    outcome, seconds, _peak = measured(lambda: read(data))
+    assert not isinstance(outcome, Exception), outcome
+    assert len(outcome) == 5000
+
+
+CHILD = """
+import resource, sys, django
+django.setup()
+from django.core.files.uploadedfile import SimpleUploadedFile
+from targets import imports
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+for path in sys.argv[1:]:
+    data = open(path, "rb").read()
+    try:
+        imports.read_upload(SimpleUploadedFile("figures.xlsx", data))
+    except imports.FileRefused:
+        pass
+    else:
+        raise SystemExit(path + " was accepted")
+print(base, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def test_the_whole_process_stays_within_the_memory_budget(tmp_path):
+    """tracemalloc sees Python's allocations only; a child process's peak resident size sees everything."""
+    paths = []
+    for name in HOSTILE:
+        path = tmp_path / f"{len(paths)}.xlsx"
+        path.write_bytes(hostile_bytes(name))
+        paths.append(str(path))
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, *paths],
+        cwd=settings.BASE_DIR,
+        env={"DJANGO_SETTINGS_MODULE": "caugiay.settings", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    base, peak = (int(v) for v in result.stdout.split())
+    assert (peak - base) * 1024 < BUDGET_BYTES, ((peak - base) / 1024, "MiB over the start")
