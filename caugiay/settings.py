@@ -203,6 +203,9 @@ STORAGES = {
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000, minimum=1)
+# A backstop on the time spent reading one uploaded workbook (targets/imports.py); the structural limits
+# there refuse a hostile file long before it, a real template of IMPORT_MAX_ROWS rows reads in about a second.
+IMPORT_READ_SECONDS = env_float("IMPORT_READ_SECONDS", 10.0)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

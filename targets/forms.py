@@ -144,6 +144,25 @@ _MAGIC = [
 ]
 
 
+# A Word document or workbook has a few dozen parts; zipfile reads its whole table of contents into
+# memory on opening, and a few megabytes of it can list hundreds of thousands of empty parts.
+ZIP_MAX_DIRECTORY_BYTES = 1000 * 320  # a thousand entries with long names
+
+
+def zip_directory_size(upload) -> int | None:
+    """The size in bytes of a ZIP archive's table of contents, read from its end record alone (zipfile
+    reads exactly that many bytes of entries), or None when there is no end record."""
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(max(0, size - 65_557))  # the end record (22 bytes) and its longest comment
+    tail = upload.read()
+    upload.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at == -1 or len(tail) < at + 22:
+        return None
+    return int.from_bytes(tail[at + 12 : at + 16], "little")
+
+
 def sniff_evidence(upload) -> str | None:
     """The kind of file ``upload`` really is ("pdf", "ole", "docx", "xlsx", "jpeg", "png") or None.
 
@@ -157,7 +176,9 @@ def sniff_evidence(upload) -> str | None:
             if head.startswith(magic):
                 return kind
         if head.startswith(b"PK\x03\x04"):
-            upload.seek(0)
+            directory = zip_directory_size(upload)
+            if directory is None or directory > ZIP_MAX_DIRECTORY_BYTES:
+                return None
             try:
                 with zipfile.ZipFile(upload) as archive:
                     names = set(archive.namelist())
