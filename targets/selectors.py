@@ -124,10 +124,11 @@ class ReportList:
 def report_list(*, user, status: str | None, page_number) -> ReportList:
     """The reports ``user`` may see, by status, one page at a time.
 
-    Staff see their units' reports, returned ones first (with the office's comment); leaders see all,
-    read-only. For the office, the submitted reports form the approval queue, oldest submission first.
-    Each row carries the unit's previous approved whole-year figure for comparison (a subquery, not a
-    query per row). 3 queries (counts, page count, page), plus the user's units for staff.
+    Staff see their units' reports, returned ones first (with the office's comment); leaders see the
+    approved ones, read-only (``permissions.report_visibility``). For the office, the submitted reports
+    form the approval queue, oldest submission first. Each row carries the unit's previous approved
+    whole-year figure for comparison (a subquery, not a query per row). 3 queries (counts, page count,
+    page), plus the user's units for staff.
     """
     visible = permissions.reports_visible_to(user)
     counts = dict(visible.order_by().values_list("status").annotate(n=Count("id")))
@@ -1216,10 +1217,12 @@ def _report_subject(record, names: dict) -> str:
     return str(_("Report %(period)s · %(unit)s")) % {"period": period, "unit": names["unit"].get(record.unit_id, "")}
 
 
-def target_history(*, target: Target, limit: int = TARGET_HISTORY_LIMIT) -> list[TargetHistoryEntry]:
+def target_history(*, target: Target, user, limit: int = TARGET_HISTORY_LIMIT) -> list[TargetHistoryEntry]:
     """Every recorded change of the target, its milestones and its reports, newest first (at most ``limit``),
-    with who, when, and each field's before and after. 5 queries: the three histories with their users,
-    unit names, group names."""
+    with who, when, and each field's before and after. Of the reports, only the records ``user`` may see
+    (``permissions.report_visibility``: for others' reports, the approvals and later), each compared with
+    the previous record the user may see, so that no before-value shows what was hidden. 5 queries: the
+    three histories with their users, unit names, group names; + the user's units for staff."""
     order = ("history_date", "history_id")
     names = {
         "unit": dict(Unit.objects.values_list("id", "code")),
@@ -1240,7 +1243,9 @@ def target_history(*, target: Target, limit: int = TARGET_HISTORY_LIMIT) -> list
         names=names,
     )
     entries += _history_entries(
-        ProgressReport.history.filter(target_id=target.id).select_related("history_user").order_by(*order),
+        ProgressReport.history.filter(permissions.report_visibility(user).q(), target_id=target.id)
+        .select_related("history_user")
+        .order_by(*order),
         model=ProgressReport,
         kind="report",
         subject=lambda r: _report_subject(r, names),
@@ -1311,6 +1316,6 @@ def target_page(*, target: Target, user, as_of: AsOf) -> TargetPage:
         plans=plans,
         reports=reports,
         reviews=list(target.reviews.order_by("year")),
-        history=target_history(target=target),
+        history=target_history(target=target, user=user),
         chart=trend_chart(row=row, years=years),
     )

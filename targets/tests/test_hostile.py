@@ -327,3 +327,74 @@ def test_the_whole_process_stays_within_the_memory_budget(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     base, peak = (int(v) for v in result.stdout.split())
     assert (peak - base) * 1024 < BUDGET_BYTES, ((peak - base) / 1024, "MiB over the start")
+
+
+# --- The history and reports of other units (issue 12.2) ---------------------------------------------------
+
+
+@pytest.fixture
+def unfinished(program, staff_a, office):
+    """VH-01 (unit A): a draft, a submitted and a returned report, each with words that must not leak, and
+    an approved one whose figure everyone may read."""
+    from targets.tests.report_factories import Status, make_report, target
+
+    vh01 = target("VH-01")
+    reports = {
+        "draft": make_report(target=vh01, author=staff_a, year=2022, value="11", note="secret-draft-note"),
+        "submitted": make_report(
+            target=vh01,
+            author=staff_a,
+            year=2023,
+            status=Status.SUBMITTED,
+            value="22",
+            evidence_url="https://example.org/secret-evidence",
+        ),
+        "returned": make_report(
+            target=vh01, author=staff_a, year=2024, status=Status.RETURNED, value="33", review_comment="secret-comment"
+        ),
+        "approved": make_report(
+            target=vh01, author=staff_a, year=2021, status=Status.APPROVED, value="44", note="public-approved-note"
+        ),
+    }
+    return reports
+
+
+SECRETS = ["secret-draft-note", "secret-evidence", "secret-comment"]
+
+
+@pytest.mark.parametrize(
+    "who, sees_unfinished",
+    [("office", True), ("staff_a", True), ("staff_b", False), ("leader", False)],
+)
+def test_history_shows_unfinished_reports_only_to_those_who_may_open_them(
+    request, client_for, unfinished, who, sees_unfinished
+):
+    client = client_for(request.getfixturevalue(who))
+    page = client.get("/targets/VH-01/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    body = page.content.decode()
+    history = body[body.index('id="history"') :]
+    # The approved figure and its approval: for the office, the unit and leaders; staff of other units see
+    # no report of unit A at all (as on /reports/<id>/), the figure itself on the dashboards.
+    assert ("public-approved-note" in history) is (who != "staff_b")
+    for secret in SECRETS:
+        assert (secret in body) is sees_unfinished, (who, secret)
+    for state, report in unfinished.items():
+        expected = 200 if sees_unfinished or (state == "approved" and who == "leader") else 403
+        assert client.get(f"/reports/{report.pk}/").status_code == expected, (who, state)
+
+
+def test_one_rule_decides_the_page_and_the_history(unfinished, staff_b, leader, office, staff_a):
+    from targets import permissions, selectors
+    from targets.models import ProgressReport
+
+    for user in (staff_b, leader, office, staff_a):
+        visibility = permissions.report_visibility(user)
+        for report in unfinished.values():
+            allowed = permissions.can_view_report(user, report)
+            assert allowed == visibility.allows(unit_id=report.unit_id, status=report.status)
+            records = ProgressReport.history.filter(visibility.q(), id=report.pk)
+            assert records.exists() == allowed
+        subjects = {e.subject for e in selectors.target_history(target=unfinished["draft"].target, user=user)}
+        assert any("2021" in s for s in subjects) == (user != staff_b)
+        assert any("2022" in s for s in subjects) == (user in (office, staff_a))
