@@ -311,7 +311,7 @@ class ReportForm(forms.Form):
 class ReportEditForm(ReportForm):
     """Editing a draft or returned report: the version it was loaded at travels in a hidden field."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput, min_value=1)
     remove_evidence_file = forms.BooleanField(label=_("Remove the attached file"), required=False)
 
     def service_arguments(self) -> dict:
@@ -329,13 +329,13 @@ class ReviewForm(forms.Form):
     """Approve (no comment needed) or return (comment required, checked by the service too)."""
 
     comment = forms.CharField(label=_("Comment"), required=False, max_length=COMMENT_MAX_LENGTH)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput, min_value=1, required=False)
 
 
 class VersionForm(forms.Form):
     """Submit or withdraw from a page: the version the page showed, if it sent one."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput, min_value=1, required=False)
 
 
 class _AnyIdsField(forms.TypedMultipleChoiceField):
@@ -350,6 +350,9 @@ class BulkApproveForm(forms.Form):
 
     def clean_reports(self):
         ids = self.cleaned_data["reports"]
+        # An id no database row can have (the ids are 64-bit) would overflow SQLite's integers in the query.
+        if any(not 0 < report_id < 2**63 for report_id in ids):
+            raise ValidationError(gettext("Some of the ticked reports do not exist."), code="invalid_id")
         if len(ids) > 500:
             raise ValidationError(gettext("Approve at most 500 reports at once."), code="too_many")
         return list(dict.fromkeys(ids))

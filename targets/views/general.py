@@ -5,14 +5,20 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import DatabaseError, connection
 from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from ..pagecache import CSRF_PLACEHOLDER, cached_public_page
+from ..signin import SignInForm
 
 # Django's sign-in view, its page shared from the cache by everyone signed out (pagecache.py).
 sign_in = cached_public_page(
-    auth_views.LoginView.as_view(redirect_authenticated_user=True, extra_context={"csrf_token": CSRF_PLACEHOLDER})
+    auth_views.LoginView.as_view(
+        authentication_form=SignInForm,
+        redirect_authenticated_user=True,
+        extra_context={"csrf_token": CSRF_PLACEHOLDER},
+    )
 )
 
 
@@ -36,3 +42,17 @@ def favicon(request):
     if not path.exists():
         return HttpResponse(status=204)
     return FileResponse(path.open("rb"), content_type="image/x-icon")
+
+
+def bad_request(request, exception=None):
+    """400, in the user's language: a field over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a query
+    string with a NUL… (Django's own page is a bare English line)."""
+    reason = (
+        "too_big" if type(exception).__name__ in ("RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent") else ""
+    )
+    return render(request, "400.html", {"reason": reason}, status=400)
+
+
+def csrf_failure(request, reason=""):
+    """403 for a form sent without a valid CSRF token (an expired page, cookies off), in the user's language."""
+    return render(request, "403_csrf.html", status=403)
