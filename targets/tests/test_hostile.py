@@ -8,6 +8,7 @@ issue: 2 s and 150 MB peak (Python allocations, measured with ``tracemalloc``; o
 child process's whole resident memory, which includes the XML parsers' own C allocations).
 """
 
+import datetime
 import functools
 import io
 import subprocess
@@ -398,3 +399,375 @@ def test_one_rule_decides_the_page_and_the_history(unfinished, staff_b, leader, 
         subjects = {e.subject for e in selectors.target_history(target=unfinished["draft"].target, user=user)}
         assert any("2021" in s for s in subjects) == (user != staff_b)
         assert any("2022" in s for s in subjects) == (user in (office, staff_a))
+
+
+# --- Every GET page, fuzzed, for every role (issue 12.3, 12.4) ------------------------------------------------
+
+HOSTILE_TEXT = ["%00", "XD%0001", "%00%00abc", str(2**63), "-1", "9" * 30, "x" * 5000, "%ff%fe", "%C0%AF", "%E2%80"]
+HOSTILE_INT = [str(2**63), str(2**64), "9" * 30, "0"]
+PATHS = [
+    "/groups/{text}/",
+    "/targets/{text}/",
+    "/units/{text}/",
+    "/targets/{text}/reports/new/",
+    "/reviews/2025/targets/{text}/",
+    "/reports/{int}/",
+    "/reports/{int}/edit/",
+    "/reports/{int}/correct/",
+    "/reports/{int}/evidence/",
+    "/reviews/{int}/",
+    "/reviews/{int}/export.xlsx",
+    "/reviews/{int}/targets/XD-01/",
+    "/admin/targets/target/{text}/change/",
+    "/admin/targets/progressreport/{text}/change/",
+]
+QUERIES = [
+    "/?year={text}",
+    "/groups/XD/?year={text}",
+    "/targets/?q={text}&group={text}&unit={text}&status={text}&year={text}&sort={text}&page={text}",
+    "/targets/XD-01/?year={text}",
+    "/units/PVHTT/?year={text}",
+    "/targets/export.xlsx?q={text}&status={text}&group={text}",
+    "/reports/?status={text}&page={text}",
+    "/reviews/?year={text}",
+    "/reviews/2025/?group={text}&page={text}",
+    "/imports/?year={text}",
+    "/imports/template.xlsx?year={text}",
+    "/help/?{text}={text}",
+    "/accounts/login/?next={text}",
+    "/healthz/?{text}",
+    "/admin/?q={text}",
+    "/admin/targets/target/?q={text}&group__id__exact={text}&o={text}",
+    "/admin/targets/progressreport/?status={text}&q={text}",
+    "/admin/targets/unit/?code={text}&q={text}&kind__exact={text}",
+    "/admin/auth/user/?username={text}&q={text}&is_staff__exact={text}",
+]
+
+
+def fuzzed_urls():
+    for template in PATHS + QUERIES:
+        values = HOSTILE_INT if "{int}" in template else HOSTILE_TEXT
+        for value in values:
+            yield template.format(text=value, int=value)
+
+
+@pytest.mark.parametrize("who", ["office", "leader", "staff_a", "nobody", "anonymous"])
+def test_no_hostile_value_in_a_get_gives_a_500(request, client, client_for, program, who):
+    """One database set-up per role; every page and every hostile value in it, all failures listed."""
+    if who != "anonymous":
+        client = client_for(request.getfixturevalue(who))
+    failures = []
+    for url in fuzzed_urls():
+        try:
+            status = client.get(url).status_code
+        except Exception as error:  # noqa: BLE001 - the test client re-raises what a 500 would hide
+            status = f"{type(error).__name__}: {error}"[:200]
+        if not isinstance(status, int) or status >= 500:
+            failures.append((url[:80], status))
+    assert failures == []
+
+
+def test_a_nul_in_a_code_or_a_filter_is_refused_before_any_query(
+    client_for, office, program, django_assert_num_queries
+):
+    client = client_for(office)
+    for url in ["/targets/%00/", "/groups/%00/", "/units/%00/", "/targets/XD%0001/", "/targets/%00/reports/new/"]:
+        with django_assert_num_queries(0):
+            assert client.get(url).status_code == 404, url
+    for url in [
+        "/admin/targets/progressreport/?status=%00",
+        "/admin/targets/unit/?code=%00",
+        "/admin/auth/user/?username=%00",
+    ]:
+        with django_assert_num_queries(0):
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400 and b"null character" in response.content, url
+
+
+# --- The smaller ones (issue 12.4) ------------------------------------------------------------------------
+
+
+def test_a_request_over_the_size_limit_gets_a_413_that_wsgi_accepts(client, settings):
+    from wsgiref.util import is_hop_by_hop
+
+    settings.REQUEST_MAX_BYTES = 1000
+    response = client.generic("POST", "/imports/", b"x" * 10, CONTENT_LENGTH="5000", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 413
+    assert not [name for name in response.headers if is_hop_by_hop(name)]
+
+
+def test_bulk_approve_with_an_id_beyond_64_bits(client_for, office, program):
+    client = client_for(office)
+    for bad in [str(2**63), str(2**64), "-5", "0"]:
+        response = client.post("/reports/approve/", {"reports": [bad]}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200, bad
+        assert "Nothing was approved" in response.content.decode() or "Tick the reports" in response.content.decode()
+
+
+def test_closing_a_closed_year_or_reopening_an_open_one_says_so(client_for, office, program):
+    client = client_for(office)
+    client.post("/reviews/2024/close/", {"reason": "Review meeting"})
+    response = client.post("/reviews/2024/close/", {"reason": "Again"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "already closed" in response.content.decode()
+    client.post("/reviews/2024/reopen/", {"reason": "A correction"})
+    response = client.post("/reviews/2024/reopen/", {"reason": "Again"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "is not closed" in response.content.decode()
+
+
+def test_a_field_too_long_or_too_many_fields_gets_a_translated_400(client_for, staff_a, program, settings):
+    client = client_for(staff_a)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post("/targets/VH-01/reports/new/", {"note": "x" * 2000}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400
+    assert "Bad Request" not in response.content.decode()
+    assert "quá dài" in response.content.decode()
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    response = client.post("/targets/VH-01/reports/new/", {f"f{n}": "1" for n in range(20)}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400 and "quá dài" in response.content.decode()
+
+
+def test_the_csrf_failure_page_is_translated(staff_a, program):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_a, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post("/targets/VH-01/reports/new/", {"year": "2025"}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 403
+    assert "Forbidden" not in response.content.decode() and "hết hạn" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "english",
+    [
+        "Null characters are not allowed.",
+        "Version",
+        "This password is too common.",
+        "This password is entirely numeric.",
+        "The password is too similar to the %(verbose_name)s.",
+        "Your password can’t be too similar to your other personal information.",
+        "Your password can’t be a commonly used password.",
+        "Your password can’t be entirely numeric.",
+    ],
+)
+def test_django_messages_users_meet_are_translated(english):
+    with translation.override("vi"):
+        assert translation.gettext(english) != english
+
+
+def test_password_length_messages_are_translated():
+    from django.contrib.auth.password_validation import MinimumLengthValidator
+
+    validator = MinimumLengthValidator(min_length=10)
+    with translation.override("vi"):
+        assert "characters" not in validator.get_help_text()
+        with pytest.raises(Exception) as refused:
+            validator.validate("short")
+        assert "characters" not in " ".join(refused.value.messages)
+
+
+# --- Sign-in: per account across addresses, over-long usernames (issue 12.5, 12.6) ----------------------------
+
+
+def sign_in(client, username, password, address):
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+def test_an_over_long_username_is_refused_before_anything_records_it(client, db):
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    response = sign_in(client, "a" * 1246, "whatever", "203.0.113.9")
+    assert response.status_code == 200
+    assert "longer than 150 characters" in response.content.decode()
+    assert AccessAttempt.objects.count() == AccessFailureLog.objects.count() == 0
+    from targets.signin import username_for_axes
+
+    assert len(username_for_axes(None, {"username": "b" * 5000})) == 150
+
+
+def test_rotating_addresses_meets_a_growing_delay_not_a_lock(client, office, settings):
+    from axes.models import AccessAttempt
+
+    settings.SIGNIN_USERNAME_LIMIT = 3
+    settings.SIGNIN_USERNAME_DELAY_SECONDS = 60
+    for n in range(3):
+        assert sign_in(client, "office", "wrong", f"198.51.100.{n}").status_code == 200
+    # The fourth address, even with the right password, waits: the account is throttled, not locked.
+    response = sign_in(client, "office", "demo-password", "198.51.100.77")
+    assert response.status_code == 200 and "Try again in 1 minute" in response.content.decode()
+    # Each failure doubles the wait: 60 s after 3 failures, 120 s after 4.
+    from targets import signin
+
+    assert 0 < signin.wait_seconds("office") <= 60
+    AccessAttempt.objects.filter(username="office").update(attempt_time=timezone_now() - datetime.timedelta(seconds=61))
+    assert signin.wait_seconds("office") == 0
+    response = sign_in(client, "office", "demo-password", "198.51.100.77")
+    assert response.status_code == 302
+    # The per-address lock of axes is still there.
+    settings.SIGNIN_USERNAME_LIMIT = 100
+    client.logout()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "office", "wrong", "192.0.2.1")
+    assert sign_in(client, "office", "demo-password", "192.0.2.1").status_code == 429
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+# --- Restore: every row, or the table, row and field it cannot take (issue 12.6) --------------------------
+
+
+def _doctored_backup(source, target, rows, *, vendor="sqlite"):
+    """``source`` with ``rows`` (model instances) added to their tables, as a backup of ``vendor``."""
+    import json
+    import tarfile
+
+    from django.core import serializers
+
+    from targets import backup
+
+    added = {}
+    for obj in rows:
+        added.setdefault(backup.label(type(obj)), []).append(obj)
+    with tarfile.open(source, "r:gz") as old, tarfile.open(target, "w:gz") as new:
+        manifest = json.load(old.extractfile("manifest.json"))
+        manifest["database_vendor"] = vendor
+        for name, objects in added.items():
+            manifest["counts"][name] += len(objects)
+        for member in old.getmembers():
+            data = old.extractfile(member).read()
+            if member.name == "manifest.json":
+                data = json.dumps(manifest).encode()
+            name = member.name.removeprefix("data/").removesuffix(".jsonl")
+            if name in added:
+                model = type(added[name][0])
+                fields = [f.name for f in model._meta.local_concrete_fields]
+                data += serializers.serialize("jsonl", added[name], fields=fields).encode()
+                if not data.endswith(b"\n"):
+                    data += b"\n"
+            member.size = len(data)
+            new.addfile(member, io.BytesIO(data))
+
+
+def _attempt(pk, username, **extra):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    values = {
+        "user_agent": "scanner",
+        "ip_address": "203.0.113.5",
+        "username": username,
+        "http_accept": "*/*",
+        "path_info": "/accounts/login/",
+        "attempt_time": timezone.now(),
+        "get_data": "",
+        "post_data": "",
+        "failures_since_start": 1,
+    }
+    values.update(extra)
+    return AccessAttempt(pk=pk, **values)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_names_the_table_row_and_field_it_cannot_take(tmp_path, settings):
+    """A SQLite backup holding the 1,246-character username a scanner left: refused in words, nothing written
+    (on either engine: the check is made before the row is written, not left to PostgreSQL)."""
+    from axes.models import AccessAttempt
+    from django.core.management import call_command
+
+    from targets import backup
+    from targets.models import Unit
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    Unit.objects.create(code="U1", name="A unit", kind=Unit.Kind.PARTY)
+    clean = tmp_path / "clean.tar.gz"
+    backup.backup(output=clean)
+    hostile = tmp_path / "hostile.tar.gz"
+    _doctored_backup(clean, hostile, [_attempt(7, "x" * 1246)])
+    call_command("flush", interactive=False, verbosity=0)
+    with pytest.raises(backup.BackupError) as refused:
+        backup.restore(source=hostile)
+    words = str(refused.value)
+    assert "axes.accessattempt" in words and "row 7" in words and "username" in words and "1246" in words
+    assert Unit.objects.count() == AccessAttempt.objects.count() == 0
+    nul = tmp_path / "nul.tar.gz"
+    _doctored_backup(clean, nul, [_attempt(8, "office", user_agent="Mozilla\x00")])
+    with pytest.raises(backup.BackupError, match="row 8, field user_agent: .*null character"):
+        backup.restore(source=nul)
+    assert Unit.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sqlite_backup_with_hostile_rows_restores_into_postgresql(tmp_path, settings):
+    """Rows SQLite kept that are odd but valid (the longest username, emoji, Vietnamese, markup) all come
+    across into PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: DATABASE_URL=postgres://… (README, Tests)")
+    from axes.models import AccessAttempt
+    from django.core.management import call_command
+
+    from targets import backup
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    clean = tmp_path / "clean.tar.gz"
+    backup.backup(output=clean)
+    odd = [
+        _attempt(1, "ư" * 150, user_agent="😀" * 255),
+        _attempt(2, "<script>alert(1)</script>' OR 1=1 --", path_info="/%2e%2e/" * 30),
+    ]
+    hostile = tmp_path / "hostile.tar.gz"
+    _doctored_backup(clean, hostile, odd)
+    call_command("flush", interactive=False, verbosity=0)
+    restored = backup.restore(source=hostile)
+    assert restored.counts["axes.accessattempt"] == 2
+    assert AccessAttempt.objects.get(pk=1).username == "ư" * 150
+
+
+# --- Caching of private pages (issue 12.7) ---------------------------------------------------------------
+
+
+def test_signed_in_pages_are_private_and_not_stored(client_for, staff_a, client, program):
+    signed_in = client_for(staff_a)
+    for url in ["/", "/targets/", "/targets/VH-01/", "/reports/", "/imports/"]:
+        control = signed_in.get(url)["Cache-Control"]
+        assert "private" in control and "no-store" in control, (url, control)
+
+
+def test_a_page_with_an_etag_may_be_kept_but_is_revalidated(rf, staff_a):
+    from django.http import HttpResponse
+
+    from targets.middleware import PrivateCacheMiddleware
+
+    def view(request):
+        response = HttpResponse("page")
+        response["ETag"] = '"v1"'
+        return response
+
+    request = rf.get("/")
+    request.user = staff_a
+    control = PrivateCacheMiddleware(view)(request)["Cache-Control"]
+    assert "private" in control and "no-cache" in control and "no-store" not in control
+
+
+def test_evidence_downloads_are_private(client_for, staff_a, program, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile as Upload
+
+    from targets.tests.report_factories import make_report, target
+
+    settings.MEDIA_ROOT = tmp_path
+    report = make_report(
+        target=target("VH-01"), author=staff_a, evidence_file=Upload("b.pdf", b"%PDF-1.4 x", "application/pdf")
+    )
+    response = client_for(staff_a).get(f"/reports/{report.pk}/evidence/")
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
