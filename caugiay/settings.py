@@ -115,9 +115,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language the user picked (cookie), else Vietnamese: never the browser's Accept-Language.
     "targets.middleware.LanguageCookieMiddleware",
+    # Refuses a query string with a NUL (400) before any filter or search, the admin's included.
+    "targets.middleware.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store (no-cache with an ETag) for a signed-in user's responses.
+    "targets.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Refuses a body over REQUEST_MAX_BYTES (413) before CSRF or a view reads it.
     "targets.middleware.RequestSizeLimitMiddleware",
@@ -165,6 +169,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's own CSRF failure page is in English only.
+CSRF_FAILURE_VIEW = "targets.views.general.csrf_failure"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -205,6 +212,9 @@ STORAGES = {
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000, minimum=1)
+# A backstop on the time spent reading one uploaded workbook (targets/imports.py); the structural limits
+# there refuse a hostile file long before it, a real template of IMPORT_MAX_ROWS rows reads in about a second.
+IMPORT_READ_SECONDS = env_float("IMPORT_READ_SECONDS", 10.0)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
@@ -305,6 +315,12 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # read from X-Real-IP, which the proxy sets (docs/deploy.md). Never set it when clients reach gunicorn directly.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 AXES_CLIENT_IP_CALLABLE = "targets.middleware.client_ip"
+AXES_USERNAME_CALLABLE = "targets.signin.username_for_axes"
+# Across addresses (targets/signin.py): after this many failures for one username within the cool-off,
+# each try waits a delay that doubles with every failure, up to the maximum. A delay, never a lock.
+SIGNIN_USERNAME_LIMIT = env_int("SIGNIN_USERNAME_LIMIT", 10, minimum=1)
+SIGNIN_USERNAME_DELAY_SECONDS = env_int("SIGNIN_USERNAME_DELAY_SECONDS", 30, minimum=1)
+SIGNIN_USERNAME_MAX_DELAY_SECONDS = env_int("SIGNIN_USERNAME_MAX_DELAY_SECONDS", 900, minimum=1)
 
 LOGGING = {
     "version": 1,

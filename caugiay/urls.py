@@ -5,11 +5,15 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from targets.signin import AdminSignInForm
 from targets.views import general
 
 admin.site.site_header = _("Resolution targets: administration")
 admin.site.site_title = _("Resolution targets")
 admin.site.index_title = _("Programmes, targets, units and users")
+admin.site.login_form = AdminSignInForm  # the same guards as the sign-in page (targets/signin.py)
+
+handler400 = "targets.views.general.bad_request"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

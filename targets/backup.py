@@ -38,7 +38,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections, reset_queries, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, reset_queries, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
@@ -229,8 +229,43 @@ def _insert(model, objects, using) -> None:
     fields = model._meta.local_concrete_fields
     size = max(1, connection.ops.bulk_batch_size(fields, objects))
     for start in range(0, len(objects), size):
-        model._base_manager.using(using)._insert(objects[start : start + size], fields=fields, raw=True, using=using)
+        chunk = objects[start : start + size]
+        try:
+            with transaction.atomic(using=using):
+                model._base_manager.using(using)._insert(chunk, fields=fields, raw=True, using=using)
+        except DatabaseError as exc:
+            # What _check_row does not foresee (a number out of range, a broken link): name the rows.
+            raise BackupError(
+                f"Table {label(model)}, rows {chunk[0].pk!r} to {chunk[-1].pk!r}: the database refused them "
+                f"({str(exc).strip()[:300]}). Nothing was restored."
+            ) from None
     reset_queries()  # with DEBUG on, Django would keep the SQL of every batch in memory
+
+
+def _check_row(name: str, model, obj) -> None:
+    """Refuse, in words, a row the database would refuse or cut: SQLite keeps a string of any length in a
+    varchar column and a NUL in text, PostgreSQL takes neither. Checked before the row is written."""
+    for field_ in model._meta.local_concrete_fields:
+        value = getattr(obj, field_.attname)
+        if not isinstance(value, str):
+            continue
+        problem = None
+        max_length = getattr(field_, "max_length", None)
+        if (
+            max_length
+            and len(value) > max_length
+            and field_.get_internal_type()
+            in ("CharField", "SlugField", "EmailField", "URLField", "FileField", "ImageField", "GenericIPAddressField")
+        ):
+            problem = f"{len(value)} characters long, the column holds at most {max_length}"
+        elif "\x00" in value:
+            problem = "holds a null character (\\x00), which PostgreSQL cannot store"
+        if problem:
+            raise BackupError(
+                f"Table {name}, row {obj.pk!r}, field {field_.name}: the value ({value[:40]!r}…) is {problem}. "
+                "Nothing was restored. Correct or delete that row in the source database (for django-axes "
+                "records: Admin → Axes, or `manage axes_reset`), make a new backup and restore that."
+            )
 
 
 def _open_archive(source: Path) -> tarfile.TarFile:
@@ -279,6 +314,7 @@ def restore(*, source: Path, flush: bool = False, using: str = DEFAULT_DB_ALIAS,
                 member = archive.extractfile(f"data/{name}.jsonl")
                 batch = []
                 for item in serializers.deserialize("jsonl", member, using=using):
+                    _check_row(name, model, item.object)
                     batch.append(item.object)
                     if len(batch) >= CHUNK:
                         _insert(model, batch, using)

@@ -145,6 +145,25 @@ _MAGIC = [
 ]
 
 
+# A Word document or workbook has a few dozen parts; zipfile reads its whole table of contents into
+# memory on opening, and a few megabytes of it can list hundreds of thousands of empty parts.
+ZIP_MAX_DIRECTORY_BYTES = 1000 * 320  # a thousand entries with long names
+
+
+def zip_directory_size(upload) -> int | None:
+    """The size in bytes of a ZIP archive's table of contents, read from its end record alone (zipfile
+    reads exactly that many bytes of entries), or None when there is no end record."""
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(max(0, size - 65_557))  # the end record (22 bytes) and its longest comment
+    tail = upload.read()
+    upload.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at == -1 or len(tail) < at + 22:
+        return None
+    return int.from_bytes(tail[at + 12 : at + 16], "little")
+
+
 def sniff_evidence(upload) -> str | None:
     """The kind of file ``upload`` really is ("pdf", "ole", "docx", "xlsx", "jpeg", "png") or None.
 
@@ -158,7 +177,9 @@ def sniff_evidence(upload) -> str | None:
             if head.startswith(magic):
                 return kind
         if head.startswith(b"PK\x03\x04"):
-            upload.seek(0)
+            directory = zip_directory_size(upload)
+            if directory is None or directory > ZIP_MAX_DIRECTORY_BYTES:
+                return None
             try:
                 with zipfile.ZipFile(upload) as archive:
                     names = set(archive.namelist())
@@ -291,7 +312,7 @@ class ReportForm(forms.Form):
 class ReportEditForm(ReportForm):
     """Editing a draft or returned report: the version it was loaded at travels in a hidden field."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput, min_value=1)
     remove_evidence_file = forms.BooleanField(label=_("Remove the attached file"), required=False)
 
     def service_arguments(self) -> dict:
@@ -309,13 +330,13 @@ class ReviewForm(forms.Form):
     """Approve (no comment needed) or return (comment required, checked by the service too)."""
 
     comment = forms.CharField(label=_("Comment"), required=False, max_length=COMMENT_MAX_LENGTH)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput, min_value=1, required=False)
 
 
 class VersionForm(forms.Form):
     """Submit or withdraw from a page: the version the page showed, if it sent one."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput, min_value=1, required=False)
 
 
 class _AnyIdsField(forms.TypedMultipleChoiceField):
@@ -330,6 +351,9 @@ class BulkApproveForm(forms.Form):
 
     def clean_reports(self):
         ids = self.cleaned_data["reports"]
+        # An id no database row can have (the ids are 64-bit) would overflow SQLite's integers in the query.
+        if any(not 0 < report_id < 2**63 for report_id in ids):
+            raise ValidationError(gettext("Some of the ticked reports do not exist."), code="invalid_id")
         if len(ids) > 500:
             raise ValidationError(gettext("Approve at most 500 reports at once."), code="too_many")
         return list(dict.fromkeys(ids))

@@ -10,10 +10,13 @@ the session (``to_session``), never sent back through the browser; the confirmat
 The file is opened by openpyxl in read-only mode, which streams the sheet's XML instead of building the
 whole workbook, and openpyxl parses that XML with defusedxml when it is installed (it is, see
 requirements.txt), which refuses entity tricks. The size is checked before a byte is read, the archive's
-unpacked size before it is unpacked, and reading stops at the row limit.
+unpacked size before it is unpacked, then every XML part is counted against what a real template of
+``IMPORT_MAX_ROWS`` rows holds (``_check_parts``) before openpyxl sees it; only the template's columns
+and rows are read, and reading stops at a deadline (``IMPORT_READ_SECONDS``).
 """
 
 import secrets
+import time
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,12 +30,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from . import permissions, selectors
 from .exports import FIGURE_COLUMNS
-from .forms import parse_figure, sniff_evidence
+from .forms import ZIP_MAX_DIRECTORY_BYTES, parse_figure, sniff_evidence, zip_directory_size
 from .models import ProgressReport, Target
 from .services.imports import repeated_period_refusal
 from .services.reporting import closed_year_refusal, open_duplicate_refusal
@@ -105,29 +109,196 @@ def read_upload(upload) -> list[tuple[int, tuple]]:
         raise FileRefused(_("Upload an Excel workbook (.xlsx), such as the template of this page."))
     if upload.size == 0:
         raise FileRefused(_("The file is empty."))
+    directory = zip_directory_size(upload)
+    if directory is not None and directory > ZIP_MAX_DIRECTORY_BYTES:
+        raise FileRefused(
+            _("The workbook has far more parts than an Excel file of figures; copy your figures into the template.")
+        )
     if sniff_evidence(upload) != "xlsx":
         raise FileRefused(_("The file is not a readable Excel workbook: it may be damaged, or another kind renamed."))
     try:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            members = archive.infolist()
+            unpacked = sum(member.file_size for member in members)
+            if unpacked > limit * UNPACKED_RATIO:
+                raise FileRefused(_("The workbook unpacks to more data than an import may hold."))
+            _check_parts(archive, members, deadline=time.monotonic() + settings.IMPORT_READ_SECONDS)
+    except FileRefused:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError, etree.LxmlError):
+        # A part whose header lies about its size ends in a bad CRC: zipfile never unpacks more than it says.
         raise FileRefused(_("The file is not a readable Excel workbook: it may be damaged.")) from None
-    if unpacked > limit * UNPACKED_RATIO:
-        raise FileRefused(_("The workbook unpacks to more data than an import may hold."))
     upload.seek(0)
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file; all mean the same to the user
         raise FileRefused(_("The file is not a readable Excel workbook: it may be damaged.")) from None
     try:
-        return _read_rows(workbook)
+        return _read_rows(workbook, deadline=time.monotonic() + settings.IMPORT_READ_SECONDS)
     except FileRefused:
         raise
     except Exception:
         raise FileRefused(_("The file is not a readable Excel workbook: it may be damaged.")) from None
     finally:
         workbook.close()
+
+
+# --- What a real template may hold ----------------------------------------------------------------------------
+#
+# openpyxl builds whole rows before a caller can cut them, fills missing rows and cells up to the sheet's
+# declared size, and reads the shared strings and styles whole, all at load time. So before openpyxl sees
+# the file, every XML part is streamed once through lxml with a parser *target* (callbacks, no tree built:
+# constant memory) that counts what a real template of IMPORT_MAX_ROWS rows could hold, and stops at the
+# first count over it. Each part's unpacked size (from the archive's directory; zipfile never unpacks more
+# than that, a lie ends in a bad CRC) is bounded the same way before a byte of it is read.
+
+# Unpacked bytes a row of the template may take in a sheet, or in the shared strings: eight cells of
+# markup, the target's name and a note of a few hundred Vietnamese characters (up to 3 bytes each).
+ROW_BYTES = 4096
+# Cells a row may hold: the template's eight and room for a few columns a user added beside them.
+ROW_MAX_CELLS = 64
+# XML elements a sheet or the shared strings may hold per row (a cell is two or three: c, v or is/t).
+ROW_MAX_ELEMENTS = 64
+# The other parts (styles, workbook, relationships, properties, theme): a real one is tens of kilobytes;
+# a workbook with a thousand formats stays far below these.
+PART_MAX_BYTES = 2 * 1024 * 1024
+PART_MAX_ELEMENTS = 50_000
+MAX_PARTS = 200
+
+
+class _Counter:
+    """An lxml parser target: counts rows, cells per row and elements, and refuses the first one too many."""
+
+    def __init__(self, *, kind: str, max_rows: int, deadline: float):
+        self.kind = kind
+        self.max_rows = max_rows
+        self.max_elements = (max_rows + 1) * ROW_MAX_ELEMENTS if kind in ("sheet", "strings") else PART_MAX_ELEMENTS
+        self.deadline = deadline
+        self.elements = 0
+        self.row = 0
+        self.cells = 0
+        self.refused: FileRefused | None = None
+
+    def start(self, tag, attrib):
+        if self.refused is None:
+            try:
+                self._count(tag, attrib)
+            except FileRefused as refused:
+                # lxml would carry on parsing the rest of the data fed to it: stop counting, and let the
+                # loop that feeds it raise this after the current chunk.
+                self.refused = refused
+
+    def _count(self, tag, attrib):
+        self.elements += 1
+        if self.elements > self.max_elements:
+            raise _too_many_elements(self.kind, self.max_rows)
+        if not self.elements & 1023 and time.monotonic() > self.deadline:
+            raise FileRefused(_too_slow())
+        if self.kind != "sheet":
+            return
+        name = tag.rpartition("}")[2]
+        if name == "row":
+            # A row says its number; the rows it skips are blank rows and count toward the limit too.
+            number = attrib.get("r", "")
+            self.row = int(number) if number.isdigit() else self.row + 1
+            self.cells = 0
+            if self.row > self.max_rows + 1:  # + the header
+                raise FileRefused(_too_many_rows(self.max_rows))
+        elif name == "c":
+            self.cells += 1
+            if self.cells > ROW_MAX_CELLS:
+                raise FileRefused(
+                    _(
+                        "Row %(row)s holds more than %(max)s cells, where the template has %(width)s columns. "
+                        "Copy your figures into the template."
+                    )
+                    % {"row": self.row, "max": ROW_MAX_CELLS, "width": len(COLUMN_KEYS)}
+                )
+
+    def close(self):
+        return None
+
+
+def _too_many_rows(max_rows: int) -> str:
+    return _(
+        "The file has more than %(max)s rows (empty rows count too); delete the empty rows under your figures "
+        "or split it into several files."
+    ) % {"max": max_rows}
+
+
+def _too_slow() -> str:
+    return _("The workbook takes too long to read; copy your figures into the template and upload that.")
+
+
+def _too_many_elements(kind: str, max_rows: int) -> FileRefused:
+    if kind == "sheet":
+        return FileRefused(
+            _("A sheet of the workbook holds more cells than a template of %(max)s rows.") % {"max": max_rows}
+        )
+    if kind == "strings":
+        return FileRefused(_("The workbook holds more text than a template of %(max)s rows.") % {"max": max_rows})
+    if kind == "styles":
+        return FileRefused(
+            _("The workbook holds far more formatting than a template; copy your figures into the template.")
+        )
+    return FileRefused(
+        _("The workbook holds a part far larger than a template has; copy your figures into the template.")
+    )
+
+
+def _kind(name: str) -> str:
+    lowered = name.lower()
+    if lowered.startswith("xl/worksheets/") and lowered.endswith(".xml"):
+        return "sheet"
+    if lowered.endswith("sharedstrings.xml"):
+        return "strings"
+    if lowered.endswith("styles.xml"):
+        return "styles"
+    return "other"
+
+
+def _check_parts(archive: zipfile.ZipFile, members, *, deadline: float) -> None:
+    """Refuse the workbook unless every XML part is within what a real template of IMPORT_MAX_ROWS rows needs."""
+    max_rows = settings.IMPORT_MAX_ROWS
+    if len(members) > MAX_PARTS:
+        raise FileRefused(
+            _("The workbook has far more parts than an Excel file of figures; copy your figures into the template.")
+        )
+    for member in members:
+        if not member.filename.lower().endswith((".xml", ".rels")):
+            continue  # pictures, printer settings…: openpyxl does not read them in read-only mode
+        kind = _kind(member.filename)
+        most = (max_rows + 1) * ROW_BYTES if kind in ("sheet", "strings") else PART_MAX_BYTES
+        if member.file_size > most:
+            size = {"size": filesizeformat(member.file_size), "limit": filesizeformat(most), "max": max_rows}
+            if kind == "sheet":
+                message = _(
+                    "A sheet of the workbook unpacks to %(size)s; a template of %(max)s rows needs at most %(limit)s."
+                )
+            elif kind == "strings":
+                message = _(
+                    "The workbook's text unpacks to %(size)s; a template of %(max)s rows needs at most %(limit)s."
+                )
+            elif kind == "styles":
+                message = _("The workbook's formatting unpacks to %(size)s; a template needs at most %(limit)s.")
+            else:
+                message = _("A part of the workbook unpacks to %(size)s; a template's parts need at most %(limit)s.")
+            raise FileRefused(message % size)
+        counter = _Counter(kind=kind, max_rows=max_rows, deadline=deadline)
+        parser = etree.XMLParser(
+            target=counter,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+        )
+        with archive.open(member) as stream:
+            while chunk := stream.read(65536):
+                parser.feed(chunk)
+                if counter.refused is not None:
+                    raise counter.refused
+        parser.close()
 
 
 def _cell_value(cell):
@@ -141,15 +312,16 @@ def _cell_value(cell):
     return value
 
 
-def _read_rows(workbook) -> list[tuple[int, tuple]]:
+def _read_rows(workbook, *, deadline: float) -> list[tuple[int, tuple]]:
     if not workbook.worksheets:
         raise FileRefused(_("The file is empty."))
     sheet = workbook.worksheets[0]
-    # A workbook written by another program may carry a wrong size in its header; read what is there.
-    sheet.reset_dimensions()
-    rows = sheet.iter_rows()
-    header = next(rows, None)
     width = len(COLUMN_KEYS)
+    max_rows = settings.IMPORT_MAX_ROWS
+    # Only the template's columns and the rows the limit allows (+ the header), whatever size the sheet
+    # claims: openpyxl would otherwise fill in every cell up to its declared dimension.
+    rows = sheet.iter_rows(min_row=1, max_row=max_rows + 1, max_col=width)
+    header = next(rows, None)
     header_values = [_cell_value(c) for c in header or ()]
     if not any(not _is_blank(v) for v in header_values):
         raise FileRefused(_("The file is empty: the first row should hold the headers of the template."))
@@ -171,15 +343,12 @@ def _read_rows(workbook) -> list[tuple[int, tuple]]:
             *problems,
         )
     out = []
-    max_rows = settings.IMPORT_MAX_ROWS
     for number, row in enumerate(rows, start=2):
-        values = ([_cell_value(c) for c in row[:width]] + [None] * width)[:width]
+        if not number & 255 and time.monotonic() > deadline:
+            raise FileRefused(_too_slow())
+        values = ([_cell_value(c) for c in row] + [None] * width)[:width]
         if all(_is_blank(v) for v in values):
             continue
-        if len(out) >= max_rows:
-            raise FileRefused(
-                _("The file has more than %(max)s rows of figures; split it into several files.") % {"max": max_rows}
-            )
         out.append((number, tuple(values)))
     if not out:
         raise FileRefused(_("The file has no rows of figures under the headers."))

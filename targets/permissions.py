@@ -314,20 +314,54 @@ def report_actions(user, report: ProgressReport, *, year_closed: bool | None = N
     )
 
 
+# Reports that everyone with a role may read: the figures that count (or counted, before a correction).
+PUBLIC_REPORT_STATUSES = frozenset({ProgressReport.Status.APPROVED, ProgressReport.Status.SUPERSEDED})
+
+
+@dataclass(frozen=True)
+class ReportVisibility:
+    """Who may see which reports, decided once by ``report_visibility``: every report (the office), the
+    reports of some units in any state (their staff), every unit's approved and superseded ones (leaders)."""
+
+    everything: bool
+    unit_ids: frozenset[int]
+    public: bool
+
+    def allows(self, *, unit_id, status) -> bool:
+        return self.everything or unit_id in self.unit_ids or (self.public and status in PUBLIC_REPORT_STATUSES)
+
+    def q(self) -> Q:
+        """The same rule as a filter, for reports or their history records (both have unit and status)."""
+        if self.everything:
+            return Q()
+        rule = Q(pk__in=[])
+        if self.unit_ids:
+            rule |= Q(unit_id__in=self.unit_ids)
+        if self.public:
+            rule |= Q(status__in=PUBLIC_REPORT_STATUSES)
+        return rule
+
+
+def report_visibility(user) -> ReportVisibility:
+    """The one rule for reports, used by a report's page, the lists, the target page and its history:
+    the office sees every report; unit staff see their units' reports in every state; leaders see every
+    unit's approved figures and the approvals, not units' drafts. Other units' drafts, submissions and
+    returns (their figures, notes, evidence, the office's comments) stay with those units and the office.
+    (The dashboards show everyone the approved figures themselves, through the selectors.)"""
+    if is_office(user):
+        return ReportVisibility(everything=True, unit_ids=frozenset(), public=True)
+    units = user_unit_ids(user) if is_unit_staff(user) else frozenset()
+    return ReportVisibility(everything=False, unit_ids=units, public=is_leader(user))
+
+
 def reports_visible_to(user) -> QuerySet[ProgressReport]:
-    """Office and leaders see every report; staff see their units' reports."""
-    if is_office(user) or is_leader(user):
-        return ProgressReport.objects.all()
-    if is_unit_staff(user):
-        return ProgressReport.objects.filter(unit_id__in=user_unit_ids(user))
-    return ProgressReport.objects.none()
+    """The reports ``report_visibility`` lets ``user`` see."""
+    return ProgressReport.objects.filter(report_visibility(user).q())
 
 
 def can_view_report(user, report: ProgressReport) -> bool:
-    """A report's page: whoever ``reports_visible_to`` lets see it."""
-    if is_office(user) or is_leader(user):
-        return True
-    return is_unit_staff(user) and report.unit_id in user_unit_ids(user)
+    """A report's page (and its evidence): whoever ``report_visibility`` lets see it."""
+    return report_visibility(user).allows(unit_id=report.unit_id, status=report.status)
 
 
 def _report_or_404(pk) -> ProgressReport:

@@ -1,18 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
+from .converters import CodeConverter
 from .views import dashboard, exports, imports, reports, reviews
+
+register_converter(CodeConverter, "code")
 
 urlpatterns = [
     # Dashboards (issue 4)
     path("", dashboard.overview, name="home"),
-    path("groups/<str:code>/", dashboard.group_detail, name="group_detail"),
+    path("groups/<code:code>/", dashboard.group_detail, name="group_detail"),
     path("targets/", dashboard.target_list, name="target_list"),
-    path("targets/<str:code>/", dashboard.target_detail, name="target_detail"),
+    path("targets/<code:code>/", dashboard.target_detail, name="target_detail"),
     path("units/", dashboard.unit_index, name="unit_index"),
-    path("units/<str:code>/", dashboard.unit_detail, name="unit_detail"),
+    path("units/<code:code>/", dashboard.unit_detail, name="unit_detail"),
     path("help/", dashboard.help_page, name="help"),
     # Reporting workflow (issue 3)
-    path("targets/<str:code>/reports/new/", reports.report_new, name="report_new"),
+    path("targets/<code:code>/reports/new/", reports.report_new, name="report_new"),
     path("reports/", reports.report_list, name="report_list"),
     path("reports/approve/", reports.report_bulk_approve, name="report_bulk_approve"),
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
@@ -29,7 +32,7 @@ urlpatterns = [
     path("reviews/<int:year>/export.xlsx", reviews.review_export, name="review_export"),
     path("reviews/<int:year>/close/", reviews.review_close, name="review_close"),
     path("reviews/<int:year>/reopen/", reviews.review_reopen, name="review_reopen"),
-    path("reviews/<int:year>/targets/<str:code>/", reviews.review_edit, name="review_edit"),
+    path("reviews/<int:year>/targets/<code:code>/", reviews.review_edit, name="review_edit"),
     path("imports/", imports.import_upload, name="import_upload"),
     path("imports/confirm/", imports.import_confirm, name="import_confirm"),
     path("imports/template.xlsx", imports.import_template, name="import_template"),

@@ -449,6 +449,6 @@ def target_page(*, target: Target, user, as_of: AsOf) -> TargetPage:
         plans=plans,
         reports=reports,
         reviews=list(target.reviews.order_by("year")),
-        history=target_history(target=target),
+        history=target_history(target=target, user=user),
         chart=trend_chart(row=row, years=years),
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from .. import permissions
 from ..models import (
     DomainGroup,
     Milestone,
@@ -234,10 +235,12 @@ def _report_subject(record, names: dict) -> str:
     return str(_("Report %(period)s · %(unit)s")) % {"period": period, "unit": names["unit"].get(record.unit_id, "")}
 
 
-def target_history(*, target: Target, limit: int = TARGET_HISTORY_LIMIT) -> list[TargetHistoryEntry]:
+def target_history(*, target: Target, user, limit: int = TARGET_HISTORY_LIMIT) -> list[TargetHistoryEntry]:
     """Every recorded change of the target, its milestones and its reports, newest first (at most ``limit``),
-    with who, when, and each field's before and after. 5 queries: the three histories with their users,
-    unit names, group names."""
+    with who, when, and each field's before and after. Of the reports, only the records ``user`` may see
+    (``permissions.report_visibility``: for others' reports, the approvals and later), each compared with
+    the previous record the user may see, so that no before-value shows what was hidden. 5 queries: the
+    three histories with their users, unit names, group names; + the user's units for staff."""
     order = ("history_date", "history_id")
     names = {
         "unit": dict(Unit.objects.values_list("id", "code")),
@@ -258,7 +261,9 @@ def target_history(*, target: Target, limit: int = TARGET_HISTORY_LIMIT) -> list
         names=names,
     )
     entries += _history_entries(
-        ProgressReport.history.filter(target_id=target.id).select_related("history_user").order_by(*order),
+        ProgressReport.history.filter(permissions.report_visibility(user).q(), target_id=target.id)
+        .select_related("history_user")
+        .order_by(*order),
         model=ProgressReport,
         kind="report",
         subject=lambda r: _report_subject(r, names),

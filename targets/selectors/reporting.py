@@ -95,11 +95,12 @@ class ReportList:
 def report_list(*, user, status: str | None, page_number) -> ReportList:
     """The reports ``user`` may see, by status, one page at a time.
 
-    Staff see their units' reports, returned ones first (with the office's comment); leaders see all,
-    read-only. For the office, the submitted reports form the approval queue, oldest submission first.
-    Each row carries the unit's previous approved whole-year figure for comparison and whether its year
-    is closed (``year_closed``, for ``permissions.report_actions``): subqueries, not a query per row.
-    3 queries (counts, page count, page), plus the user's units for staff.
+    Staff see their units' reports, returned ones first (with the office's comment); leaders see the
+    approved ones, read-only (``permissions.report_visibility``). For the office, the submitted reports
+    form the approval queue, oldest submission first. Each row carries the unit's previous approved
+    whole-year figure for comparison and whether its year is closed (``year_closed``, for
+    ``permissions.report_actions``): subqueries, not a query per row. 3 queries (counts, page count,
+    page), plus the user's units for staff.
     """
     visible = permissions.reports_visible_to(user)
     counts = dict(visible.order_by().values_list("status").annotate(n=Count("id")))

@@ -10,7 +10,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
-sign_in = auth_views.LoginView.as_view(redirect_authenticated_user=True)
+from ..signin import SignInForm
+
+sign_in = auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True)
 
 
 @never_cache
@@ -42,3 +44,17 @@ def layout_floor(request):
     content (the session, the user, the menu, the template), the floor ``manage.py bench`` measures each
     page against. Not linked from anywhere."""
     return render(request, "base.html")  # every block empty
+
+
+def bad_request(request, exception=None):
+    """400, in the user's language: a field over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a query
+    string with a NUL… (Django's own page is a bare English line)."""
+    reason = (
+        "too_big" if type(exception).__name__ in ("RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent") else ""
+    )
+    return render(request, "400.html", {"reason": reason}, status=400)
+
+
+def csrf_failure(request, reason=""):
+    """403 for a form sent without a valid CSRF token (an expired page, cookies off), in the user's language."""
+    return render(request, "403_csrf.html", status=403)

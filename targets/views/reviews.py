@@ -30,6 +30,16 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _refused_whole(request, form, error: ValidationError, year: int):
+    """A refusal about the year itself (already closed, already open) rather than a field of the form:
+    the form may not be on the page at all, so it is said as a message over the review (issue 12)."""
+    fields = getattr(error, "error_dict", {})
+    if any(name in form.fields for name in fields):
+        return None
+    messages.error(request, " ".join(error.messages))
+    return redirect("review_year", year=year)
+
+
 def _program_with_year(year: int):
     program = selectors.program_current()
     if program is None or not program.contains_year(year):
@@ -84,6 +94,9 @@ def review_close(request, year):
         try:
             services.year_close(user=request.user, program=program, year=year, reason=form.cleaned_data["reason"])
         except ValidationError as error:
+            refused = _refused_whole(request, form, error, year)
+            if refused:
+                return refused
             _add_errors(form, error)
         else:
             messages.success(
@@ -104,6 +117,9 @@ def review_reopen(request, year):
         try:
             services.year_reopen(user=request.user, program=program, year=year, reason=form.cleaned_data["reason"])
         except ValidationError as error:
+            refused = _refused_whole(request, form, error, year)
+            if refused:
+                return refused
             _add_errors(form, error)
         else:
             messages.success(
