@@ -337,7 +337,7 @@ def test_the_whole_process_stays_within_the_memory_budget(tmp_path):
 def unfinished(program, staff_a, office):
     """VH-01 (unit A): a draft, a submitted and a returned report, each with words that must not leak, and
     an approved one whose figure everyone may read."""
-    from targets.tests.report_factories import Status, make_report, target
+    from targets.tests.factories import Status, make_report, target
 
     vh01 = target("VH-01")
     reports = {
@@ -762,7 +762,7 @@ def test_a_page_with_an_etag_may_be_kept_but_is_revalidated(rf, staff_a):
 def test_evidence_downloads_are_private(client_for, staff_a, program, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile as Upload
 
-    from targets.tests.report_factories import make_report, target
+    from targets.tests.factories import make_report, target
 
     settings.MEDIA_ROOT = tmp_path
     report = make_report(
