@@ -72,8 +72,9 @@ def test_nothing_is_due_before_the_first_deadline(program):
 def test_query_count_is_fixed(client_for, office, program, per_target, django_assert_num_queries):
     add_reports(program, per_target=per_target, author=office)
     client = client_for(office)
-    # session, user, the user's groups (role); programme; units with their targets led; first submissions
-    with django_assert_num_queries(6):
+    # session, user, the user's groups (role); ETag versions; programme; units with their targets led; first
+    # submissions
+    with django_assert_num_queries(7):
         assert client.get("/units/").status_code == 200
 
 

@@ -371,7 +371,8 @@ def test_history_shows_unfinished_reports_only_to_those_who_may_open_them(
     request, client_for, unfinished, who, sees_unfinished
 ):
     client = client_for(request.getfixturevalue(who))
-    page = client.get("/targets/VH-01/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    page = client.get("/targets/VH-01/")
     assert page.status_code == 200
     body = page.content.decode()
     history = body[body.index('id="history"') :]
@@ -480,7 +481,8 @@ def test_a_nul_in_a_code_or_a_filter_is_refused_before_any_query(
         "/admin/auth/user/?username=%00",
     ]:
         with django_assert_num_queries(0):
-            response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+            client.cookies["django_language"] = "en"
+            response = client.get(url)
         assert response.status_code == 400 and b"null character" in response.content, url
 
 
@@ -491,7 +493,8 @@ def test_a_request_over_the_size_limit_gets_a_413_that_wsgi_accepts(client, sett
     from wsgiref.util import is_hop_by_hop
 
     settings.REQUEST_MAX_BYTES = 1000
-    response = client.generic("POST", "/imports/", b"x" * 10, CONTENT_LENGTH="5000", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.generic("POST", "/imports/", b"x" * 10, CONTENT_LENGTH="5000")
     assert response.status_code == 413
     assert not [name for name in response.headers if is_hop_by_hop(name)]
 
@@ -499,7 +502,8 @@ def test_a_request_over_the_size_limit_gets_a_413_that_wsgi_accepts(client, sett
 def test_bulk_approve_with_an_id_beyond_64_bits(client_for, office, program):
     client = client_for(office)
     for bad in [str(2**63), str(2**64), "-5", "0"]:
-        response = client.post("/reports/approve/", {"reports": [bad]}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+        client.cookies["django_language"] = "en"
+        response = client.post("/reports/approve/", {"reports": [bad]}, follow=True)
         assert response.status_code == 200, bad
         assert "Nothing was approved" in response.content.decode() or "Tick the reports" in response.content.decode()
 
@@ -507,23 +511,27 @@ def test_bulk_approve_with_an_id_beyond_64_bits(client_for, office, program):
 def test_closing_a_closed_year_or_reopening_an_open_one_says_so(client_for, office, program):
     client = client_for(office)
     client.post("/reviews/2024/close/", {"reason": "Review meeting"})
-    response = client.post("/reviews/2024/close/", {"reason": "Again"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.post("/reviews/2024/close/", {"reason": "Again"}, follow=True)
     assert "already closed" in response.content.decode()
     client.post("/reviews/2024/reopen/", {"reason": "A correction"})
-    response = client.post("/reviews/2024/reopen/", {"reason": "Again"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.post("/reviews/2024/reopen/", {"reason": "Again"}, follow=True)
     assert "is not closed" in response.content.decode()
 
 
 def test_a_field_too_long_or_too_many_fields_gets_a_translated_400(client_for, staff_a, program, settings):
     client = client_for(staff_a)
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    response = client.post("/targets/VH-01/reports/new/", {"note": "x" * 2000}, HTTP_ACCEPT_LANGUAGE="vi")
+    client.cookies["django_language"] = "vi"
+    response = client.post("/targets/VH-01/reports/new/", {"note": "x" * 2000})
     assert response.status_code == 400
     assert "Bad Request" not in response.content.decode()
     assert "quá dài" in response.content.decode()
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
-    response = client.post("/targets/VH-01/reports/new/", {f"f{n}": "1" for n in range(20)}, HTTP_ACCEPT_LANGUAGE="vi")
+    client.cookies["django_language"] = "vi"
+    response = client.post("/targets/VH-01/reports/new/", {f"f{n}": "1" for n in range(20)})
     assert response.status_code == 400 and "quá dài" in response.content.decode()
 
 
@@ -532,7 +540,8 @@ def test_the_csrf_failure_page_is_translated(staff_a, program):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff_a, backend="django.contrib.auth.backends.ModelBackend")
-    response = client.post("/targets/VH-01/reports/new/", {"year": "2025"}, HTTP_ACCEPT_LANGUAGE="vi")
+    client.cookies["django_language"] = "vi"
+    response = client.post("/targets/VH-01/reports/new/", {"year": "2025"})
     assert response.status_code == 403
     assert "Forbidden" not in response.content.decode() and "hết hạn" in response.content.decode()
 
@@ -570,12 +579,8 @@ def test_password_length_messages_are_translated():
 
 
 def sign_in(client, username, password, address):
-    return client.post(
-        "/accounts/login/",
-        {"username": username, "password": password},
-        REMOTE_ADDR=address,
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    client.cookies["django_language"] = "en"  # the messages the tests read are the English ones
+    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def test_an_over_long_username_is_refused_before_anything_records_it(client, db):
@@ -736,11 +741,16 @@ def test_a_sqlite_backup_with_hostile_rows_restores_into_postgresql(tmp_path, se
 # --- Caching of private pages (issue 12.7) ---------------------------------------------------------------
 
 
-def test_signed_in_pages_are_private_and_not_stored(client_for, staff_a, client, program):
+def test_signed_in_pages_are_private_and_revalidated(client_for, staff_a, client, program):
+    # The pages carry an ETag (conditional GET): the browser may keep its copy but asks again each time,
+    # and no shared cache keeps it. A page without a validator is not stored at all (the test below).
     signed_in = client_for(staff_a)
     for url in ["/", "/targets/", "/targets/VH-01/", "/reports/", "/imports/"]:
-        control = signed_in.get(url)["Cache-Control"]
-        assert "private" in control and "no-store" in control, (url, control)
+        response = signed_in.get(url)
+        control = response["Cache-Control"]
+        assert response.has_header("ETag") and "private" in control and "no-cache" in control, (url, control)
+    control = signed_in.get("/_layout/")["Cache-Control"]
+    assert "private" in control and "no-store" in control
 
 
 def test_a_page_with_an_etag_may_be_kept_but_is_revalidated(rf, staff_a):
