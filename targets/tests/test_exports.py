@@ -128,16 +128,17 @@ def test_the_table_headers_group_rows_and_numbering(program, figures):
             assert f"A{row[0].row}:N{row[0].row}" in {str(r) for r in ws.merged_cells.ranges}
         elif isinstance(first, int) and row[1].value:
             numbers.append(first)
+    # The workbook is in the reader's language, names included (their stored English names).
     assert groups == [
-        "I. XÂY DỰNG ĐẢNG",
-        "II. KINH TẾ",
-        "III. VĂN HÓA - XÃ HỘI",
-        "IV. XÂY DỰNG VÀ QUẢN LÝ ĐẤT ĐAI",
-        "V. ĐÔ THỊ",
-        "VI. AN NINH - QUỐC PHÒNG",
+        "I. PARTY BUILDING",
+        "II. ECONOMY",
+        "III. CULTURE AND SOCIETY",
+        "IV. CONSTRUCTION AND LAND MANAGEMENT",
+        "V. URBAN DEVELOPMENT",
+        "VI. SECURITY AND DEFENCE",
     ]
     assert numbers == list(range(1, 42))
-    assert ws["A9"].value == "I. XÂY DỰNG ĐẢNG" and ws["B10"].value == "XD-01" and ws["A10"].value == 1
+    assert ws["A9"].value == "I. PARTY BUILDING" and ws["B10"].value == "XD-01" and ws["A10"].value == 1
 
 
 def test_figures_are_numbers_with_formats_and_ranges_are_text(program, figures):
@@ -146,7 +147,7 @@ def test_figures_are_numbers_with_formats_and_ranges_are_text(program, figures):
     assert [c.value for c in xd01[:11]] == [
         1,
         "XD-01",
-        figures["XD-01"].name,
+        figures["XD-01"].name_en,
         "%",
         90,
         90,
@@ -161,7 +162,7 @@ def test_figures_are_numbers_with_formats_and_ranges_are_text(program, figures):
     assert xd01[7].number_format == "#,##0.0"  # 83.5
     assert xd01[8].number_format == "#,##0"  # 97
     assert xd01[9].number_format == "0.0%"
-    assert xd01[11].value == "Ban Tổ chức Quận ủy"
+    assert xd01[11].value == "Organisation Commission of the District Party Committee"
     assert "Ủy ban Kiểm tra Quận ủy" in xd01[12].value
 
     xd03 = [c.value for c in ws[row_of(ws, "B", "XD-03")]]
@@ -213,8 +214,8 @@ def test_sheet_two_counts_each_group_with_a_native_bar_chart(program, figures):
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=8)]
     assert rows[0] == ["Group", "Targets", "Exceeded", "Achieved", "Not achieved", "No data"]
     # XD-01 exceeded, XD-04 overridden to exceeded, XD-03 not achieved.
-    assert rows[1] == ["I. Xây dựng Đảng", 7, 2, 0, 1, 4]
-    assert rows[6] == ["VI. An ninh - quốc phòng", 4, 0, 1, 0, 3]
+    assert rows[1] == ["I. Party building", 7, 2, 0, 1, 4]
+    assert rows[6] == ["VI. Security and defence", 4, 0, 1, 0, 3]
     assert rows[7] == ["Total", 41, 2, 1, 1, 37]
     assert len(ws._charts) == 1
     chart = ws._charts[0]
@@ -312,7 +313,9 @@ def test_file_names_are_safe():
 
 
 def test_the_download(client_for, leader, program, figures):
-    response = client_for(leader).get("/reviews/2025/export.xlsx", HTTP_ACCEPT_LANGUAGE="en")
+    client = client_for(leader)
+    client.cookies["django_language"] = "en"
+    response = client.get("/reviews/2025/export.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     disposition = response["Content-Disposition"]
@@ -388,7 +391,8 @@ def table_rows(response):
 
 def test_the_target_table_export_follows_the_filters_and_the_sort(client_for, leader, program, figures):
     client = client_for(leader)
-    rows, ws = table_rows(client.get("/targets/export.xlsx?group=XD&sort=-code", HTTP_ACCEPT_LANGUAGE="en"))
+    client.cookies["django_language"] = "en"
+    rows, ws = table_rows(client.get("/targets/export.xlsx?group=XD&sort=-code"))
     assert rows[0][0].startswith("Targets of action programme 12-CTr/QU as of ")
     assert rows[1][0] == "Filters: Group: 1. Xây dựng Đảng"
     assert rows[3][:4] == ["Code", "Target", "Group", "Unit of measure"]
@@ -403,7 +407,8 @@ def test_the_target_table_export_follows_the_filters_and_the_sort(client_for, le
 
 def test_the_target_table_export_filters_by_status_search_and_direction(client_for, leader, program, figures):
     client = client_for(leader)
-    rows, _ws = table_rows(client.get("/targets/export.xlsx?q=dang+vien&direction=increase", HTTP_ACCEPT_LANGUAGE="en"))
+    client.cookies["django_language"] = "en"
+    rows, _ws = table_rows(client.get("/targets/export.xlsx?q=dang+vien&direction=increase"))
     assert "XD-03" in [r[0] for r in rows[4:]] and all(r[0].startswith("XD") for r in rows[4:])
     rows, _ws = table_rows(client.get("/targets/export.xlsx?status=no_data"))
     codes = [r[0] for r in rows[4:]]

@@ -144,7 +144,7 @@ def test_reminders_list_milestone_deadlines_within_the_window(culture_staff, set
     notifications.send_reminders()
     body = next(m.body for m in mail.outbox if m.to == ["canbo@example.vn"])
     assert "Milestone deadlines in the next 30 days:" in body
-    assert "- VH-01 " in body and "12/31/2025 (milestone 2025)" in body
+    assert "- VH-01 " in body and "31/12/2025 (milestone 2025)" in body  # English dates are day first too
     assert "- VH-03 " in body  # a target the unit supports has its deadline too
     mail.outbox.clear()
     settings.TARGETS_REMINDER_DAYS = 10
