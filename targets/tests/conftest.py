@@ -75,8 +75,9 @@ def pytest_runtest_teardown(item, nextitem):
         return (yield)
     finally:
         # After the flush, which is the last finalizer of a transactional test: no fixture could run later.
+        # After the session's last test the test database is already gone, and no test needs the data.
         blocker = item.config.stash.get(_BLOCKER, None)
-        if blocker is not None and _flushes_the_database(item):
+        if nextitem is not None and blocker is not None and _flushes_the_database(item):
             with blocker.unblock():
                 load_session_data()
 

@@ -23,7 +23,8 @@ OFFICE_PAGES = [
     "/imports/",
 ]
 STAFF_PAGES = ["/", "/targets/VH-01/", "/reports/", "/reports/{own}/", "/targets/VH-01/reports/new/", "/imports/"]
-LEADER_PAGES = ["/", "/targets/VH-01/", "/reports/", "/reports/{submitted}/", "/reviews/2025/"]
+# Leaders read approved figures, not units' drafts or submissions (the report page of an approved one).
+LEADER_PAGES = ["/", "/targets/VH-01/", "/reports/", "/reports/{approved}/", "/reviews/2025/"]
 
 HEADINGS = """() => {
   const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6, [role=heading]")]
@@ -83,9 +84,9 @@ def test_staff_pages_are_accessible(page, sign_in, demo, axe, live_server):
 
 
 def test_leader_pages_are_accessible_and_refusals_too(page, sign_in, demo, axe, live_server):
-    submitted = ProgressReport.objects.filter(status="submitted").order_by("pk").first()
+    approved = ProgressReport.objects.filter(status="approved").order_by("pk").first()
     sign_in("leader")
-    assert visit_all(page, axe, live_server, LEADER_PAGES, submitted=submitted.pk) == {}
+    assert visit_all(page, axe, live_server, LEADER_PAGES, approved=approved.pk) == {}
 
     # Leaders may not import: the refusal is a page of its own, as accessible as the others.
     page.watch.allow("the server responded with a status of 403")
