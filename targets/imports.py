@@ -641,13 +641,7 @@ def _check_model(row: ImportRow, user) -> None:
         status=ProgressReport.Status.SUBMITTED,
     )
     try:
-        # The related rows were just read from the database: validating them again would cost three
-        # queries a row. Uniqueness is the services' question (they lock what they check).
-        report.full_clean(
-            exclude=["target", "unit", "author", "reviewer", "supersedes"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        report.clean_own_fields()
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             column = MODEL_COLUMNS.get(name, "code")

@@ -438,6 +438,16 @@ class ProgressReport(models.Model):
     def __str__(self):
         return f"{self.target.code} · {self.period_label} · {self.unit.code}"
 
+    def clean_own_fields(self) -> None:
+        """The model's rules on its own values (digits of the value, length of the note, …), without a
+        query: the related rows were just read by the caller, and uniqueness is the services' question
+        (the database's constraints stand behind it). Raises ``ValidationError``."""
+        self.full_clean(
+            exclude=["target", "unit", "author", "reviewer", "supersedes"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+
     @property
     def period_label(self) -> str:
         if self.quarter:

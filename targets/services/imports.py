@@ -126,12 +126,7 @@ def import_confirm(*, user, rows: list, approve: bool = False) -> list[ProgressR
             supersedes=approved_reports.get(key),
         )
         try:
-            # The related rows were just read and checked; the database's constraints stand behind the rest.
-            report.full_clean(
-                exclude=["target", "unit", "author", "reviewer", "supersedes"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
+            report.clean_own_fields()
         except ValidationError as error:
             _row_refused(row, " ".join(error.messages))
         new_reports.append(report)
