@@ -19,7 +19,9 @@ from . import services
 from .models import (
     AnnualReview,
     DomainGroup,
+    Membership,
     Milestone,
+    Organisation,
     Program,
     ProgressReport,
     SolutionGroup,
@@ -77,11 +79,37 @@ class SolutionGroupInline(admin.TabularInline):
     extra = 0
 
 
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(BumpsVersion, SimpleHistoryAdmin):
+    """Organisations and their people's roles (memberships); a change moves every programme's version (their
+    names and rights show in roll-ups and menus)."""
+
+    list_display = ["code", "name", "parent", "is_active", "dissolved_on"]
+    list_filter = ["is_active", "parent"]
+    search_fields = ["code", "name", "issuing_body"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(BumpsVersion, SimpleHistoryAdmin):
+    list_display = ["user", "organisation", "role"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "organisation__name"]
+    autocomplete_fields = ["user"]
+
+
 @admin.register(Program)
 class ProgramAdmin(BumpsVersion, SimpleHistoryAdmin):
-    list_display = ["number", "title", "issued_on", "issuing_body", "first_year", "last_year", "is_active"]
-    list_filter = ["is_active"]
-    search_fields = ["number", "title", "resolution"]
+    list_display = ["number", "title", "organisation", "slug", "issued_on", "first_year", "last_year", "is_active"]
+    list_filter = ["is_active", "organisation"]
+    search_fields = ["number", "title", "resolution", "slug"]
+    prepopulated_fields = {"slug": ["number"]}
     inlines = [DomainGroupInline, SolutionGroupInline]
 
     def programs_of(self, obj):
@@ -118,8 +146,8 @@ class MembersInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(BumpsVersion, admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["code", "name", "organisation", "kind", "is_active"]
+    list_filter = ["organisation", "kind", "is_active"]
     search_fields = ["code", "name"]
     exclude = ["members"]
     inlines = [MembersInline]

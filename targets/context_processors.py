@@ -8,9 +8,15 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_role": None}
+    program = getattr(request, "program", None)  # set by permissions.program_required and the report pages
     return {
-        "nav_role": permissions.role_of(user),
+        "nav_role": permissions.role_of(user, program),
         "nav_can_import": permissions.can_import(user),
+        "nav_program": program,
+        # The page's programme for templates rendered apart from the view's context (the table's cells).
+        "program": program,
+        # Lazy (the template calls it only where the menu shows it): the user's programmes for the switcher.
+        "nav_programs": lambda: selectors.programs_for(user=user),
     }
 
 

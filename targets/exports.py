@@ -663,3 +663,78 @@ def target_table_workbook(*, rows, program, as_of_date, filters: list[tuple[str,
 
 def target_table_filename(*, program) -> str:
     return filename(_("targets"), program.number, timezone.localtime().strftime("%Y%m%d"))
+
+
+def rollup_workbook(*, organisation, lines, totals, as_of_date, late_year: int) -> bytes:
+    """The roll-up of ``organisation`` (``selectors.rollup``): one row per programme of the organisations
+    below it, with its targets by progress status, its milestones by deadline status and its late reports,
+    then the totals; in the order of the page."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title(_("Roll-up")))
+    status_labels = [str(selectors.PROGRESS_LABELS[s]) for s in assessment.PROGRESS_ORDER]
+    deadline_labels = [str(selectors.DEADLINE_LABELS[d]) for d in assessment.DEADLINE_ORDER]
+    headers = [
+        (_("Organisation"), 30),
+        (_("Programme"), 16),
+        (_("Title"), 40),
+        (_("Targets"), 9),
+        *[(label, 11) for label in status_labels],
+        *[(label, 12) for label in deadline_labels],
+        (_("Yearly figures of %(year)s not submitted on time") % {"year": late_year}, 14),
+    ]
+    _widths(ws, [w for _label, w in headers])
+    header_row = 4
+    _print_setup(ws, title_rows=f"{header_row}:{header_row}", freeze=f"C{header_row + 1}")
+    last_col = get_column_letter(len(headers))
+    ws.merged_cells.add(f"A1:{last_col}1")
+    ws.append(
+        [
+            text_cell(
+                ws,
+                _("Programmes of the organisations of %(name)s as of %(date)s")
+                % {"name": organisation.name, "date": as_of_date.strftime("%d/%m/%Y")},
+                font=FONT_TITLE,
+            )
+        ]
+    )
+    ws.append([])
+    ws.append([])
+    ws.append(
+        [
+            text_cell(ws, label, font=FONT_BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL)
+            for label, _w in headers
+        ]
+    )
+    cell = {"font": FONT, "border": BORDER}
+    for count, line in enumerate(lines, start=1):
+        _append_fitted(
+            ws,
+            header_row + count,
+            [w for _label, w in headers],
+            [
+                text_cell(ws, line.organisation.name, alignment=LEFT, **cell),
+                text_cell(ws, line.program.number, **cell),
+                text_cell(ws, line.program.title, alignment=LEFT, **cell),
+                number_cell(ws, line.total, number_format="0", **cell),
+                *[number_cell(ws, n, number_format="0", **cell) for n in line.status_counts],
+                *[number_cell(ws, n, number_format="0", **cell) for n in line.deadline_counts],
+                number_cell(ws, line.late, number_format="0", **cell),
+            ],
+        )
+    bold = {"font": FONT_BOLD, "border": BORDER}
+    ws.append(
+        [
+            text_cell(ws, _("Total"), alignment=LEFT, **bold),
+            text_cell(ws, "", **bold),
+            text_cell(ws, "", **bold),
+            number_cell(ws, totals["total"], number_format="0", **bold),
+            *[number_cell(ws, n, number_format="0", **bold) for n in totals["status_counts"]],
+            *[number_cell(ws, n, number_format="0", **bold) for n in totals["deadline_counts"]],
+            number_cell(ws, totals["late"], number_format="0", **bold),
+        ]
+    )
+    return _save(wb)
+
+
+def rollup_filename(*, organisation) -> str:
+    return filename(_("roll-up"), organisation.code, timezone.localtime().strftime("%Y%m%d"))

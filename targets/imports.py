@@ -37,7 +37,7 @@ from openpyxl.utils import get_column_letter
 from . import permissions, selectors
 from .exports import FIGURE_COLUMNS
 from .forms import ZIP_MAX_DIRECTORY_BYTES, parse_figure, sniff_evidence, zip_directory_size
-from .models import ProgressReport, Target
+from .models import Program, ProgressReport, Target
 from .services.imports import repeated_period_refusal
 from .services.reporting import closed_year_refusal, open_duplicate_refusal
 from .text import fold
@@ -56,10 +56,28 @@ NOTE_MAX_LENGTH = ProgressReport._meta.get_field("note").max_length
 
 
 class UploadForm(forms.Form):
+    """The file, and the programme it is for among ``programs`` (those the user may import into; a hidden
+    field when there is one)."""
+
+    program = forms.ModelChoiceField(
+        label=gettext_lazy("Programme"),
+        queryset=Program.objects.none(),
+        to_field_name="slug",
+        empty_label=None,
+        error_messages={"invalid_choice": gettext_lazy("Choose one of your programmes.")},
+    )
     file = forms.FileField(
         label=gettext_lazy("Excel file (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+    def __init__(self, *args, programs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["program"]
+        field.queryset = programs if programs is not None else Program.objects.none()
+        if programs is not None and len(programs) == 1:
+            field.widget = forms.HiddenInput()
+            field.initial = programs[0].slug
 
 
 class ConfirmForm(forms.Form):
@@ -674,13 +692,19 @@ def to_session(session, check: ImportCheck, *, program) -> str:
     return token
 
 
-def from_session(session, token: str, *, program) -> list[tuple[int, tuple]] | None:
-    """The rows kept for ``token``, in the shape ``read_upload`` gives, or None if there are none."""
+def session_program_id(session, token: str) -> int | None:
+    """The id of the programme whose rows are kept for ``token``, or None if there are none."""
     stored = session.get(SESSION_KEY)
     if not stored or not token or not secrets.compare_digest(str(stored.get("token", "")), str(token)):
         return None
-    if stored.get("program") != program.pk:
+    return stored.get("program")
+
+
+def from_session(session, token: str, *, program) -> list[tuple[int, tuple]] | None:
+    """The rows kept for ``token``, in the shape ``read_upload`` gives, or None if there are none."""
+    if session_program_id(session, token) != program.pk:
         return None
+    stored = session[SESSION_KEY]
     raw = []
     for number, code, year, quarter, value, is_estimate, note in stored["rows"]:
         values = [None] * len(COLUMN_KEYS)

@@ -10,6 +10,7 @@ express, so ``clean()`` enforces it and every write path calls ``full_clean()``.
 """
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,19 +39,137 @@ def value_field(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES, **kwargs)
 
 
-class Program(models.Model):
-    """An action programme (chương trình hành động) implementing a resolution."""
+def slugify_code(text: str) -> str:
+    """A URL-safe form of a number or name: "12-CTr/QU" -> "12-ctr-qu", "Phường Cầu Giấy" -> "phuong-cau-giay"."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
-    number = models.CharField(_("number"), max_length=50, unique=True, help_text=_("For example 12-CTr/QU."))
-    title = models.CharField(_("title"), max_length=500)
-    issued_on = models.DateField(_("date of issue"))
-    issuing_body = models.CharField(_("issuing body"), max_length=200, help_text=_("For example QUẬN ỦY CẦU GIẤY."))
+
+class Organisation(models.Model):
+    """A Party organisation (tổ chức đảng: Thành ủy, Quận ủy, Đảng ủy phường) that issues programmes.
+
+    Organisations form a tree: the city above its wards (and above the district they replaced). Its
+    people's rights come from ``Membership``; the parent's leaders and office read its programmes."""
+
+    code = models.SlugField(
+        _("code"), max_length=60, unique=True, help_text=_("For example phuong-cau-giay: its page is /o/<code>/.")
+    )
+    name = models.CharField(_("name"), max_length=200, help_text=_("For example Đảng bộ phường Cầu Giấy."))
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent organisation"),
+    )
     parent_body = models.CharField(
-        _("parent body"), max_length=200, help_text=_("For example ĐẢNG BỘ THÀNH PHỐ HÀ NỘI.")
+        _("parent body"), max_length=200, help_text=_("The header's upper line, for example ĐẢNG BỘ THÀNH PHỐ HÀ NỘI.")
+    )
+    issuing_body = models.CharField(
+        _("issuing body"), max_length=200, help_text=_("The header's second line, for example ĐẢNG ỦY PHƯỜNG CẦU GIẤY.")
     )
     place_name = models.CharField(
         _("place name for dates"), max_length=100, help_text=_("Written before the date: “Cầu Giấy, ngày …”.")
     )
+    is_active = models.BooleanField(_("active"), default=True)
+    dissolved_on = models.DateField(
+        _("dissolved on"), null=True, blank=True, help_text=_("Its programmes stay readable with their history.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["parent_id", "code"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="organisation_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return localised(self.name, self.name_en)
+
+    def clean(self):
+        errors = {}
+        if self.code and self.code != slugify_code(self.code):
+            errors["code"] = gettext("Use lower-case letters, digits and hyphens only, for example phuong-cau-giay.")
+        if self.parent_id and self.pk:
+            ancestor, seen = self.parent, set()
+            while ancestor is not None and ancestor.pk not in seen:
+                if ancestor.pk == self.pk:
+                    errors["parent"] = gettext("An organisation cannot be placed under itself or its own children.")
+                    break
+                seen.add(ancestor.pk)
+                ancestor = ancestor.parent
+        if self.dissolved_on and self.is_active:
+            errors["is_active"] = gettext("A dissolved organisation cannot be active.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Membership(models.Model):
+    """A user's role in one organisation: the source of their rights there (and, for leaders and the office,
+    read access to the organisations below it). Unit staff report through ``Unit.members``."""
+
+    class Role(models.TextChoices):
+        OFFICE = "office", _("Office")
+        LEADER = "leader", _("Leader")
+        UNIT_STAFF = "unit_staff", _("Unit staff")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=["office", "leader", "unit_staff"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.organisation}"
+
+
+class Program(models.Model):
+    """An action programme (chương trình hành động) implementing a resolution."""
+
+    organisation = models.ForeignKey(
+        "Organisation", on_delete=models.PROTECT, related_name="programs", verbose_name=_("organisation")
+    )
+    number = models.CharField(_("number"), max_length=50, help_text=_("For example 12-CTr/QU."))
+    slug = models.SlugField(
+        _("address in the URL"),
+        max_length=80,
+        unique=True,
+        help_text=_("For example 12-ctr-qu: the pages live under /p/<slug>/."),
+    )
+    # The programme this one was copied from across a reorganisation (manage.py program_copy).
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copied from"),
+    )
+    title = models.CharField(_("title"), max_length=500)
+    issued_on = models.DateField(_("date of issue"))
     resolution = models.CharField(
         _("resolution implemented"),
         max_length=300,
@@ -71,14 +190,30 @@ class Program(models.Model):
         verbose_name_plural = _("action programmes")
         ordering = ["-issued_on", "number"]
         constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="program_number_unique_in_organisation"),
             models.CheckConstraint(condition=Q(last_year__gte=models.F("first_year")), name="program_years_ordered"),
         ]
 
     def __str__(self):
         return self.number
 
+    # The names a Party document's header uses belong to the organisation that issues the programme.
+    @property
+    def issuing_body(self) -> str:
+        return self.organisation.issuing_body
+
+    @property
+    def parent_body(self) -> str:
+        return self.organisation.parent_body
+
+    @property
+    def place_name(self) -> str:
+        return self.organisation.place_name
+
     def clean(self):
         errors = {}
+        if self.slug and self.slug != slugify_code(self.slug):
+            errors["slug"] = gettext("Use lower-case letters, digits and hyphens only, for example 12-ctr-qu.")
         if self.first_year and self.last_year and self.last_year < self.first_year:
             errors["last_year"] = gettext("The last year cannot be before the first year.")
         years = self.milestone_years
@@ -158,7 +293,10 @@ class Unit(models.Model):
         MASS_ORGANISATION = "mass_organisation", _("Front and mass organisation")
         WARD = "ward", _("Ward")
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="units", verbose_name=_("organisation")
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_("Unique within its organisation."))
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -176,6 +314,7 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         ordering = ["code"]
         constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="unit_code_unique_in_organisation"),
             models.CheckConstraint(
                 condition=Q(kind__in=["party", "government", "security", "mass_organisation", "ward"]),
                 name="unit_kind_valid",
@@ -289,6 +428,8 @@ class Target(models.Model):
             errors["baseline_year"] = gettext("A baseline value needs its year.")
         if self.group_id and self.program_id and self.group.program_id != self.program_id:
             errors["group"] = gettext("The group belongs to another programme.")
+        if self.lead_unit_id and self.program_id and self.lead_unit.organisation_id != self.program.organisation_id:
+            errors["lead_unit"] = gettext("The lead unit belongs to another organisation than the programme.")
         if errors:
             raise ValidationError(errors)
 

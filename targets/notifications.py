@@ -58,7 +58,7 @@ def _with_address(users) -> list:
 
 def _report(report_id: int) -> ProgressReport | None:
     return (
-        ProgressReport.objects.select_related("target", "unit", "author", "reviewer")
+        ProgressReport.objects.select_related("target__program", "unit", "author", "reviewer")
         .prefetch_related("unit__members")
         .filter(pk=report_id)
         .first()
@@ -85,7 +85,7 @@ def report_submitted(*, report_id: int, actor_id: int | None = None) -> int:
     report = _report(report_id)
     if report is None:
         return 0
-    office = permissions.office_users(exclude=actor_id)
+    office = permissions.office_users(exclude=actor_id, where=report.target.program.organisation_id)
     context = _report_context(report)
     return _send([_message("report_submitted", context, user) for user in _with_address(office)])
 
@@ -104,7 +104,7 @@ def import_done(*, report_ids: list[int], actor_id: int | None = None) -> int:
     """An import created (and perhaps approved) many reports at once: one mail per recipient listing them,
     instead of one per row. The office hears of the submitted ones, the reporting staff of the approved ones."""
     reports = list(
-        ProgressReport.objects.select_related("target", "unit", "author")
+        ProgressReport.objects.select_related("target__program", "unit", "author")
         .prefetch_related("unit__members")
         .filter(pk__in=report_ids)
         .order_by("target__order", "year", "quarter", "unit__code")
@@ -112,7 +112,7 @@ def import_done(*, report_ids: list[int], actor_id: int | None = None) -> int:
     messages = []
     submitted = [r for r in reports if r.status == ProgressReport.Status.SUBMITTED]
     if submitted:
-        office = permissions.office_users(exclude=actor_id)
+        office = permissions.office_users(exclude=actor_id, where=submitted[0].target.program.organisation_id)
         context = {"reports": submitted, "url": settings.SITE_URL + reverse("report_list")}
         messages += [_message("import_submitted", context, user) for user in _with_address(office)]
     approved_for = defaultdict(list)

@@ -1,8 +1,16 @@
 """Who may see or change what: the only place that decides.
 
-Roles are the auth groups ``leader``, ``unit_staff`` and ``office``; superusers act as office. A staff
-user's units are ``Unit.members``. Views call these helpers on every request; templates only use them
-to hide buttons, never as the check itself.
+Rights hold in an organisation: a ``Membership`` (user, organisation, role ``office`` / ``leader`` /
+``unit_staff``) gives its role there; the leaders and the office of an organisation also read every
+organisation below it, as leaders (read only: a ward's office approves its own units' figures).
+Superusers act as office everywhere. A staff user's units are ``Unit.members``. Views call these helpers
+on every request; templates only use them to hide buttons, never as the check itself.
+
+Most questions take ``where``: the organisation they are asked about (an ``Organisation``, a ``Program``,
+or an organisation's id). Without it they ask about any of the user's organisations (the menu, the pages
+that list across programmes, which then filter by ``visible_organisation_ids``).
+
+Refusals: 403 inside the user's organisations, 404 outside them (as a missing object would be).
 """
 
 from dataclasses import dataclass
@@ -11,59 +19,152 @@ from functools import wraps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import ProgressReport, Target, Unit, YearClosure
+from .models import Membership, Organisation, Program, ProgressReport, Target, Unit, YearClosure
 
 ROLE_LEADER = "leader"
 ROLE_UNIT_STAFF = "unit_staff"
 ROLE_OFFICE = "office"
+_READERS = frozenset({ROLE_LEADER, ROLE_OFFICE})  # whose membership reads the organisations below too
+_DEPTH = 3  # levels below an organisation that its readers reach (city > district > ward, and one spare)
 
 
-def _group_names(user) -> frozenset[str]:
-    # Cached on the user object for the request, so that a page asking several questions runs one query.
-    if not hasattr(user, "_role_names"):
-        user._role_names = (
-            frozenset(user.groups.values_list("name", flat=True)) if user.is_authenticated else frozenset()
+@dataclass(frozen=True)
+class Rights:
+    """A user's memberships, read once a request: ``roles`` by organisation id (their own memberships),
+    and ``below``, the organisations they read only through a parent's leader or office membership."""
+
+    superuser: bool
+    roles: dict
+    below: frozenset
+
+    @property
+    def organisation_ids(self) -> frozenset:
+        return frozenset(self.roles) | self.below
+
+
+_NO_RIGHTS = Rights(superuser=False, roles={}, below=frozenset())
+
+
+def rights(user) -> Rights:
+    """The user's rights, cached on the user object for the request: 1 query, and 1 more only for the
+    leaders and office of an organisation that has organisations below it (the city's people)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _NO_RIGHTS
+    if not hasattr(user, "_rights"):
+        roles: dict[int, set[str]] = {}
+        parents = set()
+        rows = Membership.objects.filter(user=user).annotate(
+            has_children=Exists(Organisation.objects.filter(parent_id=OuterRef("organisation_id")))
         )
-    return user._role_names
+        for organisation_id, role, has_children in rows.values_list("organisation_id", "role", "has_children"):
+            roles.setdefault(organisation_id, set()).add(role)
+            if has_children and role in _READERS:
+                parents.add(organisation_id)
+        below = frozenset()
+        if parents:
+            reach = Q(parent_id__in=parents)
+            for level in range(1, _DEPTH):
+                reach |= Q(**{"parent__" * level + "parent_id__in": parents})
+            below = frozenset(Organisation.objects.filter(reach).values_list("id", flat=True)) - set(roles)
+        user._rights = Rights(
+            superuser=user.is_superuser, roles={k: frozenset(v) for k, v in roles.items()}, below=below
+        )
+    return user._rights
 
 
-def is_office(user) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_superuser or ROLE_OFFICE in _group_names(user))
+def organisation_id_of(where) -> int | None:
+    """The organisation id of ``where``: an Organisation, a Program (no query), or an id."""
+    if where is None or isinstance(where, int):
+        return where
+    if isinstance(where, Organisation):
+        return where.pk
+    if isinstance(where, Program):
+        return where.organisation_id
+    raise TypeError(f"not an organisation: {where!r}")
 
 
-def is_leader(user) -> bool:
-    return user.is_authenticated and user.is_active and ROLE_LEADER in _group_names(user)
+def roles_in(user, where=None) -> frozenset[str]:
+    """The user's roles in ``where`` (any of their organisations without it); a reader from above is a
+    leader there. Superusers are office everywhere."""
+    r = rights(user)
+    if r.superuser:
+        return frozenset({ROLE_OFFICE})
+    organisation_id = organisation_id_of(where)
+    if organisation_id is None:
+        found = set().union(*r.roles.values()) if r.roles else set()
+        return frozenset(found | ({ROLE_LEADER} if r.below else set()))
+    own = r.roles.get(organisation_id, frozenset())
+    return own | {ROLE_LEADER} if organisation_id in r.below else own
 
 
-def is_unit_staff(user) -> bool:
-    return user.is_authenticated and user.is_active and ROLE_UNIT_STAFF in _group_names(user)
+def is_office(user, where=None) -> bool:
+    return ROLE_OFFICE in roles_in(user, where)
 
 
-def has_any_role(user) -> bool:
-    return is_office(user) or is_leader(user) or is_unit_staff(user)
+def is_leader(user, where=None) -> bool:
+    return ROLE_LEADER in roles_in(user, where)
 
 
-def role_of(user) -> str | None:
+def is_unit_staff(user, where=None) -> bool:
+    return ROLE_UNIT_STAFF in roles_in(user, where)
+
+
+def has_any_role(user, where=None) -> bool:
+    return bool(roles_in(user, where))
+
+
+def role_of(user, where=None) -> str | None:
     """The user's main role for choosing what a page shows: office wins over staff over leader."""
-    if is_office(user):
-        return ROLE_OFFICE
-    if is_unit_staff(user):
-        return ROLE_UNIT_STAFF
-    if is_leader(user):
-        return ROLE_LEADER
+    roles = roles_in(user, where)
+    for role in (ROLE_OFFICE, ROLE_UNIT_STAFF, ROLE_LEADER):
+        if role in roles:
+            return role
     return None
 
 
-def office_users(*, exclude=None) -> QuerySet:
-    """The people who act as the office and can be mailed: active superusers and members of the office
-    group, with an e-mail address, each once, ``exclude`` (a user or an id) left out. 1 query."""
+def visible_organisation_ids(user) -> frozenset[int] | None:
+    """The organisations whose programmes the user reads; None for every one (superusers)."""
+    r = rights(user)
+    return None if r.superuser else r.organisation_ids
+
+
+def office_organisation_ids(user) -> frozenset[int] | None:
+    """The organisations where the user acts as the office; None for every one (superusers)."""
+    r = rights(user)
+    return None if r.superuser else frozenset(k for k, v in r.roles.items() if ROLE_OFFICE in v)
+
+
+def _in_organisations(queryset: QuerySet, field: str, ids: frozenset[int] | None) -> QuerySet:
+    return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+
+
+def programs_visible_to(user) -> QuerySet[Program]:
+    """The programmes of the organisations the user reads, newest first."""
+    if not has_any_role(user):
+        return Program.objects.none()
+    return _in_organisations(Program.objects.all(), "organisation_id", visible_organisation_ids(user))
+
+
+def organisations_visible_to(user) -> QuerySet[Organisation]:
+    if not has_any_role(user):
+        return Organisation.objects.none()
+    return _in_organisations(Organisation.objects.all(), "id", visible_organisation_ids(user))
+
+
+def office_users(*, exclude=None, where=None) -> QuerySet:
+    """The people who act as the office of ``where`` (of any organisation without it) and can be mailed:
+    active superusers and the office's members, with an e-mail address, each once, ``exclude`` (a user or an
+    id) left out. 1 query."""
+    membership = Q(memberships__role=ROLE_OFFICE)
+    if where is not None:
+        membership &= Q(memberships__organisation_id=organisation_id_of(where))
     users = (
         get_user_model()
-        .objects.filter(Q(is_superuser=True) | Q(groups__name=ROLE_OFFICE), is_active=True)
+        .objects.filter(Q(is_superuser=True) | membership, is_active=True)
         .exclude(email="")
         .distinct()
         .order_by("pk")
@@ -74,7 +175,7 @@ def office_users(*, exclude=None) -> QuerySet:
 
 
 def user_unit_ids(user) -> frozenset[int]:
-    """The ids of the active units the user reports for (cached for the request)."""
+    """The ids of the active units the user reports for, in every organisation (cached for the request)."""
     if not hasattr(user, "_unit_ids"):
         user._unit_ids = (
             frozenset(Unit.objects.filter(members=user, is_active=True).values_list("id", flat=True))
@@ -87,13 +188,15 @@ def user_unit_ids(user) -> frozenset[int]:
 # --- Reading ----------------------------------------------------------------------------------------------
 
 
-def can_view(user) -> bool:
-    """Dashboards, targets, reviews and exports: every signed-in user with a role."""
-    return has_any_role(user)
+def can_view(user, where=None) -> bool:
+    """Dashboards, targets, reviews and exports of ``where``: every signed-in user with a role there (or
+    above it)."""
+    return has_any_role(user, where)
 
 
 def role_required(view):
-    """Sign-in required (login page otherwise), and a role (403 otherwise)."""
+    """Sign-in required (login page otherwise), and a role somewhere (403 otherwise): for the pages that
+    list across programmes, which then show only what the user's organisations hold."""
 
     @login_required
     @wraps(view)
@@ -106,7 +209,7 @@ def role_required(view):
 
 
 def office_required(view):
-    """Sign-in required (login page otherwise), and the office role (403 otherwise)."""
+    """Sign-in required (login page otherwise), and the office role somewhere (403 otherwise)."""
 
     @login_required
     @wraps(view)
@@ -118,34 +221,78 @@ def office_required(view):
     return wrapper
 
 
-def targets_visible_to(user) -> QuerySet[Target]:
-    """Every user with a role reads every target of active programmes."""
-    if not can_view(user):
+def get_program_to_view(user, slug: str) -> Program:
+    """The programme at ``slug`` with its organisation: 404 when missing or outside the user's
+    organisations, 403 for a user with no role anywhere."""
+    if not has_any_role(user):
+        raise PermissionDenied
+    program = Program.objects.filter(slug=slug).select_related("organisation").first()
+    if program is None or not can_view(user, program):
+        raise Http404
+    return program
+
+
+def program_required(view=None, *, office=False):
+    """For the pages of one programme (``/p/<slug>/…``): sign-in required, the programme resolved from the
+    URL's ``slug`` (404 outside the user's organisations) and passed to the view as ``program``; with
+    ``office=True`` the office of its organisation only (403 otherwise)."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            program = get_program_to_view(request.user, slug)
+            if office and not is_office(request.user, program):
+                raise PermissionDenied
+            request.program = program
+            return view(request, program, *args, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+def targets_visible_to(user, where=None) -> QuerySet[Target]:
+    """The targets of active programmes the user reads (of ``where``'s organisation when given)."""
+    if not can_view(user, where):
         return Target.objects.none()
-    return Target.objects.filter(program__is_active=True)
+    targets = Target.objects.filter(program__is_active=True)
+    if where is not None:
+        return targets.filter(program__organisation_id=organisation_id_of(where))
+    return _in_organisations(targets, "program__organisation_id", visible_organisation_ids(user))
 
 
 # --- Reporting --------------------------------------------------------------------------------------------
 
 
-def reportable_targets(user) -> QuerySet[Target]:
-    """Targets the user may report on: all for the office, their units' (lead or support) for staff."""
-    if is_office(user):
-        return Target.objects.filter(program__is_active=True)
-    if is_unit_staff(user):
+def reportable_targets(user, where=None) -> QuerySet[Target]:
+    """Targets of active programmes the user may report on: all of the organisations where they are the
+    office, their units' (lead or support) where they are staff; of ``where``'s organisation when given."""
+    targets = Target.objects.filter(program__is_active=True)
+    if where is not None:
+        targets = targets.filter(program__organisation_id=organisation_id_of(where))
+    rule = Q(pk__in=[])
+    office_ids = office_organisation_ids(user)
+    if office_ids is None:
+        return targets
+    if office_ids:
+        rule |= Q(program__organisation_id__in=office_ids)
+    if is_unit_staff(user, where):
         units = user_unit_ids(user)
-        return (
-            Target.objects.filter(program__is_active=True)
-            .filter(Q(lead_unit_id__in=units) | Q(supporting_units__id__in=units))
-            .distinct()
+        staff_ids = [k for k, v in rights(user).roles.items() if ROLE_UNIT_STAFF in v]
+        rule |= Q(program__organisation_id__in=staff_ids) & (
+            Q(lead_unit_id__in=units) | Q(supporting_units__id__in=units)
         )
-    return Target.objects.none()
+        return targets.filter(rule).distinct()
+    return targets.filter(rule)
 
 
 def can_report_on(user, target: Target) -> bool:
-    if is_office(user):
+    """Its programme (``target.program``) is read: select it with the target."""
+    program = target.program
+    if is_office(user, program):
         return True
-    if not is_unit_staff(user):
+    if not is_unit_staff(user, program):
         return False
     units = user_unit_ids(user)
     if target.lead_unit_id in units:
@@ -154,13 +301,13 @@ def can_report_on(user, target: Target) -> bool:
 
 
 def may_report_for(user, unit: Unit) -> bool:
-    """Whether ``user`` may report in the name of ``unit`` (an active unit: any for the office, their own
-    for staff). No query once the user's roles and units are read."""
+    """Whether ``user`` may report in the name of ``unit`` (an active unit: any of their organisation for
+    the office, their own for staff). No query once the user's roles and units are read."""
     if unit is None or not unit.is_active:
         return False
-    if is_office(user):
+    if is_office(user, unit.organisation_id):
         return True
-    return is_unit_staff(user) and unit.pk in user_unit_ids(user)
+    return is_unit_staff(user, unit.organisation_id) and unit.pk in user_unit_ids(user)
 
 
 def _by_preference(target: Target, units) -> list[Unit]:
@@ -171,7 +318,7 @@ def _by_preference(target: Target, units) -> list[Unit]:
 def reporting_units_for(user, target: Target) -> list[Unit]:
     """The units in whose name ``user`` may report on ``target``: those of the target's lead and supporting
     units that ``may_report_for`` allows, the lead first, then by code. 1 query (none without a role)."""
-    if not (is_office(user) or is_unit_staff(user)):
+    if not (is_office(user, target.program) or is_unit_staff(user, target.program)):
         return []
     units = Unit.objects.filter(Q(led_targets=target) | Q(supported_targets=target)).distinct()
     return _by_preference(target, [unit for unit in units if may_report_for(user, unit)])
@@ -190,9 +337,9 @@ def reporting_unit_by_target(user, targets) -> dict[int, Unit]:
     report for: no query for the office, 1 for staff (with their units read)."""
     chosen = {t.pk: t.lead_unit for t in targets if may_report_for(user, t.lead_unit)}
     rest = [t for t in targets if t.pk not in chosen]
-    if rest and (is_office(user) or is_unit_staff(user)):
+    if rest and has_any_role(user):
         links = Target.supporting_units.through.objects.filter(target__in=rest).select_related("unit")
-        if not is_office(user):
+        if office_organisation_ids(user) == frozenset():  # the office nowhere: only their own units' links
             links = links.filter(unit_id__in=user_unit_ids(user))
         supporting: dict[int, list[Unit]] = {}
         for link in links:
@@ -226,16 +373,12 @@ def reporting_refusal(target: Target, unit: Unit | None, *, may_report_on: bool,
     return None
 
 
-def get_target_for_report(user, code: str) -> Target:
-    """The target with ``code`` if the user may report on it: 404 when it does not exist, 403 when not theirs.
-
-    Codes are unique within a programme; with several active programmes the newest one's target wins,
-    as on every page that takes a code.
-    """
+def get_target_for_report(user, program: Program, code: str) -> Target:
+    """The target ``code`` of ``program`` if the user may report on it: 404 when it does not exist (or its
+    programme is closed), 403 when not theirs."""
     target = (
-        Target.objects.filter(program__is_active=True, code=code)
-        .select_related("program", "group", "lead_unit")
-        .order_by("-program__issued_on", "-program_id")
+        Target.objects.filter(program=program, program__is_active=True, code=code)
+        .select_related("program__organisation", "group", "lead_unit")
         .first()
     )
     if target is None:
@@ -246,16 +389,18 @@ def get_target_for_report(user, code: str) -> Target:
 
 
 def can_edit_report(user, report: ProgressReport) -> bool:
-    """Edit, submit or withdraw: the office, or staff of the report's unit, while it is a draft or returned
-    (withdrawal also while submitted; the services check the status)."""
-    if is_office(user):
+    """Edit, submit or withdraw: the office of its organisation, or staff of the report's unit, while it is a
+    draft or returned (withdrawal also while submitted; the services check the status). Reads
+    ``report.target.program``: select it."""
+    program = report.target.program
+    if is_office(user, program):
         return True
-    return is_unit_staff(user) and report.unit_id in user_unit_ids(user)
+    return is_unit_staff(user, program) and report.unit_id in user_unit_ids(user)
 
 
-def can_review(user) -> bool:
-    """Approve or return reports."""
-    return is_office(user)
+def can_review(user, where=None) -> bool:
+    """Approve or return reports (and task updates) of ``where``: its office."""
+    return is_office(user, where)
 
 
 # The statuses from which each step of the workflow may start. The services check them (under a row lock),
@@ -302,7 +447,7 @@ def report_actions(user, report: ProgressReport, *, year_closed: bool | None = N
     view_evidence = bool(report.evidence_file) and can_view_report(user, report)
     if year_closed:
         return ReportActions(view_evidence=view_evidence)  # its figures can no longer change
-    mine, review, status = can_edit_report(user, report), can_review(user), report.status
+    mine, review, status = can_edit_report(user, report), can_review(user, report.target.program), report.status
     return ReportActions(
         edit=mine and status in REPORT_EDITABLE,
         submit=mine and status in REPORT_SUBMITTABLE,
@@ -320,18 +465,31 @@ PUBLIC_REPORT_STATUSES = frozenset({ProgressReport.Status.APPROVED, ProgressRepo
 
 @dataclass(frozen=True)
 class ReportVisibility:
-    """Who may see which reports, decided once by ``report_visibility``: every report (the office), the
-    reports of some units in any state (their staff), every unit's approved and superseded ones (leaders)."""
+    """Who may see which reports, decided once by ``report_visibility``: every report of some organisations
+    (their office; every organisation for superusers), the reports of some units in any state (their staff),
+    every unit's approved and superseded ones of some organisations (their leaders and those above).
 
-    everything: bool
-    unit_ids: frozenset[int]
-    public: bool
+    Asked about one organisation (``where``), ``everything`` and ``public`` say it for that one and ``q()``
+    needs no join; asked across programmes, the organisation ids say it and ``q()`` joins the programme."""
 
-    def allows(self, *, unit_id, status) -> bool:
-        return self.everything or unit_id in self.unit_ids or (self.public and status in PUBLIC_REPORT_STATUSES)
+    everything: bool = False
+    unit_ids: frozenset = frozenset()
+    public: bool = False
+    office_org_ids: frozenset = frozenset()
+    public_org_ids: frozenset = frozenset()
 
-    def q(self) -> Q:
-        """The same rule as a filter, for reports or their history records (both have unit and status)."""
+    def allows(self, *, unit_id, status, organisation_id=None) -> bool:
+        if self.everything or unit_id in self.unit_ids:
+            return True
+        if organisation_id in self.office_org_ids:
+            return True
+        if status in PUBLIC_REPORT_STATUSES:
+            return self.public or organisation_id in self.public_org_ids
+        return False
+
+    def q(self, organisation_field: str = "target__program__organisation_id") -> Q:
+        """The same rule as a filter, for reports or their history records (both have unit, status and
+        target)."""
         if self.everything:
             return Q()
         rule = Q(pk__in=[])
@@ -339,35 +497,56 @@ class ReportVisibility:
             rule |= Q(unit_id__in=self.unit_ids)
         if self.public:
             rule |= Q(status__in=PUBLIC_REPORT_STATUSES)
+        if self.office_org_ids:
+            rule |= Q(**{f"{organisation_field}__in": self.office_org_ids})
+        if self.public_org_ids:
+            rule |= Q(status__in=PUBLIC_REPORT_STATUSES, **{f"{organisation_field}__in": self.public_org_ids})
         return rule
 
 
-def report_visibility(user) -> ReportVisibility:
+def report_visibility(user, where=None) -> ReportVisibility:
     """The one rule for reports, used by a report's page, the lists, the target page and its history:
-    the office sees every report; unit staff see their units' reports in every state; leaders see every
-    unit's approved figures and the approvals, not units' drafts. Other units' drafts, submissions and
-    returns (their figures, notes, evidence, the office's comments) stay with those units and the office.
-    (The dashboards show everyone the approved figures themselves, through the selectors.)"""
-    if is_office(user):
-        return ReportVisibility(everything=True, unit_ids=frozenset(), public=True)
-    units = user_unit_ids(user) if is_unit_staff(user) else frozenset()
-    return ReportVisibility(everything=False, unit_ids=units, public=is_leader(user))
+    the office sees every report of its organisation; unit staff see their units' reports in every state;
+    leaders (and readers from above) see every unit's approved figures and the approvals, not units'
+    drafts. Other units' drafts, submissions and returns (their figures, notes, evidence, the office's
+    comments) stay with those units and the office. (The dashboards show everyone the approved figures
+    themselves, through the selectors.) ``where`` narrows the question to one organisation."""
+    units = user_unit_ids(user) if is_unit_staff(user, where) else frozenset()
+    if where is not None:
+        if is_office(user, where):
+            return ReportVisibility(everything=True)
+        return ReportVisibility(unit_ids=units, public=is_leader(user, where))
+    r = rights(user)
+    if r.superuser:
+        return ReportVisibility(everything=True)
+    return ReportVisibility(
+        unit_ids=units,
+        office_org_ids=frozenset(k for k, v in r.roles.items() if ROLE_OFFICE in v),
+        public_org_ids=frozenset(k for k, v in r.roles.items() if ROLE_LEADER in v) | r.below,
+    )
 
 
-def reports_visible_to(user) -> QuerySet[ProgressReport]:
-    """The reports ``report_visibility`` lets ``user`` see."""
-    return ProgressReport.objects.filter(report_visibility(user).q())
+def reports_visible_to(user, where=None) -> QuerySet[ProgressReport]:
+    """The reports ``report_visibility`` lets ``user`` see (of ``where``'s programmes when given)."""
+    reports = ProgressReport.objects.filter(report_visibility(user, where).q())
+    if where is not None:
+        reports = reports.filter(target__program__organisation_id=organisation_id_of(where))
+    return reports
 
 
 def can_view_report(user, report: ProgressReport) -> bool:
-    """A report's page (and its evidence): whoever ``report_visibility`` lets see it."""
-    return report_visibility(user).allows(unit_id=report.unit_id, status=report.status)
+    """A report's page (and its evidence): whoever ``report_visibility`` lets see it. Reads
+    ``report.target.program``."""
+    program = report.target.program
+    return report_visibility(user, program).allows(unit_id=report.unit_id, status=report.status)
 
 
 def _report_or_404(pk) -> ProgressReport:
     report = (
         ProgressReport.objects.filter(pk=pk)
-        .select_related("target__program", "target__group", "target__lead_unit", "unit", "author", "reviewer")
+        .select_related(
+            "target__program__organisation", "target__group", "target__lead_unit", "unit", "author", "reviewer"
+        )
         .first()
     )
     if report is None:
@@ -375,9 +554,17 @@ def _report_or_404(pk) -> ProgressReport:
     return report
 
 
+def _outside_404(user, report: ProgressReport) -> None:
+    """A report of a programme outside the user's organisations is missing for them."""
+    if not can_view(user, report.target.program):
+        raise Http404
+
+
 def get_report_to_view(user, pk) -> ProgressReport:
-    """The report ``pk`` with its target, programme, unit and people: 404 when missing, 403 when not theirs."""
+    """The report ``pk`` with its target, programme, unit and people: 404 when missing or outside the user's
+    organisations, 403 when not theirs."""
     report = _report_or_404(pk)
+    _outside_404(user, report)
     if not can_view_report(user, report):
         raise PermissionDenied
     return report
@@ -387,28 +574,33 @@ def get_report_to_edit(user, pk) -> ProgressReport:
     """For editing, submitting, withdrawing or correcting: 404 when missing, 403 without the right.
     Whether the report's status allows the step is the service's question."""
     report = _report_or_404(pk)
+    _outside_404(user, report)
     if not can_edit_report(user, report):
         raise PermissionDenied
     return report
 
 
 def get_report_to_review(user, pk) -> ProgressReport:
-    """For approving or returning: 404 when missing, 403 for anyone but the office."""
+    """For approving or returning: 404 when missing, 403 for anyone but the office of its organisation."""
     if not can_review(user):
         raise PermissionDenied
-    return _report_or_404(pk)
+    report = _report_or_404(pk)
+    _outside_404(user, report)
+    if not can_review(user, report.target.program):
+        raise PermissionDenied
+    return report
 
 
 # --- The annual review, imports, admin ----------------------------------------------------------------------
 
 
-def can_close_year(user) -> bool:
-    return is_office(user)
+def can_close_year(user, where=None) -> bool:
+    return is_office(user, where)
 
 
-def can_export(user) -> bool:
-    return can_view(user)
+def can_export(user, where=None) -> bool:
+    return can_view(user, where)
 
 
-def can_import(user) -> bool:
-    return is_office(user) or is_unit_staff(user)
+def can_import(user, where=None) -> bool:
+    return is_office(user, where) or is_unit_staff(user, where)

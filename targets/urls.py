@@ -1,21 +1,36 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from .converters import CodeConverter
-from .views import dashboard, exports, imports, reports, reviews
+from .views import dashboard, exports, general, imports, organisations, reports, reviews
 
 register_converter(CodeConverter, "code")
 
-urlpatterns = [
-    # Dashboards (issue 4)
-    path("", dashboard.overview, name="home"),
+# The pages of one programme, under /p/<slug>/ (each view gets the programme from permissions.program_required).
+program_patterns = [
+    path("", dashboard.overview, name="overview"),
     path("groups/<code:code>/", dashboard.group_detail, name="group_detail"),
     path("targets/", dashboard.target_list, name="target_list"),
+    path("targets/export.xlsx", exports.target_table_export, name="target_export"),
     path("targets/<code:code>/", dashboard.target_detail, name="target_detail"),
+    path("targets/<code:code>/reports/new/", reports.report_new, name="report_new"),
     path("units/", dashboard.unit_index, name="unit_index"),
     path("units/<code:code>/", dashboard.unit_detail, name="unit_detail"),
+    path("reviews/", reviews.review_index, name="review_index"),
+    path("reviews/<int:year>/", reviews.review_year, name="review_year"),
+    path("reviews/<int:year>/export.xlsx", reviews.review_export, name="review_export"),
+    path("reviews/<int:year>/close/", reviews.review_close, name="review_close"),
+    path("reviews/<int:year>/reopen/", reviews.review_reopen, name="review_reopen"),
+    path("reviews/<int:year>/targets/<code:code>/", reviews.review_edit, name="review_edit"),
+    path("imports/template.xlsx", imports.import_template, name="import_template"),
+]
+
+urlpatterns = [
+    path("", dashboard.program_index, name="home"),
+    path("p/<slug:slug>/", include(program_patterns)),
+    path("o/<slug:code>/", organisations.organisation_detail, name="organisation_detail"),
+    path("o/<slug:code>/rollup.xlsx", organisations.organisation_rollup_export, name="organisation_rollup_export"),
     path("help/", dashboard.help_page, name="help"),
-    # Reporting workflow (issue 3)
-    path("targets/<code:code>/reports/new/", reports.report_new, name="report_new"),
+    # Across the user's programmes
     path("reports/", reports.report_list, name="report_list"),
     path("reports/approve/", reports.report_bulk_approve, name="report_bulk_approve"),
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
@@ -26,15 +41,15 @@ urlpatterns = [
     path("reports/<int:pk>/approve/", reports.report_approve, name="report_approve"),
     path("reports/<int:pk>/return/", reports.report_return, name="report_return"),
     path("reports/<int:pk>/evidence/", reports.report_evidence, name="report_evidence"),
-    # The annual review and Excel (issue 5)
-    path("reviews/", reviews.review_index, name="review_index"),
-    path("reviews/<int:year>/", reviews.review_year, name="review_year"),
-    path("reviews/<int:year>/export.xlsx", reviews.review_export, name="review_export"),
-    path("reviews/<int:year>/close/", reviews.review_close, name="review_close"),
-    path("reviews/<int:year>/reopen/", reviews.review_reopen, name="review_reopen"),
-    path("reviews/<int:year>/targets/<code:code>/", reviews.review_edit, name="review_edit"),
     path("imports/", imports.import_upload, name="import_upload"),
     path("imports/confirm/", imports.import_confirm, name="import_confirm"),
-    path("imports/template.xlsx", imports.import_template, name="import_template"),
-    path("targets/export.xlsx", exports.target_table_export, name="target_export"),
+    # The addresses of before /p/<slug>/, kept for bookmarks: the same page of the user's default programme.
+    path("imports/template.xlsx", general.to_default_program),
+    path("groups/<path:rest>", general.to_default_program),
+    path("targets/", general.to_default_program),
+    path("targets/<path:rest>", general.to_default_program),
+    path("units/", general.to_default_program),
+    path("units/<path:rest>", general.to_default_program),
+    path("reviews/", general.to_default_program),
+    path("reviews/<path:rest>", general.to_default_program),
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ..assessment import facts_for, phase_year, plan_for_year
 from ..models import (
     Milestone,
+    Organisation,
     Program,
     ProgressReport,
     Target,
@@ -61,6 +62,19 @@ def demo_value(target: Target, plan: Decimal, rng: random.Random) -> Decimal:
     return value.quantize(places)
 
 
+# The district's accounts keep the names they had before organisations; another organisation's office and
+# leader are named after it (office-phuong-cau-giay), and the city has a leader (leader-ha-noi).
+DISTRICT_ORGANISATION = "quan-cau-giay"
+CITY_ORGANISATION = "ha-noi"
+
+
+def demo_usernames(organisation) -> tuple[str, str]:
+    """The demo office's and leader's usernames of ``organisation``."""
+    if organisation.code == DISTRICT_ORGANISATION:
+        return "office", "leader"
+    return f"office-{organisation.code}", f"leader-{organisation.code}"
+
+
 @transaction.atomic
 def demo_load(*, program: Program, seed: int = 15) -> dict[str, int]:
     """Create demo accounts and plausible figures (see ``_demo_load``); the notes and comments it writes are
@@ -70,18 +84,41 @@ def demo_load(*, program: Program, seed: int = 15) -> dict[str, int]:
         return _demo_load(program=program, seed=seed)
 
 
+def city_leader_ensure() -> int:
+    """The city's demo leader ``leader-ha-noi``, who reads every ward's programmes (if the city is loaded)."""
+    city = Organisation.objects.filter(code=CITY_ORGANISATION).first()
+    if city is None:
+        return 0
+    return int(
+        user_ensure(
+            username=f"leader-{city.code}",
+            role=ROLE_LEADER,
+            password=DEMO_PASSWORD,
+            full_name="Lãnh đạo Thành ủy",
+            organisation=city,
+        )
+    )
+
+
 def _demo_load(*, program: Program, seed: int) -> dict[str, int]:
     """Create demo accounts and plausible figures. A second run creates nothing.
 
-    Accounts: ``office``, ``leader`` and ``staff-<unit code>`` for every unit. Figures: approved yearly
-    figures 2021–2025 for most targets (a few missing), and in 2026 some submitted, returned and draft
-    reports, so every page has something true to show.
+    Accounts: the office and the leader of the programme's organisation (``demo_usernames``) and
+    ``staff-<unit code>`` for every unit of it. Figures: approved yearly figures from the programme's first
+    year (2021 at the earliest) to 2025 for most targets (a few missing), and in 2026 some submitted,
+    returned and draft reports, so every page has something true to show.
     """
     roles_ensure()
-    created_users = 0
-    created_users += user_ensure(username="office", role=ROLE_OFFICE, password=DEMO_PASSWORD, full_name="Văn phòng")
-    created_users += user_ensure(username="leader", role=ROLE_LEADER, password=DEMO_PASSWORD, full_name="Lãnh đạo")
-    for unit in Unit.objects.order_by("code"):
+    organisation = program.organisation
+    office_name, leader_name = demo_usernames(organisation)
+    created_users = city_leader_ensure()
+    created_users += user_ensure(
+        username=office_name, role=ROLE_OFFICE, password=DEMO_PASSWORD, full_name="Văn phòng", organisation=organisation
+    )
+    created_users += user_ensure(
+        username=leader_name, role=ROLE_LEADER, password=DEMO_PASSWORD, full_name="Lãnh đạo", organisation=organisation
+    )
+    for unit in Unit.objects.filter(organisation_id=program.organisation_id).order_by("code"):
         created_users += user_ensure(
             username=f"staff-{unit.code.lower()}",
             role=ROLE_UNIT_STAFF,
@@ -95,7 +132,7 @@ def _demo_load(*, program: Program, seed: int) -> dict[str, int]:
         return {"users": created_users, "reports": 0}
 
     rng = random.Random(seed)
-    office = User.objects.get(username="office")
+    office = User.objects.get(username=office_name)
     staff = {u.username: u for u in User.objects.filter(username__startswith="staff-")}
     now = timezone.now()
     reports = []
@@ -105,7 +142,7 @@ def _demo_load(*, program: Program, seed: int) -> dict[str, int]:
             continue
         author = staff[f"staff-{target.lead_unit.code.lower()}"]
         last = DEMO_LAST_YEAR - 1 if target.code in DEMO_LAST_YEAR_MISSING else DEMO_LAST_YEAR
-        for year in range(DEMO_FIRST_YEAR, last + 1):
+        for year in range(max(DEMO_FIRST_YEAR, program.first_year), last + 1):
             plan = demo_plan_for(target, milestones, year)
             reports.append(
                 ProgressReport(

@@ -18,6 +18,7 @@ from ..models import (
     AnnualReview,
     DomainGroup,
     Milestone,
+    Organisation,
     Program,
     ProgressReport,
     Target,
@@ -113,7 +114,7 @@ def scale_data_generate(
         if value < low or value > high:
             raise ScaleDataError(f"--{name} must be between {low} and {high}.")
     today = today or timezone.localdate()
-    reference = Program.objects.filter(number=SCALE_REFERENCE_NUMBER).first()
+    reference = Program.objects.filter(number=SCALE_REFERENCE_NUMBER).select_related("organisation").first()
     if reference is None:
         reference, _summary = program_load_reference(manifest=Path(settings.BASE_DIR) / "fixtures" / "program.json")
     template = list(
@@ -123,7 +124,7 @@ def scale_data_generate(
     )
     if not template:
         raise ScaleDataError(f"The reference programme {SCALE_REFERENCE_NUMBER} has no targets.")
-    author, reviewer = _scale_accounts()
+    author, reviewer = _scale_accounts(reference.organisation)
     summary = ScaleSummary(existing=Program.objects.filter(number__endswith=SCALE_SUFFIX).count())
     if summary.existing < programs:
         started = timezone.now()
@@ -153,12 +154,13 @@ def scale_data_generate(
     return summary
 
 
-def _scale_accounts():
-    """The two accounts that sign the synthetic rows: a unit's staff (author) and the office (reviewer)."""
+def _scale_accounts(organisation):
+    """The two accounts that sign the synthetic rows: a unit's staff (author) and the office (reviewer), of
+    the reference programme's organisation."""
     roles_ensure()
     for username, role in ((SCALE_AUTHOR, ROLE_UNIT_STAFF), (SCALE_REVIEWER, ROLE_OFFICE)):
         # A random password nobody knows: these accounts only sign the synthetic rows.
-        user_ensure(username=username, role=role, password=secrets.token_urlsafe(24))
+        user_ensure(username=username, role=role, password=secrets.token_urlsafe(24), organisation=organisation)
     users = User.objects.in_bulk([SCALE_AUTHOR, SCALE_REVIEWER], field_name="username")
     return users[SCALE_AUTHOR], users[SCALE_REVIEWER]
 
@@ -175,13 +177,24 @@ def _scale_programme(*, n, reference, template, copies, years, today, rng, autho
     now = timezone.now()
     report_years = list(range(today.year - years + 1, today.year + 1))
     current_quarter = (today.month - 1) // 3 + 1  # quarters before it have ended
+    # Each synthetic programme is issued by an organisation of its own, beside the reference one (under
+    # the same parent: the city), with its own units.
+    organisation = Organisation(
+        code=f"mau-{n:03d}",
+        name=f"Đảng bộ mẫu {n:03d}",
+        parent_id=reference.organisation.parent_id,
+        parent_body=reference.organisation.parent_body,
+        issuing_body=f"ĐẢNG ỦY MẪU {n:03d}",
+        place_name=f"Mẫu {n:03d}",
+    )
+    organisation.full_clean()
+    organisation.save()
     program = Program(
+        organisation=organisation,
         number=scale_number(n),
+        slug=f"mau-{n:03d}",
         title=reference.title,
         issued_on=reference.issued_on + datetime.timedelta(days=n),
-        issuing_body=f"QUẬN ỦY MẪU {n:03d}",
-        parent_body=reference.parent_body,
-        place_name=f"Quận mẫu {n:03d}",
         resolution=reference.resolution,
         first_year=min(reference.first_year, report_years[0]),
         last_year=max(reference.last_year, report_years[-1]),
@@ -192,10 +205,18 @@ def _scale_programme(*, n, reference, template, copies, years, today, rng, autho
 
     # Units: the reference programme's, renamed for this district.
     unit_codes = {t.lead_unit.code for t in template} | {u.code for t in template for u in t.supporting_units.all()}
-    reference_units = Unit.objects.filter(code__in=unit_codes).order_by("code")
+    reference_units = Unit.objects.filter(organisation_id=reference.organisation_id, code__in=unit_codes).order_by(
+        "code"
+    )
     units = Unit.objects.bulk_create(
         [
-            Unit(code=f"{u.code}.{n:03d}", name=f"{u.name} ({n:03d})", kind=u.kind, is_active=True)
+            Unit(
+                organisation=organisation,
+                code=f"{u.code}.{n:03d}",
+                name=f"{u.name} ({n:03d})",
+                kind=u.kind,
+                is_active=True,
+            )
             for u in reference_units
         ]
     )

@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,470 +17,1317 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='DomainGroup',
+            name="DomainGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(help_text="The group's order in the programme.", verbose_name='number')),
-                ('code', models.CharField(help_text='For example XD, KT.', max_length=10, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        help_text="The group's order in the programme.", verbose_name="number"
+                    ),
+                ),
+                ("code", models.CharField(help_text="For example XD, KT.", max_length=10, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("name_en", models.CharField(blank=True, max_length=200, verbose_name="English name")),
             ],
             options={
-                'verbose_name': 'domain group',
-                'verbose_name_plural': 'domain groups',
-                'ordering': ['program', 'number'],
+                "verbose_name": "domain group",
+                "verbose_name_plural": "domain groups",
+                "ordering": ["program", "number"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalProgram',
+            name="HistoricalProgram",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.CharField(db_index=True, help_text='For example 12-CTr/QU.', max_length=50, verbose_name='number')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('issued_on', models.DateField(verbose_name='date of issue')),
-                ('issuing_body', models.CharField(help_text='For example QUẬN ỦY CẦU GIẤY.', max_length=200, verbose_name='issuing body')),
-                ('parent_body', models.CharField(help_text='For example ĐẢNG BỘ THÀNH PHỐ HÀ NỘI.', max_length=200, verbose_name='parent body')),
-                ('place_name', models.CharField(help_text='Written before the date: “Cầu Giấy, ngày …”.', max_length=100, verbose_name='place name for dates')),
-                ('resolution', models.CharField(help_text='For example Nghị quyết số 15-NQ/TW ngày 05/5/2022 của Bộ Chính trị.', max_length=300, verbose_name='resolution implemented')),
-                ('first_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='first year')),
-                ('last_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='last year')),
-                ('milestone_years', models.JSONField(default=list, help_text='For example [2025, 2030].', verbose_name='milestone years')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "number",
+                    models.CharField(
+                        db_index=True, help_text="For example 12-CTr/QU.", max_length=50, verbose_name="number"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                ("issued_on", models.DateField(verbose_name="date of issue")),
+                (
+                    "issuing_body",
+                    models.CharField(
+                        help_text="For example QUẬN ỦY CẦU GIẤY.", max_length=200, verbose_name="issuing body"
+                    ),
+                ),
+                (
+                    "parent_body",
+                    models.CharField(
+                        help_text="For example ĐẢNG BỘ THÀNH PHỐ HÀ NỘI.", max_length=200, verbose_name="parent body"
+                    ),
+                ),
+                (
+                    "place_name",
+                    models.CharField(
+                        help_text="Written before the date: “Cầu Giấy, ngày …”.",
+                        max_length=100,
+                        verbose_name="place name for dates",
+                    ),
+                ),
+                (
+                    "resolution",
+                    models.CharField(
+                        help_text="For example Nghị quyết số 15-NQ/TW ngày 05/5/2022 của Bộ Chính trị.",
+                        max_length=300,
+                        verbose_name="resolution implemented",
+                    ),
+                ),
+                (
+                    "first_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="first year",
+                    ),
+                ),
+                (
+                    "last_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="last year",
+                    ),
+                ),
+                (
+                    "milestone_years",
+                    models.JSONField(
+                        default=list, help_text="For example [2025, 2030].", verbose_name="milestone years"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical action programme',
-                'verbose_name_plural': 'historical action programmes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical action programme",
+                "verbose_name_plural": "historical action programmes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Program',
+            name="Program",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(help_text='For example 12-CTr/QU.', max_length=50, unique=True, verbose_name='number')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('issued_on', models.DateField(verbose_name='date of issue')),
-                ('issuing_body', models.CharField(help_text='For example QUẬN ỦY CẦU GIẤY.', max_length=200, verbose_name='issuing body')),
-                ('parent_body', models.CharField(help_text='For example ĐẢNG BỘ THÀNH PHỐ HÀ NỘI.', max_length=200, verbose_name='parent body')),
-                ('place_name', models.CharField(help_text='Written before the date: “Cầu Giấy, ngày …”.', max_length=100, verbose_name='place name for dates')),
-                ('resolution', models.CharField(help_text='For example Nghị quyết số 15-NQ/TW ngày 05/5/2022 của Bộ Chính trị.', max_length=300, verbose_name='resolution implemented')),
-                ('first_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='first year')),
-                ('last_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='last year')),
-                ('milestone_years', models.JSONField(default=list, help_text='For example [2025, 2030].', verbose_name='milestone years')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="For example 12-CTr/QU.", max_length=50, unique=True, verbose_name="number"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                ("issued_on", models.DateField(verbose_name="date of issue")),
+                (
+                    "issuing_body",
+                    models.CharField(
+                        help_text="For example QUẬN ỦY CẦU GIẤY.", max_length=200, verbose_name="issuing body"
+                    ),
+                ),
+                (
+                    "parent_body",
+                    models.CharField(
+                        help_text="For example ĐẢNG BỘ THÀNH PHỐ HÀ NỘI.", max_length=200, verbose_name="parent body"
+                    ),
+                ),
+                (
+                    "place_name",
+                    models.CharField(
+                        help_text="Written before the date: “Cầu Giấy, ngày …”.",
+                        max_length=100,
+                        verbose_name="place name for dates",
+                    ),
+                ),
+                (
+                    "resolution",
+                    models.CharField(
+                        help_text="For example Nghị quyết số 15-NQ/TW ngày 05/5/2022 của Bộ Chính trị.",
+                        max_length=300,
+                        verbose_name="resolution implemented",
+                    ),
+                ),
+                (
+                    "first_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="first year",
+                    ),
+                ),
+                (
+                    "last_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="last year",
+                    ),
+                ),
+                (
+                    "milestone_years",
+                    models.JSONField(
+                        default=list, help_text="For example [2025, 2030].", verbose_name="milestone years"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'action programme',
-                'verbose_name_plural': 'action programmes',
-                'ordering': ['-issued_on', 'number'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('last_year__gte', models.F('first_year'))), name='program_years_ordered')],
+                "verbose_name": "action programme",
+                "verbose_name_plural": "action programmes",
+                "ordering": ["-issued_on", "number"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("last_year__gte", models.F("first_year"))), name="program_years_ordered"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalYearClosure',
+            name="HistoricalYearClosure",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('is_closed', models.BooleanField(default=True, verbose_name='closed')),
-                ('reason', models.TextField(blank=True, max_length=2000, verbose_name='reason')),
-                ('changed_at', models.DateTimeField(blank=True, editable=False, verbose_name='changed at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('changed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('program', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='targets.program', verbose_name='programme')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                ("is_closed", models.BooleanField(default=True, verbose_name="closed")),
+                ("reason", models.TextField(blank=True, max_length=2000, verbose_name="reason")),
+                ("changed_at", models.DateTimeField(blank=True, editable=False, verbose_name="changed at")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="targets.program",
+                        verbose_name="programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical year closure',
-                'verbose_name_plural': 'historical year closures',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical year closure",
+                "verbose_name_plural": "historical year closures",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTarget',
+            name="HistoricalTarget",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=500, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=500, verbose_name='English name')),
-                ('unit_of_measure', models.CharField(max_length=50, verbose_name='unit of measure')),
-                ('direction', models.CharField(choices=[('increase', 'Increase (higher is better)'), ('decrease', 'Decrease (lower is better)'), ('keep', 'Keep (reach and hold)')], max_length=10, verbose_name='direction')),
-                ('is_yearly', models.BooleanField(default=False, help_text='The same plan applies to every year of its phase.', verbose_name='yearly target')),
-                ('baseline_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='baseline value')),
-                ('baseline_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='baseline year')),
-                ('source_note', models.CharField(blank=True, help_text='Where the wording and values come from; illustrative values are marked so.', max_length=500, verbose_name='source of the values')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('search_text', models.TextField(default='', editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('group', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='targets.domaingroup', verbose_name='domain group')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('program', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='targets.program', verbose_name='programme')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("name", models.CharField(max_length=500, verbose_name="name")),
+                ("name_en", models.CharField(blank=True, max_length=500, verbose_name="English name")),
+                ("unit_of_measure", models.CharField(max_length=50, verbose_name="unit of measure")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("increase", "Increase (higher is better)"),
+                            ("decrease", "Decrease (lower is better)"),
+                            ("keep", "Keep (reach and hold)"),
+                        ],
+                        max_length=10,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "is_yearly",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The same plan applies to every year of its phase.",
+                        verbose_name="yearly target",
+                    ),
+                ),
+                (
+                    "baseline_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="baseline value"
+                    ),
+                ),
+                (
+                    "baseline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="baseline year",
+                    ),
+                ),
+                (
+                    "source_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the wording and values come from; illustrative values are marked so.",
+                        max_length=500,
+                        verbose_name="source of the values",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("search_text", models.TextField(default="", editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="targets.domaingroup",
+                        verbose_name="domain group",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="targets.program",
+                        verbose_name="programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical target',
-                'verbose_name_plural': 'historical targets',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical target",
+                "verbose_name_plural": "historical targets",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='domaingroup',
-            name='program',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='targets.program', verbose_name='programme'),
+            model_name="domaingroup",
+            name="program",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="groups",
+                to="targets.program",
+                verbose_name="programme",
+            ),
         ),
         migrations.CreateModel(
-            name='SolutionGroup',
+            name="SolutionGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('name', models.TextField(verbose_name='name')),
-                ('source_note', models.CharField(blank=True, max_length=300, verbose_name='source of the wording')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='solution_groups', to='targets.program', verbose_name='programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("name", models.TextField(verbose_name="name")),
+                ("source_note", models.CharField(blank=True, max_length=300, verbose_name="source of the wording")),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="solution_groups",
+                        to="targets.program",
+                        verbose_name="programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'group of tasks and solutions',
-                'verbose_name_plural': 'groups of tasks and solutions',
-                'ordering': ['program', 'number'],
+                "verbose_name": "group of tasks and solutions",
+                "verbose_name_plural": "groups of tasks and solutions",
+                "ordering": ["program", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=500, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=500, verbose_name='English name')),
-                ('unit_of_measure', models.CharField(max_length=50, verbose_name='unit of measure')),
-                ('direction', models.CharField(choices=[('increase', 'Increase (higher is better)'), ('decrease', 'Decrease (lower is better)'), ('keep', 'Keep (reach and hold)')], max_length=10, verbose_name='direction')),
-                ('is_yearly', models.BooleanField(default=False, help_text='The same plan applies to every year of its phase.', verbose_name='yearly target')),
-                ('baseline_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='baseline value')),
-                ('baseline_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='baseline year')),
-                ('source_note', models.CharField(blank=True, help_text='Where the wording and values come from; illustrative values are marked so.', max_length=500, verbose_name='source of the values')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('search_text', models.TextField(default='', editable=False)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='targets.domaingroup', verbose_name='domain group')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='targets.program', verbose_name='programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("name", models.CharField(max_length=500, verbose_name="name")),
+                ("name_en", models.CharField(blank=True, max_length=500, verbose_name="English name")),
+                ("unit_of_measure", models.CharField(max_length=50, verbose_name="unit of measure")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("increase", "Increase (higher is better)"),
+                            ("decrease", "Decrease (lower is better)"),
+                            ("keep", "Keep (reach and hold)"),
+                        ],
+                        max_length=10,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "is_yearly",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The same plan applies to every year of its phase.",
+                        verbose_name="yearly target",
+                    ),
+                ),
+                (
+                    "baseline_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="baseline value"
+                    ),
+                ),
+                (
+                    "baseline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="baseline year",
+                    ),
+                ),
+                (
+                    "source_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the wording and values come from; illustrative values are marked so.",
+                        max_length=500,
+                        verbose_name="source of the values",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("search_text", models.TextField(default="", editable=False)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="targets",
+                        to="targets.domaingroup",
+                        verbose_name="domain group",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="targets.program",
+                        verbose_name="programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'target',
-                'verbose_name_plural': 'targets',
-                'ordering': ['program', 'order', 'code'],
+                "verbose_name": "target",
+                "verbose_name_plural": "targets",
+                "ordering": ["program", "order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('min_value', models.DecimalField(decimal_places=4, max_digits=18, verbose_name='planned value (min)')),
-                ('max_value', models.DecimalField(blank=True, decimal_places=4, help_text='Only for a range.', max_digits=18, null=True, verbose_name='planned value (max)')),
-                ('deadline', models.DateField(blank=True, help_text='31/12 of the year unless set otherwise.', verbose_name='deadline')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='targets.target', verbose_name='target')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                ("min_value", models.DecimalField(decimal_places=4, max_digits=18, verbose_name="planned value (min)")),
+                (
+                    "max_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="Only for a range.",
+                        max_digits=18,
+                        null=True,
+                        verbose_name="planned value (max)",
+                    ),
+                ),
+                (
+                    "deadline",
+                    models.DateField(
+                        blank=True, help_text="31/12 of the year unless set otherwise.", verbose_name="deadline"
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="targets.target",
+                        verbose_name="target",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['target', 'year'],
+                "verbose_name": "milestone",
+                "verbose_name_plural": "milestones",
+                "ordering": ["target", "year"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalMilestone',
+            name="HistoricalMilestone",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('min_value', models.DecimalField(decimal_places=4, max_digits=18, verbose_name='planned value (min)')),
-                ('max_value', models.DecimalField(blank=True, decimal_places=4, help_text='Only for a range.', max_digits=18, null=True, verbose_name='planned value (max)')),
-                ('deadline', models.DateField(blank=True, help_text='31/12 of the year unless set otherwise.', verbose_name='deadline')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('target', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='targets.target', verbose_name='target')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                ("min_value", models.DecimalField(decimal_places=4, max_digits=18, verbose_name="planned value (min)")),
+                (
+                    "max_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="Only for a range.",
+                        max_digits=18,
+                        null=True,
+                        verbose_name="planned value (max)",
+                    ),
+                ),
+                (
+                    "deadline",
+                    models.DateField(
+                        blank=True, help_text="31/12 of the year unless set otherwise.", verbose_name="deadline"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="targets.target",
+                        verbose_name="target",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical milestone',
-                'verbose_name_plural': 'historical milestones',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical milestone",
+                "verbose_name_plural": "historical milestones",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAnnualReview',
+            name="HistoricalAnnualReview",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('figure', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='figure')),
-                ('assessment', models.CharField(choices=[('exceeded', 'Exceeded'), ('achieved', 'Achieved'), ('not_achieved', 'Not achieved'), ('no_data', 'No data')], default='no_data', max_length=15, verbose_name='assessment')),
-                ('computed_assessment', models.CharField(choices=[('exceeded', 'Exceeded'), ('achieved', 'Achieved'), ('not_achieved', 'Not achieved'), ('no_data', 'No data')], default='no_data', max_length=15, verbose_name='computed assessment')),
-                ('is_overridden', models.BooleanField(default=False, verbose_name='assessment overridden')),
-                ('comment', models.TextField(blank=True, max_length=2000, verbose_name='comment')),
-                ('is_frozen', models.BooleanField(default=False, verbose_name='frozen')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
-                ('target', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='targets.target', verbose_name='target')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "figure",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="figure"),
+                ),
+                (
+                    "assessment",
+                    models.CharField(
+                        choices=[
+                            ("exceeded", "Exceeded"),
+                            ("achieved", "Achieved"),
+                            ("not_achieved", "Not achieved"),
+                            ("no_data", "No data"),
+                        ],
+                        default="no_data",
+                        max_length=15,
+                        verbose_name="assessment",
+                    ),
+                ),
+                (
+                    "computed_assessment",
+                    models.CharField(
+                        choices=[
+                            ("exceeded", "Exceeded"),
+                            ("achieved", "Achieved"),
+                            ("not_achieved", "Not achieved"),
+                            ("no_data", "No data"),
+                        ],
+                        default="no_data",
+                        max_length=15,
+                        verbose_name="computed assessment",
+                    ),
+                ),
+                ("is_overridden", models.BooleanField(default=False, verbose_name="assessment overridden")),
+                ("comment", models.TextField(blank=True, max_length=2000, verbose_name="comment")),
+                ("is_frozen", models.BooleanField(default=False, verbose_name="frozen")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="updated at")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="targets.target",
+                        verbose_name="target",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical annual review',
-                'verbose_name_plural': 'historical annual reviews',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical annual review",
+                "verbose_name_plural": "historical annual reviews",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='AnnualReview',
+            name="AnnualReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('figure', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='figure')),
-                ('assessment', models.CharField(choices=[('exceeded', 'Exceeded'), ('achieved', 'Achieved'), ('not_achieved', 'Not achieved'), ('no_data', 'No data')], default='no_data', max_length=15, verbose_name='assessment')),
-                ('computed_assessment', models.CharField(choices=[('exceeded', 'Exceeded'), ('achieved', 'Achieved'), ('not_achieved', 'Not achieved'), ('no_data', 'No data')], default='no_data', max_length=15, verbose_name='computed assessment')),
-                ('is_overridden', models.BooleanField(default=False, verbose_name='assessment overridden')),
-                ('comment', models.TextField(blank=True, max_length=2000, verbose_name='comment')),
-                ('is_frozen', models.BooleanField(default=False, verbose_name='frozen')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='targets.target', verbose_name='target')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "figure",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="figure"),
+                ),
+                (
+                    "assessment",
+                    models.CharField(
+                        choices=[
+                            ("exceeded", "Exceeded"),
+                            ("achieved", "Achieved"),
+                            ("not_achieved", "Not achieved"),
+                            ("no_data", "No data"),
+                        ],
+                        default="no_data",
+                        max_length=15,
+                        verbose_name="assessment",
+                    ),
+                ),
+                (
+                    "computed_assessment",
+                    models.CharField(
+                        choices=[
+                            ("exceeded", "Exceeded"),
+                            ("achieved", "Achieved"),
+                            ("not_achieved", "Not achieved"),
+                            ("no_data", "No data"),
+                        ],
+                        default="no_data",
+                        max_length=15,
+                        verbose_name="computed assessment",
+                    ),
+                ),
+                ("is_overridden", models.BooleanField(default=False, verbose_name="assessment overridden")),
+                ("comment", models.TextField(blank=True, max_length=2000, verbose_name="comment")),
+                ("is_frozen", models.BooleanField(default=False, verbose_name="frozen")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="targets.target",
+                        verbose_name="target",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'annual review',
-                'verbose_name_plural': 'annual reviews',
-                'ordering': ['-year', 'target__order'],
+                "verbose_name": "annual review",
+                "verbose_name_plural": "annual reviews",
+                "ordering": ["-year", "target__order"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('party', 'Party body'), ('government', 'Government body'), ('security', 'Security and defence'), ('mass_organisation', 'Front and mass organisation'), ('ward', 'Ward')], max_length=20, verbose_name='kind')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('members', models.ManyToManyField(blank=True, help_text='The users who report figures for this unit.', related_name='units', to=settings.AUTH_USER_MODEL, verbose_name='members')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("party", "Party body"),
+                            ("government", "Government body"),
+                            ("security", "Security and defence"),
+                            ("mass_organisation", "Front and mass organisation"),
+                            ("ward", "Ward"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The users who report figures for this unit.",
+                        related_name="units",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="members",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
-                'ordering': ['code'],
+                "verbose_name": "unit",
+                "verbose_name_plural": "units",
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='target',
-            name='lead_unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='led_targets', to='targets.unit', verbose_name='lead unit'),
+            model_name="target",
+            name="lead_unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="led_targets",
+                to="targets.unit",
+                verbose_name="lead unit",
+            ),
         ),
         migrations.AddField(
-            model_name='target',
-            name='supporting_units',
-            field=models.ManyToManyField(blank=True, related_name='supported_targets', to='targets.unit', verbose_name='supporting units'),
+            model_name="target",
+            name="supporting_units",
+            field=models.ManyToManyField(
+                blank=True, related_name="supported_targets", to="targets.unit", verbose_name="supporting units"
+            ),
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('quarter', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='quarter')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=18, verbose_name='value')),
-                ('is_estimate', models.BooleanField(default=False, help_text='An estimate (số ước), not final.', verbose_name='estimate')),
-                ('note', models.TextField(blank=True, max_length=2000, verbose_name='note')),
-                ('evidence_url', models.URLField(blank=True, max_length=500, verbose_name='evidence link')),
-                ('evidence_file', models.FileField(blank=True, max_length=300, upload_to='evidence/%Y/%m/', verbose_name='evidence file')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('approved', 'Approved'), ('returned', 'Returned'), ('superseded', 'Superseded')], default='draft', max_length=12, verbose_name='status')),
-                ('review_comment', models.TextField(blank=True, max_length=2000, verbose_name='review comment')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='authored_reports', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviewed_reports', to=settings.AUTH_USER_MODEL, verbose_name='reviewer')),
-                ('supersedes', models.ForeignKey(blank=True, help_text='The approved report this one corrects.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='targets.progressreport', verbose_name='supersedes')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='targets.target', verbose_name='target')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='targets.unit', verbose_name='reporting unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "quarter",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="quarter",
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=18, verbose_name="value")),
+                (
+                    "is_estimate",
+                    models.BooleanField(
+                        default=False, help_text="An estimate (số ước), not final.", verbose_name="estimate"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, max_length=2000, verbose_name="note")),
+                ("evidence_url", models.URLField(blank=True, max_length=500, verbose_name="evidence link")),
+                (
+                    "evidence_file",
+                    models.FileField(
+                        blank=True, max_length=300, upload_to="evidence/%Y/%m/", verbose_name="evidence file"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("approved", "Approved"),
+                            ("returned", "Returned"),
+                            ("superseded", "Superseded"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("review_comment", models.TextField(blank=True, max_length=2000, verbose_name="review comment")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted at")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="reviewed at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="authored_reports",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviewed_reports",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewer",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The approved report this one corrects.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="targets.progressreport",
+                        verbose_name="supersedes",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="targets.target",
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="targets.unit",
+                        verbose_name="reporting unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progress report',
-                'verbose_name_plural': 'progress reports',
-                'ordering': ['-year', 'target__order', 'quarter'],
+                "verbose_name": "progress report",
+                "verbose_name_plural": "progress reports",
+                "ordering": ["-year", "target__order", "quarter"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalTarget_supporting_units',
+            name="HistoricalTarget_supporting_units",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='targets.historicaltarget')),
-                ('target', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='targets.target')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='targets.unit')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="targets.historicaltarget",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="targets.target",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="targets.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalTarget_supporting_units',
+                "verbose_name": "HistoricalTarget_supporting_units",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='historicaltarget',
-            name='lead_unit',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='targets.unit', verbose_name='lead unit'),
+            model_name="historicaltarget",
+            name="lead_unit",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="targets.unit",
+                verbose_name="lead unit",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalProgressReport',
+            name="HistoricalProgressReport",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('quarter', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='quarter')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=18, verbose_name='value')),
-                ('is_estimate', models.BooleanField(default=False, help_text='An estimate (số ước), not final.', verbose_name='estimate')),
-                ('note', models.TextField(blank=True, max_length=2000, verbose_name='note')),
-                ('evidence_url', models.URLField(blank=True, max_length=500, verbose_name='evidence link')),
-                ('evidence_file', models.TextField(blank=True, max_length=300, verbose_name='evidence file')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('approved', 'Approved'), ('returned', 'Returned'), ('superseded', 'Superseded')], default='draft', max_length=12, verbose_name='status')),
-                ('review_comment', models.TextField(blank=True, max_length=2000, verbose_name='review comment')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewer')),
-                ('supersedes', models.ForeignKey(blank=True, db_constraint=False, help_text='The approved report this one corrects.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='targets.progressreport', verbose_name='supersedes')),
-                ('target', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='targets.target', verbose_name='target')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='targets.unit', verbose_name='reporting unit')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "quarter",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="quarter",
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=18, verbose_name="value")),
+                (
+                    "is_estimate",
+                    models.BooleanField(
+                        default=False, help_text="An estimate (số ước), not final.", verbose_name="estimate"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, max_length=2000, verbose_name="note")),
+                ("evidence_url", models.URLField(blank=True, max_length=500, verbose_name="evidence link")),
+                ("evidence_file", models.TextField(blank=True, max_length=300, verbose_name="evidence file")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("approved", "Approved"),
+                            ("returned", "Returned"),
+                            ("superseded", "Superseded"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("review_comment", models.TextField(blank=True, max_length=2000, verbose_name="review comment")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="updated at")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted at")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="reviewed at")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewer",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The approved report this one corrects.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="targets.progressreport",
+                        verbose_name="supersedes",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="targets.target",
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="targets.unit",
+                        verbose_name="reporting unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical progress report',
-                'verbose_name_plural': 'historical progress reports',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical progress report",
+                "verbose_name_plural": "historical progress reports",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='YearClosure',
+            name="YearClosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('is_closed', models.BooleanField(default=True, verbose_name='closed')),
-                ('reason', models.TextField(blank=True, max_length=2000, verbose_name='reason')),
-                ('changed_at', models.DateTimeField(auto_now=True, verbose_name='changed at')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='closures', to='targets.program', verbose_name='programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                ("is_closed", models.BooleanField(default=True, verbose_name="closed")),
+                ("reason", models.TextField(blank=True, max_length=2000, verbose_name="reason")),
+                ("changed_at", models.DateTimeField(auto_now=True, verbose_name="changed at")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="closures",
+                        to="targets.program",
+                        verbose_name="programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'year closure',
-                'verbose_name_plural': 'year closures',
-                'ordering': ['program', '-year'],
+                "verbose_name": "year closure",
+                "verbose_name_plural": "year closures",
+                "ordering": ["program", "-year"],
             },
         ),
         migrations.AddConstraint(
-            model_name='domaingroup',
-            constraint=models.UniqueConstraint(fields=('program', 'number'), name='domain_group_number_unique'),
+            model_name="domaingroup",
+            constraint=models.UniqueConstraint(fields=("program", "number"), name="domain_group_number_unique"),
         ),
         migrations.AddConstraint(
-            model_name='domaingroup',
-            constraint=models.UniqueConstraint(fields=('program', 'code'), name='domain_group_code_unique'),
+            model_name="domaingroup",
+            constraint=models.UniqueConstraint(fields=("program", "code"), name="domain_group_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='solutiongroup',
-            constraint=models.UniqueConstraint(fields=('program', 'number'), name='solution_group_number_unique'),
+            model_name="solutiongroup",
+            constraint=models.UniqueConstraint(fields=("program", "number"), name="solution_group_number_unique"),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.UniqueConstraint(fields=('target', 'year'), name='milestone_one_per_year'),
+            model_name="milestone",
+            constraint=models.UniqueConstraint(fields=("target", "year"), name="milestone_one_per_year"),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(('max_value__isnull', True), ('max_value__gte', models.F('min_value')), _connector='OR'), name='milestone_max_not_below_min'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("max_value__isnull", True), ("max_value__gte", models.F("min_value")), _connector="OR"
+                ),
+                name="milestone_max_not_below_min",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1990), ('year__lte', 2100)), name='milestone_year_range'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1990), ("year__lte", 2100)), name="milestone_year_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annualreview',
-            constraint=models.UniqueConstraint(fields=('target', 'year'), name='review_one_per_target_year'),
+            model_name="annualreview",
+            constraint=models.UniqueConstraint(fields=("target", "year"), name="review_one_per_target_year"),
         ),
         migrations.AddConstraint(
-            model_name='annualreview',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1990), ('year__lte', 2100)), name='review_year_range'),
+            model_name="annualreview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1990), ("year__lte", 2100)), name="review_year_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annualreview',
-            constraint=models.CheckConstraint(condition=models.Q(('assessment__in', ['exceeded', 'achieved', 'not_achieved', 'no_data'])), name='review_assessment_valid'),
+            model_name="annualreview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("assessment__in", ["exceeded", "achieved", "not_achieved", "no_data"])),
+                name="review_assessment_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['party', 'government', 'security', 'mass_organisation', 'ward'])), name='unit_kind_valid'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["party", "government", "security", "mass_organisation", "ward"])),
+                name="unit_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('program', 'code'), name='target_code_unique_in_program'),
+            model_name="target",
+            constraint=models.UniqueConstraint(fields=("program", "code"), name="target_code_unique_in_program"),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('direction__in', ['increase', 'decrease', 'keep'])), name='target_direction_valid'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("direction__in", ["increase", "decrease", "keep"])), name="target_direction_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('baseline_year__isnull', True), models.Q(('baseline_year__gte', 1990), ('baseline_year__lte', 2100)), _connector='OR'), name='target_baseline_year_range'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("baseline_year__isnull", True),
+                    models.Q(("baseline_year__gte", 1990), ("baseline_year__lte", 2100)),
+                    _connector="OR",
+                ),
+                name="target_baseline_year_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('baseline_value__isnull', True), ('baseline_year__isnull', False), _connector='OR'), name='target_baseline_has_year'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("baseline_value__isnull", True), ("baseline_year__isnull", False), _connector="OR"),
+                name="target_baseline_has_year",
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressreport',
-            index=models.Index(fields=['status', 'submitted_at'], name='report_status_submitted'),
+            model_name="progressreport",
+            index=models.Index(fields=["status", "submitted_at"], name="report_status_submitted"),
         ),
         migrations.AddIndex(
-            model_name='progressreport',
-            index=models.Index(fields=['target', 'year', 'status'], name='report_target_year_status'),
+            model_name="progressreport",
+            index=models.Index(fields=["target", "year", "status"], name="report_target_year_status"),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.CheckConstraint(condition=models.Q(('quarter__isnull', True), models.Q(('quarter__gte', 1), ('quarter__lte', 4)), _connector='OR'), name='report_quarter_1_to_4'),
+            model_name="progressreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("quarter__isnull", True), models.Q(("quarter__gte", 1), ("quarter__lte", 4)), _connector="OR"
+                ),
+                name="report_quarter_1_to_4",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1990), ('year__lte', 2100)), name='report_year_range'),
+            model_name="progressreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1990), ("year__lte", 2100)), name="report_year_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'approved', 'returned', 'superseded'])), name='report_status_valid'),
+            model_name="progressreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "submitted", "approved", "returned", "superseded"])),
+                name="report_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.UniqueConstraint(models.F('target'), models.F('unit'), models.F('year'), django.db.models.functions.comparison.Coalesce('quarter', 0), condition=models.Q(('status', 'approved')), name='report_one_approved_per_period'),
+            model_name="progressreport",
+            constraint=models.UniqueConstraint(
+                models.F("target"),
+                models.F("unit"),
+                models.F("year"),
+                django.db.models.functions.comparison.Coalesce("quarter", 0),
+                condition=models.Q(("status", "approved")),
+                name="report_one_approved_per_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='yearclosure',
-            constraint=models.UniqueConstraint(fields=('program', 'year'), name='closure_one_per_program_year'),
+            model_name="yearclosure",
+            constraint=models.UniqueConstraint(fields=("program", "year"), name="closure_one_per_program_year"),
         ),
     ]

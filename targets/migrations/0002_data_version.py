@@ -4,22 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('targets', '0001_initial'),
+        ("targets", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DataVersion',
+            name="DataVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=32, verbose_name='token')),
-                ('changed_at', models.DateTimeField(auto_now=True, verbose_name='changed at')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.CharField(max_length=32, verbose_name="token")),
+                ("changed_at", models.DateTimeField(auto_now=True, verbose_name="changed at")),
             ],
             options={
-                'verbose_name': 'data version',
-                'verbose_name_plural': 'data versions',
+                "verbose_name": "data version",
+                "verbose_name_plural": "data versions",
             },
         ),
     ]

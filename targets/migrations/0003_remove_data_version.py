@@ -4,13 +4,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('targets', '0002_data_version'),
+        ("targets", "0002_data_version"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='DataVersion',
+            name="DataVersion",
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('targets', '0003_remove_data_version'),
+        ("targets", "0003_remove_data_version"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='program',
-            name='data_version',
-            field=models.PositiveBigIntegerField(default=0, editable=False, verbose_name='data version'),
+            model_name="program",
+            name="data_version",
+            field=models.PositiveBigIntegerField(default=0, editable=False, verbose_name="data version"),
         ),
     ]

@@ -4,35 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('targets', '0004_program_data_version'),
+        ("targets", "0004_program_data_version"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicaltarget',
-            name='is_period_average',
-            field=models.BooleanField(default=False, help_text="An average rate over the phase: every year is judged against the phase's milestone.", verbose_name='average over the period'),
+            model_name="historicaltarget",
+            name="is_period_average",
+            field=models.BooleanField(
+                default=False,
+                help_text="An average rate over the phase: every year is judged against the phase's milestone.",
+                verbose_name="average over the period",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaltarget',
-            name='unit_of_measure_en',
-            field=models.CharField(blank=True, max_length=50, verbose_name='unit of measure in English'),
+            model_name="historicaltarget",
+            name="unit_of_measure_en",
+            field=models.CharField(blank=True, max_length=50, verbose_name="unit of measure in English"),
         ),
         migrations.AddField(
-            model_name='target',
-            name='is_period_average',
-            field=models.BooleanField(default=False, help_text="An average rate over the phase: every year is judged against the phase's milestone.", verbose_name='average over the period'),
+            model_name="target",
+            name="is_period_average",
+            field=models.BooleanField(
+                default=False,
+                help_text="An average rate over the phase: every year is judged against the phase's milestone.",
+                verbose_name="average over the period",
+            ),
         ),
         migrations.AddField(
-            model_name='target',
-            name='unit_of_measure_en',
-            field=models.CharField(blank=True, max_length=50, verbose_name='unit of measure in English'),
+            model_name="target",
+            name="unit_of_measure_en",
+            field=models.CharField(blank=True, max_length=50, verbose_name="unit of measure in English"),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='name_en',
-            field=models.CharField(blank=True, max_length=200, verbose_name='English name'),
+            model_name="unit",
+            name="name_en",
+            field=models.CharField(blank=True, max_length=200, verbose_name="English name"),
         ),
     ]

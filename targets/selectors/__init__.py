@@ -50,10 +50,22 @@ from .labels import (
     PROGRESS_CHOICES,
     PROGRESS_LABELS,
 )
+from .organisations import (
+    ProgrammeRollup,
+    late_year,
+    organisation_by_code,
+    rollup,
+    rollup_totals,
+)
 from .programmes import (
+    OrganisationProgrammes,
+    by_organisation,
+    default_program,
     period_average_codes,
     program_current,
     program_versions,
+    programs_for,
+    unit_by_code,
 )
 from .reporting import (
     REPORT_STATUS_ORDER,
@@ -130,6 +142,16 @@ __all__ = [
     "milestones_due",
     "period_average_codes",
     "program_current",
+    "ProgrammeRollup",
+    "late_year",
+    "organisation_by_code",
+    "rollup",
+    "rollup_totals",
+    "OrganisationProgrammes",
+    "by_organisation",
+    "default_program",
+    "programs_for",
+    "unit_by_code",
     "program_versions",
     "program_groups",
     "program_targets",

@@ -17,26 +17,26 @@ if TYPE_CHECKING:
 User = get_user_model()
 
 
-def target_list_link(*, year: int | None = None, **filters) -> str:
+def target_list_link(*, program, year: int | None = None, **filters) -> str:
     """The table of targets filtered as given (``status``, ``group``, ``unit``), as of ``year`` when past:
     where a chart's segment or a count of the overview leads."""
     query = {key: value for key, value in filters.items() if value}
     if year is not None:
         query["year"] = year
-    return f"{reverse('target_list')}?{urlencode(query)}"
+    return f"{reverse('target_list', args=[program.slug])}?{urlencode(query)}"
 
 
-def status_chart(counts: list[dict], *, year: int | None = None) -> dict:
+def status_chart(counts: list[dict], *, program, year: int | None = None) -> dict:
     """The doughnut's data for json_script, with the link behind each segment. No query."""
     return {
         "keys": [c["key"] for c in counts],
         "labels": [c["label"] for c in counts],
         "values": [c["count"] for c in counts],
-        "links": [target_list_link(status=c["key"], year=year) for c in counts],
+        "links": [target_list_link(program=program, status=c["key"], year=year) for c in counts],
     }
 
 
-def groups_chart(groups: list[dict], *, year: int | None = None) -> dict:
+def groups_chart(groups: list[dict], *, program, year: int | None = None) -> dict:
     """The stacked bars' data for json_script: one series per status, each bar linked to its targets. No query."""
     return {
         "labels": [f"{g['number']}. {g['name']}" for g in groups],
@@ -45,7 +45,7 @@ def groups_chart(groups: list[dict], *, year: int | None = None) -> dict:
                 "key": str(s),
                 "label": str(PROGRESS_LABELS[s]),
                 "values": [g["counts"][i] for g in groups],
-                "links": [target_list_link(status=str(s), group=g["code"], year=year) for g in groups],
+                "links": [target_list_link(program=program, status=str(s), group=g["code"], year=year) for g in groups],
             }
             for i, s in enumerate(assessment.PROGRESS_ORDER)
         ],

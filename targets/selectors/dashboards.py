@@ -107,6 +107,7 @@ class TargetRow:
     result: assessment.ProgressResult
     milestones: list[MilestoneState]
     pace: Decimal | None
+    program_id: int = 0
 
     @property
     def status(self) -> str:
@@ -250,6 +251,7 @@ def dashboard_rows(*, targets: QuerySet, as_of: AsOf) -> list[TargetRow]:
                 result=assessment.progress(facts, values, today=today),
                 milestones=states,
                 pace=assessment.required_pace(facts, values, today=today),
+                program_id=item.program_id,
             )
         )
     return rows
@@ -399,14 +401,11 @@ class TargetPage:
     chart: dict
 
 
-def target_by_code(*, user, code: str) -> Target | None:
-    """The target with ``code`` among those ``user`` may see, of the newest active programme when several
-    have it; with its programme, group and lead unit. 1 query."""
+def target_by_code(*, program: Program, code: str) -> Target | None:
+    """The programme's target with ``code``, with its programme, group and lead unit. 1 query."""
     return (
-        permissions.targets_visible_to(user)
-        .filter(code=code)
-        .select_related("program", "group", "lead_unit")
-        .order_by("-program__issued_on", "-program_id")
+        Target.objects.filter(program=program, code=code)
+        .select_related("program__organisation", "group", "lead_unit")
         .first()
     )
 

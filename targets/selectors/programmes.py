@@ -1,18 +1,60 @@
-"""The programme the pages show."""
+"""The programmes a user may see, and the one a page shows."""
+
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
+from .. import permissions
 from ..models import (
+    Organisation,
     Program,
     Target,
+    Unit,
 )
 
 User = get_user_model()
 
 
 def program_current() -> Program | None:
-    """The programme the pages show: the newest active one. 1 query."""
-    return Program.objects.filter(is_active=True).order_by("-issued_on", "-id").first()
+    """The newest active programme of the instance (the sign-in page's organisation, the benchmark). 1 query."""
+    return Program.objects.filter(is_active=True).select_related("organisation").order_by("-issued_on", "-id").first()
+
+
+def programs_for(*, user) -> list[Program]:
+    """The programmes ``user`` may see with their organisations: those of the organisations they belong to
+    first, then those they read from above; active before closed, newest first. 1 query (with the rights)."""
+    own = set(permissions.rights(user).roles)
+    programs = list(permissions.programs_visible_to(user).select_related("organisation"))
+    programs.sort(key=lambda p: (p.organisation_id not in own, not p.is_active, -p.issued_on.toordinal(), p.pk))
+    return programs
+
+
+def default_program(*, user) -> Program | None:
+    """The programme that the old addresses (``/targets/…`` of before ``/p/<slug>/``) lead to: the first of
+    ``programs_for``."""
+    programs = programs_for(user=user)
+    return programs[0] if programs else None
+
+
+@dataclass
+class OrganisationProgrammes:
+    organisation: Organisation
+    programs: list[Program]
+
+
+def by_organisation(programs: list[Program]) -> list[OrganisationProgrammes]:
+    """``programs`` (their organisations selected) grouped by organisation, in their order. No query."""
+    groups: dict[int, OrganisationProgrammes] = {}
+    for program in programs:
+        groups.setdefault(program.organisation_id, OrganisationProgrammes(program.organisation, [])).programs.append(
+            program
+        )
+    return list(groups.values())
+
+
+def unit_by_code(*, program: Program, code: str) -> Unit | None:
+    """The unit ``code`` of the programme's organisation. 1 query."""
+    return Unit.objects.filter(organisation_id=program.organisation_id, code=code).first()
 
 
 def program_versions() -> list[tuple[int, int, bool]]:

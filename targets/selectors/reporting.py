@@ -92,7 +92,7 @@ class ReportList:
     is_queue: bool
 
 
-def report_list(*, user, status: str | None, page_number) -> ReportList:
+def report_list(*, user, status: str | None, page_number, program=None) -> ReportList:
     """The reports ``user`` may see, by status, one page at a time.
 
     Staff see their units' reports, returned ones first (with the office's comment); leaders see the
@@ -100,13 +100,15 @@ def report_list(*, user, status: str | None, page_number) -> ReportList:
     form the approval queue, oldest submission first. Each row carries the unit's previous approved
     whole-year figure for comparison and whether its year is closed (``year_closed``, for
     ``permissions.report_actions``): subqueries, not a query per row. 3 queries (counts, page count,
-    page), plus the user's units for staff.
+    page), plus the user's units for staff. Across the user's programmes, or of ``program``.
     """
     visible = permissions.reports_visible_to(user)
+    if program is not None:
+        visible = visible.filter(target__program=program)
     counts = dict(visible.order_by().values_list("status").annotate(n=Count("id")))
     counts = {s.value: counts.get(s.value, 0) for s in REPORT_STATUS_ORDER}
     closed = YearClosure.objects.filter(program=OuterRef("target__program"), year=OuterRef("year"), is_closed=True)
-    rows = visible.select_related("target", "unit", "author", "reviewer").annotate(
+    rows = visible.select_related("target__program", "unit", "author", "reviewer").annotate(
         previous_value=_previous_approved("value"),
         previous_year=_previous_approved("year"),
         year_closed=Exists(closed),
@@ -120,10 +122,12 @@ def report_list(*, user, status: str | None, page_number) -> ReportList:
     return ReportList(status=status, counts=counts, total=sum(counts.values()), page=page, is_queue=is_queue)
 
 
-def reportable_targets_for(*, user) -> list[Target]:
+def reportable_targets_for(*, user, program=None) -> list[Target]:
     """The targets a staff user reports on (their units lead or support them), in the programme's order,
-    for the links to the report form on ``/reports/``. 1 query (with the user's units already read)."""
-    return list(permissions.reportable_targets(user).select_related("lead_unit").order_by("program_id", "order"))
+    for the links to the report form on ``/reports/`` (of ``program`` when given). 1 query (with the user's
+    units already read)."""
+    targets = permissions.reportable_targets(user, program).select_related("lead_unit", "program")
+    return list(targets.order_by("program_id", "order"))
 
 
 @dataclass
@@ -217,7 +221,7 @@ def report_detail(*, report: ProgressReport) -> ReportDetail:
     )
 
 
-def targets_without_figure(*, year: int, unit_ids=None) -> QuerySet[Target]:
+def targets_without_figure(*, year: int, unit_ids=None, program=None) -> QuerySet[Target]:
     """Targets of active programmes that include ``year``, not closed for that year, with no approved
     whole-year figure for it; limited to targets led by ``unit_ids`` when given. A lazy queryset
     (1 query when read), with the lead unit."""
@@ -230,24 +234,31 @@ def targets_without_figure(*, year: int, unit_ids=None) -> QuerySet[Target]:
     ).filter(~Exists(approved), ~Exists(closed))
     if unit_ids is not None:
         targets = targets.filter(lead_unit_id__in=unit_ids)
+    if program is not None:
+        targets = targets.filter(program=program)
     return targets.select_related("lead_unit").order_by("program_id", "order", "code")
 
 
 WAITING_LIST_LIMIT = 10
 
 
-def waiting_for(*, user) -> dict | None:
-    """What waits for ``user`` on the home page.
+def waiting_for(*, user, program=None) -> dict | None:
+    """What waits for ``user`` on a programme's overview (``program``'s reports only; every programme of the
+    user's organisations without it).
 
     Office: the number of submitted reports and the oldest few (1 query). Staff: their units' returned
     and draft reports, and the targets they lead with no approved figure for last year (3 queries with
     their units). Leaders and others: None (no query).
     """
-    role = permissions.role_of(user)
+    role = permissions.role_of(user, program)
+    in_program = {"target__program": program} if program is not None else {}
     if role == permissions.ROLE_OFFICE:
         # The window counts every submitted report before LIMIT applies: the total and the oldest in one query.
+        office_ids = permissions.office_organisation_ids(user)
+        if program is None and office_ids is not None:
+            in_program = {"target__program__organisation_id__in": office_ids}
         oldest = list(
-            ProgressReport.objects.filter(status=ProgressReport.Status.SUBMITTED)
+            ProgressReport.objects.filter(status=ProgressReport.Status.SUBMITTED, **in_program)
             .select_related("target", "unit")
             .annotate(total=Window(Count("id")))
             .order_by("submitted_at", "id")[:WAITING_LIST_LIMIT]
@@ -258,7 +269,9 @@ def waiting_for(*, user) -> dict | None:
         last_year = timezone.localdate().year - 1
         reports = list(
             ProgressReport.objects.filter(
-                unit_id__in=units, status__in=[ProgressReport.Status.RETURNED, ProgressReport.Status.DRAFT]
+                unit_id__in=units,
+                status__in=[ProgressReport.Status.RETURNED, ProgressReport.Status.DRAFT],
+                **in_program,
             )
             .select_related("target", "unit", "reviewer")
             .order_by(_status_rank(), "-updated_at")
@@ -267,7 +280,7 @@ def waiting_for(*, user) -> dict | None:
             "role": role,
             "returned": [r for r in reports if r.status == ProgressReport.Status.RETURNED],
             "drafts": [r for r in reports if r.status == ProgressReport.Status.DRAFT],
-            "missing": list(targets_without_figure(year=last_year, unit_ids=units)),
+            "missing": list(targets_without_figure(year=last_year, unit_ids=units, program=program)),
             "missing_year": last_year,
         }
     return None

@@ -53,9 +53,9 @@ def unit_punctuality(*, program: Program, today: datetime.date | None = None) ->
     today = today or timezone.localdate()
     years = [y for y in range(program.first_year, program.last_year + 1) if report_due_date(y) < today]
     units = list(
-        Unit.objects.annotate(targets_led=Count("led_targets", filter=Q(led_targets__program=program))).order_by(
-            "name", "code"
-        )
+        Unit.objects.filter(organisation_id=program.organisation_id)
+        .annotate(targets_led=Count("led_targets", filter=Q(led_targets__program=program)))
+        .order_by("name", "code")
     )
     first = defaultdict(list)  # unit id → [first submission day of each (target, year)]
     if years:

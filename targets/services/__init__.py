@@ -9,6 +9,8 @@ from ..permissions import ROLE_LEADER, ROLE_OFFICE, ROLE_UNIT_STAFF
 from .accounts import (
     DEMO_PASSWORD,
     ROLES,
+    membership_check,
+    membership_ensure,
     roles_ensure,
     user_ensure,
 )
@@ -75,6 +77,8 @@ __all__ = [
     "report_withdraw",
     "review_override",
     "review_refresh",
+    "membership_check",
+    "membership_ensure",
     "roles_ensure",
     "user_ensure",
     "year_close",

@@ -57,6 +57,8 @@ def import_confirm(*, user, rows: list, approve: bool = False) -> list[ProgressR
         raise PermissionDenied
     if approve and not permissions.can_review(user):
         raise PermissionDenied
+    if approve and not all(permissions.can_review(user, row.target.program) for row in rows if row.target):
+        raise PermissionDenied
     if not rows:
         _refuse(_("The file has no figures to import."), code="empty")
 

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from ..models import (
     DomainGroup,
     Milestone,
+    Organisation,
     Program,
     SolutionGroup,
     Target,
     Unit,
+    slugify_code,
 )
 from .versions import ALL, program_version_bump
 
@@ -86,6 +88,75 @@ def _upsert(model, lookup: dict, values: dict, summary: LoadSummary, kind: str):
     return obj
 
 
+def _manifest_organisation(data: dict, summary: LoadSummary) -> Organisation:
+    """The organisation that issues the manifest's programme: the one its ``organisation`` code names (loaded
+    from the organisations file or already there), or, for a manifest of before organisations, one made from
+    its header's names."""
+    code = data.get("organisation")
+    if code:
+        organisation = Organisation.objects.filter(code=code).first()
+        if organisation is None:
+            raise ValidationError(_("program.json: unknown organisation %(code)s.") % {"code": code})
+        return organisation
+    issuing_body = data.get("issuing_body", "")
+    return _upsert(
+        Organisation,
+        {"code": slugify_code(issuing_body) or "to-chuc"},
+        {
+            "name": issuing_body,
+            "parent_body": data.get("parent_body", ""),
+            "issuing_body": issuing_body,
+            "place_name": data.get("place_name", ""),
+        },
+        summary,
+        "organisation",
+    )
+
+
+def organisations_load(path: Path, summary: LoadSummary) -> dict[str, Organisation]:
+    """Load or update the organisations of a CSV file (code, name, name_en, parent, parent_body,
+    issuing_body, place_name, is_active, dissolved_on); a parent is named by its code, in the file or
+    already there. Returns them by code."""
+    rows = _read_csv(path)
+    loaded: dict[str, Organisation] = {}
+    for number, row in enumerate(rows, start=2):
+        where = f"{path.name}, {_('row')} {number}"
+        dissolved = row.get("dissolved_on") or None
+        try:
+            dissolved_on = datetime.date.fromisoformat(dissolved) if dissolved else None
+        except ValueError:
+            raise ValidationError(
+                _("%(where)s: %(raw)r is not a date (YYYY-MM-DD).") % {"where": where, "raw": dissolved}
+            ) from None
+        loaded[row["code"]] = _upsert(
+            Organisation,
+            {"code": row["code"]},
+            {
+                "name": row["name"],
+                "name_en": row.get("name_en", ""),
+                "parent_body": row.get("parent_body", ""),
+                "issuing_body": row.get("issuing_body", ""),
+                "place_name": row.get("place_name", ""),
+                "is_active": _yes(row.get("is_active", "yes")) and dissolved_on is None,
+                "dissolved_on": dissolved_on,
+            },
+            summary,
+            "organisation",
+        )
+    for number, row in enumerate(rows, start=2):
+        parent_code = row.get("parent", "")
+        parent = (
+            loaded.get(parent_code) or Organisation.objects.filter(code=parent_code).first() if parent_code else None
+        )
+        if parent_code and parent is None:
+            raise ValidationError(
+                _("%(where)s: unknown parent organisation %(code)s.")
+                % {"where": f"{path.name}, {_('row')} {number}", "code": parent_code}
+            )
+        _save_if_changed(loaded[row["code"]], {"parent": parent}, summary, "organisation")
+    return loaded
+
+
 @transaction.atomic
 def program_load_reference(*, manifest: Path) -> tuple[Program, LoadSummary]:
     """Load or update a programme and its groups, units, targets and milestones from a manifest.
@@ -101,15 +172,23 @@ def program_load_reference(*, manifest: Path) -> tuple[Program, LoadSummary]:
     files = data["files"]
     summary = LoadSummary()
 
+    if files.get("organisations"):
+        organisations_load(folder / files["organisations"], summary)
+    organisation = _manifest_organisation(data, summary)
+    number = data["number"]
+    program = Program.objects.filter(organisation=organisation, number=number).first()
+    slug = data.get("slug") or (program.slug if program else slugify_code(number))
+    if Program.objects.filter(slug=slug).exclude(pk=getattr(program, "pk", None)).exists():
+        raise ValidationError(
+            _("%(file)s: the address %(slug)s is used by another programme.") % {"file": manifest.name, "slug": slug}
+        )
     program = _upsert(
         Program,
-        {"number": data["number"]},
+        {"organisation": organisation, "number": number},
         {
+            "slug": slug,
             "title": data["title"],
             "issued_on": datetime.date.fromisoformat(data["issued_on"]),
-            "issuing_body": data["issuing_body"],
-            "parent_body": data["parent_body"],
-            "place_name": data["place_name"],
             "resolution": data["resolution"],
             "first_year": int(data["first_year"]),
             "last_year": int(data["last_year"]),
@@ -122,7 +201,7 @@ def program_load_reference(*, manifest: Path) -> tuple[Program, LoadSummary]:
     for row in _read_csv(folder / files["units"]):
         _upsert(
             Unit,
-            {"code": row["code"]},
+            {"organisation": organisation, "code": row["code"]},
             {"name": row["name_vi"], "name_en": row.get("name_en", ""), "kind": row["kind"]},
             summary,
             "unit",
@@ -147,7 +226,7 @@ def program_load_reference(*, manifest: Path) -> tuple[Program, LoadSummary]:
             "solution group",
         )
 
-    units = {unit.code: unit for unit in Unit.objects.all()}
+    units = {unit.code: unit for unit in Unit.objects.filter(organisation=organisation)}
     milestone_columns = {year: (f"target_{year}", f"target_{year}_max") for year in program.milestone_years}
     for order, row in enumerate(_read_csv(folder / files["targets"]), start=1):
         where = f"{files['targets']}, {row.get('code') or order}"
@@ -202,7 +281,8 @@ def program_load_reference(*, manifest: Path) -> tuple[Program, LoadSummary]:
                 "milestone",
             )
     if summary.changed_anything:
-        # Units are shared by every programme (their names show on all pages): a change to one moves them all.
-        units_changed = "unit" in summary.created or "unit" in summary.updated
-        program_version_bump(program_ids=ALL if units_changed else [program.pk])
+        # Units and the organisation are shared by the organisation's programmes (their names show on all
+        # their pages): a change to one moves them all; organisations above or beside it show in roll-ups.
+        shared = {"unit", "organisation"} & (set(summary.created) | set(summary.updated))
+        program_version_bump(program_ids=ALL if shared else [program.pk])
     return program, summary

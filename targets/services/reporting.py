@@ -297,7 +297,7 @@ def report_withdraw(*, user, report: ProgressReport, version: int | None = None)
 def report_approve(*, user, report: ProgressReport, version: int | None = None) -> ProgressReport:
     """Submitted → approved. The period's approved figure until now, if any, becomes superseded, so that
     exactly one approved figure counts; the reporting staff are told."""
-    if not permissions.can_review(user):
+    if not permissions.can_review(user, report.target.program):
         raise PermissionDenied
     report = _locked(report, version)
     _check_status(report, REPORT_REVIEWABLE, _("Only a submitted report can be approved; this one is: %(status)s."))
@@ -328,7 +328,7 @@ def report_approve(*, user, report: ProgressReport, version: int | None = None) 
 @transaction.atomic
 def report_return(*, user, report: ProgressReport, comment: str, version: int | None = None) -> ProgressReport:
     """Submitted → returned to the unit with the office's comment (required); the reporting staff are told."""
-    if not permissions.can_review(user):
+    if not permissions.can_review(user, report.target.program):
         raise PermissionDenied
     comment = (comment or "").strip()
     if not comment:
@@ -357,6 +357,13 @@ def report_bulk_approve(*, user, reports: list[ProgressReport], versions: dict[i
         raise PermissionDenied
     if not reports:
         _refuse(_("Choose at least one report to approve."), code="empty")
+    office_ids = permissions.office_organisation_ids(user)
+    if office_ids is not None:
+        others = ProgressReport.objects.filter(pk__in=[r.pk for r in reports]).exclude(
+            target__program__organisation_id__in=office_ids
+        )
+        if others.exists():  # a report of an organisation where the user is not the office
+            raise PermissionDenied
     versions = versions or {}
     with program_versions_bumped_once():
         for report in reports:

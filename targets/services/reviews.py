@@ -113,7 +113,7 @@ def review_override(
     ``seen`` is the ``updated_at`` (ISO format) of the review the office looked at, or "" when there was
     none: if someone changed the review since, nothing is saved and the message says so.
     """
-    if not permissions.can_close_year(user):
+    if not permissions.can_close_year(user, target.program):
         raise PermissionDenied
     program = target.program
     _check_year_in_program(program, year)
@@ -153,7 +153,7 @@ def review_override(
 def year_close(*, user, program: Program, year: int, reason: str = "") -> YearClosure:
     """Close ``year`` of ``program`` (chốt số liệu): every target's review is stored and frozen, and the
     reporting services refuse any report for that year from now on."""
-    if not permissions.can_close_year(user):
+    if not permissions.can_close_year(user, program):
         raise PermissionDenied
     _check_year_in_program(program, year)
     reason = _clean_text(reason, field="reason", model=YearClosure)
@@ -176,7 +176,7 @@ def year_close(*, user, program: Program, year: int, reason: str = "") -> YearCl
 def year_reopen(*, user, program: Program, year: int, reason: str) -> YearClosure:
     """Reopen a closed year: reports for it are possible again and its reviews are no longer frozen (the
     office's overrides stay). A reason is required; it is kept in the closure's history."""
-    if not permissions.can_close_year(user):
+    if not permissions.can_close_year(user, program):
         raise PermissionDenied
     _check_year_in_program(program, year)
     reason = _clean_text(reason, field="reason", model=YearClosure, required_message=_("Say why the year is reopened."))

@@ -16,9 +16,10 @@ of the secret in the ``csrftoken`` cookie, valid as long as that cookie is. Djan
 the user signs in, so a copy kept from an earlier session would carry a stale token: the cookie's value is
 part of the ETag (hashed, never sent back), so a new secret means a new ETag and a fresh page.
 
-Scopes: ``CURRENT``, the programme the dashboards show (the newest active one); ``ACTIVE``, every active
-programme (a target's page finds its target among them); ``EVERY``, every programme (the report lists and
-the overview's "waiting for you" cross programmes).
+Scopes: ``PROGRAM``, the one programme of a page under ``/p/<slug>/`` (the view gets it from
+``permissions.program_required``, which has read it with its version: no query); ``CURRENT``, the newest
+active one; ``ACTIVE``, every active programme; ``EVERY``, every programme (the report lists and the
+imports cross programmes).
 """
 
 import functools
@@ -33,7 +34,7 @@ from django.views.decorators.http import condition
 
 from .. import selectors
 
-CURRENT, ACTIVE, EVERY = "current", "active", "every"
+CURRENT, ACTIVE, EVERY, PROGRAM = "current", "active", "every", "program"
 
 
 @functools.cache
@@ -72,8 +73,9 @@ def _shown_versions(scope: str) -> list[tuple[int, int]]:
     return active[:1] if scope == CURRENT else active
 
 
-def page_etag_value(request, scope: str) -> str | None:
-    """The page's ETag, or None when the page must render whatever the browser has. 1 query."""
+def page_etag_value(request, scope: str, program=None) -> str | None:
+    """The page's ETag, or None when the page must render whatever the browser has. 1 query (none for a
+    programme's page)."""
     if request.method != "GET" or not request.user.is_authenticated:
         return None
     if len(messages.get_messages(request)):  # counts without marking the messages as shown
@@ -85,7 +87,7 @@ def page_etag_value(request, scope: str) -> str | None:
         timezone.localdate().isoformat(),
         request.get_full_path(),
         request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
-        _shown_versions(scope),
+        [(program.pk, program.data_version)] if scope == PROGRAM else _shown_versions(scope),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
@@ -96,7 +98,10 @@ def page_etag(scope: str):
     leaves these alone."""
 
     def decorator(view):
-        conditional = condition(etag_func=lambda request, *args, **kwargs: page_etag_value(request, scope))(view)
+        def etag(request, *args, **kwargs):
+            return page_etag_value(request, scope, program=args[0] if scope == PROGRAM else None)
+
+        conditional = condition(etag_func=etag)(view)
 
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):

@@ -9,59 +9,60 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from .. import assessment, permissions, selectors
 from ..filters import TargetFilter
-from ..models import AnnualReview, Unit
-from ..permissions import role_required
+from ..models import AnnualReview
+from ..permissions import program_required, role_required
 from ..tables import TARGETS_PER_PAGE, TargetTable
-from .conditional import ACTIVE, CURRENT, EVERY, page_etag
-
-
-def _program_or_404():
-    program = selectors.program_current()
-    if program is None:
-        raise Http404
-    return program
+from .conditional import CURRENT, EVERY, PROGRAM, page_etag
 
 
 @require_GET
 @role_required
 @page_etag(EVERY)
-def overview(request):
-    program = selectors.program_current()
-    waiting = selectors.waiting_for(user=request.user)  # the reporting workflow's "waiting for you"
+def program_index(request):
+    """``/``: the programmes the user may see, by organisation; straight to the only one."""
+    programs = selectors.programs_for(user=request.user)
+    if len(programs) == 1:
+        return redirect("overview", slug=programs[0].slug)
+    return render(request, "targets/program_list.html", {"by_organisation": selectors.by_organisation(programs)})
+
+
+@require_GET
+@program_required
+@page_etag(PROGRAM)
+def overview(request, program):
+    waiting = selectors.waiting_for(user=request.user, program=program)  # the workflow's "waiting for you"
     context = {"program": program, "waiting": waiting}
-    if program is not None:
-        as_of = selectors.dashboard_as_of(program=program, year=request.GET.get("year"))
-        groups = selectors.program_groups(program=program)
-        rows = selectors.dashboard_rows(targets=selectors.program_targets(program=program), as_of=as_of)
-        counts = selectors.status_counts(rows)
-        by_group = selectors.group_counts(groups=groups, rows=rows)
-        context.update(
-            as_of=as_of,
-            total=len(rows),
-            counts=counts,
-            by_group=by_group,
-            by_unit=selectors.unit_counts(rows),
-            deadlines=selectors.deadline_panel(rows),
-            latest=selectors.latest_figures(program=program, as_of=as_of),
-            status_chart=selectors.status_chart(counts, year=as_of.year if as_of.is_past else None),
-            groups_chart=selectors.groups_chart(by_group, year=as_of.year if as_of.is_past else None),
-            statuses=selectors.PROGRESS_CHOICES,
-            due_soon_days=settings.TARGETS_DUE_SOON_DAYS,
-        )
+    as_of = selectors.dashboard_as_of(program=program, year=request.GET.get("year"))
+    groups = selectors.program_groups(program=program)
+    rows = selectors.dashboard_rows(targets=selectors.program_targets(program=program), as_of=as_of)
+    counts = selectors.status_counts(rows)
+    by_group = selectors.group_counts(groups=groups, rows=rows)
+    context.update(
+        as_of=as_of,
+        total=len(rows),
+        counts=counts,
+        by_group=by_group,
+        by_unit=selectors.unit_counts(rows),
+        deadlines=selectors.deadline_panel(rows),
+        latest=selectors.latest_figures(program=program, as_of=as_of),
+        status_chart=selectors.status_chart(counts, program=program, year=as_of.year if as_of.is_past else None),
+        groups_chart=selectors.groups_chart(by_group, program=program, year=as_of.year if as_of.is_past else None),
+        statuses=selectors.PROGRESS_CHOICES,
+        due_soon_days=settings.TARGETS_DUE_SOON_DAYS,
+    )
     return render(request, "targets/home.html", context)
 
 
 @require_GET
-@role_required
-@page_etag(CURRENT)
-def group_detail(request, code):
-    program = _program_or_404()
+@program_required
+@page_etag(PROGRAM)
+def group_detail(request, program, code):
     group = selectors.group_by_code(program=program, code=code)
     if group is None:
         raise Http404
@@ -83,10 +84,9 @@ def group_detail(request, code):
 
 
 @require_GET
-@role_required
-@page_etag(CURRENT)
-def target_list(request):
-    program = _program_or_404()
+@program_required
+@page_etag(PROGRAM)
+def target_list(request, program):
     as_of = selectors.dashboard_as_of(program=program, year=request.GET.get("year"))
     filterset = TargetFilter(request.GET or None, queryset=selectors.program_targets(program=program), program=program)
     rows = selectors.dashboard_rows(targets=filterset.qs, as_of=as_of)
@@ -102,10 +102,10 @@ def target_list(request):
 
 
 @require_GET
-@role_required
-@page_etag(ACTIVE)
-def target_detail(request, code):
-    target = selectors.target_by_code(user=request.user, code=code)
+@program_required
+@page_etag(PROGRAM)
+def target_detail(request, program, code):
+    target = selectors.target_by_code(program=program, code=code)
     if target is None:
         raise Http404
     as_of = selectors.dashboard_as_of(program=target.program, year=request.GET.get("year"))
@@ -125,10 +125,9 @@ def target_detail(request, code):
 
 
 @require_GET
-@role_required
-@page_etag(CURRENT)
-def unit_index(request):
-    program = _program_or_404()
+@program_required
+@page_etag(PROGRAM)
+def unit_index(request, program):
     units = selectors.unit_punctuality(program=program)
     return render(
         request,
@@ -138,11 +137,12 @@ def unit_index(request):
 
 
 @require_GET
-@role_required
-@page_etag(CURRENT)
-def unit_detail(request, code):
-    program = _program_or_404()
-    unit = get_object_or_404(Unit, code=code)
+@program_required
+@page_etag(PROGRAM)
+def unit_detail(request, program, code):
+    unit = selectors.unit_by_code(program=program, code=code)
+    if unit is None:
+        raise Http404
     as_of = selectors.dashboard_as_of(program=program, year=request.GET.get("year"))
     panel = selectors.unit_panel(unit=unit, program=program, as_of=as_of)
     return render(request, "targets/unit.html", {"program": program, "unit": unit, "as_of": as_of, "panel": panel})

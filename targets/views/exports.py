@@ -6,12 +6,12 @@ The workbooks themselves are built by ``targets/exports.py``; views only choose 
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from .. import exports, permissions, selectors
 from ..filters import TargetFilter
-from ..permissions import role_required
+from ..permissions import program_required
 from ..tables import TargetTable
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,20 +28,17 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def require_export(user) -> None:
-    if not permissions.can_export(user):
+def require_export(user, program) -> None:
+    if not permissions.can_export(user, program):
         raise PermissionDenied
 
 
 @require_GET
-@role_required
-def target_table_export(request):
+@program_required
+def target_table_export(request, program):
     """``/targets/export.xlsx``: the rows of ``/targets/`` for the same parameters (``q``, ``group``, ``unit``,
     ``status``, ``direction``, ``year`` and the table's ``sort``), every row rather than one page."""
-    require_export(request.user)
-    program = selectors.program_current()
-    if program is None:
-        raise Http404
+    require_export(request.user, program)
     as_of = selectors.dashboard_as_of(program=program, year=request.GET.get("year"))
     filterset = TargetFilter(request.GET or None, queryset=selectors.program_targets(program=program), program=program)
     rows = selectors.dashboard_rows(targets=filterset.qs, as_of=as_of)

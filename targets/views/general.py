@@ -1,15 +1,18 @@
-"""Pages for everyone: the sign-in page, the health check, the favicon (the home page is the overview,
-views/dashboard.py), and the layout floor the benchmark compares every page with."""
+"""Pages for everyone: the sign-in page, the health check, the favicon (the home page lists the user's
+programmes, views/dashboard.py), the old addresses' redirect, and the layout floor the benchmark compares
+every page with."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
+from .. import selectors
+from ..permissions import role_required
 from ..signin import SignInForm
 
 sign_in = auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True)
@@ -58,3 +61,20 @@ def bad_request(request, exception=None):
 def csrf_failure(request, reason=""):
     """403 for a form sent without a valid CSRF token (an expired page, cookies off), in the user's language."""
     return render(request, "403_csrf.html", status=403)
+
+
+class TemporaryRedirectKeepingMethod(HttpResponseRedirect):
+    status_code = 307  # a form sent to an old address is sent again, as it was, to the new one
+
+
+@role_required
+def to_default_program(request, rest=""):
+    """An address of before ``/p/<slug>/`` (``/targets/XD-01/``, ``/reviews/2024/``…): the same page, with its
+    query string, of the user's default programme (``selectors.default_program``)."""
+    program = selectors.default_program(user=request.user)
+    if program is None:
+        raise Http404
+    url = f"/p/{program.slug}{request.get_full_path()}"
+    if request.method in ("GET", "HEAD"):
+        return HttpResponseRedirect(url)
+    return TemporaryRedirectKeepingMethod(url)

@@ -15,25 +15,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import assessment, exports, imports, permissions, selectors, services
-from ..models import Unit
-from .conditional import CURRENT, page_etag
+from .. import assessment, exports, imports, permissions, services
+from ..models import Program, Unit
+from ..permissions import program_required
+from .conditional import EVERY, page_etag
 from .exports import xlsx_response
 
 
-def _program_for_import(user):
+def importable_programs(user):
+    """The active programmes ``user`` may import figures into (the office's and the staff's)."""
     if not permissions.can_import(user):
         raise PermissionDenied
-    program = selectors.program_current()
-    if program is None:
-        raise Http404
-    return program
+    programs = permissions.programs_visible_to(user).filter(is_active=True).select_related("organisation")
+    ids = [p.pk for p in programs if permissions.can_import(user, p)]
+    return Program.objects.filter(pk__in=ids).select_related("organisation").order_by("-issued_on", "number")
 
 
 def _preview(request, program, check, *, changed=False):
     token = imports.to_session(request.session, check, program=program) if check.is_valid else ""
     if not check.is_valid:
         imports.forget(request.session)
+    programs = importable_programs(request.user)
     return render(
         request,
         "targets/import_preview.html",
@@ -42,18 +44,24 @@ def _preview(request, program, check, *, changed=False):
             "check": check,
             "changed": changed,
             "confirm_form": imports.ConfirmForm(initial={"token": token}),
-            "upload_form": imports.UploadForm(),
-            "may_approve": permissions.can_review(request.user),
+            "upload_form": imports.UploadForm(programs=programs, initial={"program": program.slug}),
+            "may_approve": permissions.can_review(request.user, program),
         },
     )
 
 
 @login_required
-@page_etag(CURRENT)
+@page_etag(EVERY)
 def import_upload(request):
-    program = _program_for_import(request.user)
-    form = imports.UploadForm(request.POST or None, request.FILES or None)
+    """``/imports/`` for every programme the user may import into; ``?program=<slug>`` chooses one."""
+    programs = importable_programs(request.user)
+    chosen = programs.filter(slug=request.GET.get("program", "")).first() or programs.first()
+    if chosen is None:
+        raise Http404
+    initial = {"program": chosen.slug}
+    form = imports.UploadForm(request.POST or None, request.FILES or None, programs=programs, initial=initial)
     if request.method == "POST" and form.is_valid():
+        program = form.cleaned_data["program"]
         try:
             raw_rows = imports.read_upload(form.cleaned_data["file"])
         except imports.FileRefused as refused:
@@ -65,18 +73,26 @@ def import_upload(request):
     return render(
         request,
         "targets/import.html",
-        {"program": program, "form": form, "may_approve": permissions.can_review(request.user)},
+        {
+            "program": chosen,
+            "programs": programs,
+            "form": form,
+            "may_approve": permissions.can_review(request.user, chosen),
+        },
     )
 
 
 @login_required
 @require_POST
 def import_confirm(request):
-    program = _program_for_import(request.user)
+    programs = importable_programs(request.user)
     form = imports.ConfirmForm(request.POST)
-    raw_rows = None
+    raw_rows = program = None
     if form.is_valid():
-        raw_rows = imports.from_session(request.session, form.cleaned_data["token"], program=program)
+        token = form.cleaned_data["token"]
+        program = programs.filter(pk=imports.session_program_id(request.session, token)).first()
+        if program is not None:
+            raw_rows = imports.from_session(request.session, token, program=program)
     if raw_rows is None:
         messages.error(request, _("There is nothing to import: the preview has expired or was already imported."))
         return redirect("import_upload")
@@ -101,19 +117,20 @@ def import_confirm(request):
     return redirect("report_list")
 
 
-@login_required
 @require_GET
-def import_template(request):
-    """The user's template: one row per target they may report on (all targets for the office)."""
-    program = _program_for_import(request.user)
+@program_required
+def import_template(request, program):
+    """The user's template for ``program``: one row per target they may report on (all for the office)."""
+    if not program.is_active or not permissions.can_import(request.user, program):
+        raise PermissionDenied
     targets = (
-        permissions.reportable_targets(request.user)
+        permissions.reportable_targets(request.user, program)
         .filter(program=program)
         .order_by("group__number", "order", "code")
         .only("code", "name", "unit_of_measure")
     )
     year = assessment.clamp_year(timezone.localdate().year, first_year=program.first_year, last_year=program.last_year)
-    if permissions.is_office(request.user):
+    if permissions.is_office(request.user, program):
         label = _("all-targets")
     else:
         codes = Unit.objects.filter(pk__in=permissions.user_unit_ids(request.user)).order_by("code")

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from .. import assessment, permissions, selectors, services
 from ..forms import EVIDENCE_CONTENT_TYPES, BulkApproveForm, ReportEditForm, ReportForm, ReviewForm, VersionForm
 from ..models import ProgressReport
+from ..permissions import program_required
 from ..templatetags.report_tags import figure_input
 from .conditional import EVERY, page_etag
 
@@ -96,9 +97,9 @@ def _form_page(request, *, form, panel, report=None, heading, conflict=None, ver
     )
 
 
-@login_required
-def report_new(request, code):
-    target = permissions.get_target_for_report(request.user, code)
+@program_required
+def report_new(request, program, code):
+    target = permissions.get_target_for_report(request.user, program, code)
     units = permissions.reporting_units_for(request.user, target)  # the lead unit first
     panel = selectors.report_target_panel(target=target)
     quarter = request.GET.get("quarter", "")
@@ -132,6 +133,7 @@ def report_new(request, code):
 @login_required
 def report_edit(request, pk):
     report = permissions.get_report_to_edit(request.user, pk)
+    request.program = report.target.program
     panel = selectors.report_target_panel(target=report.target)
     year_closed = report.year in panel.closed_years
     if not permissions.report_actions(request.user, report, year_closed=year_closed).edit:
@@ -218,6 +220,7 @@ def report_correct(request, pk):
 @page_etag(EVERY)
 def report_detail(request, pk):
     report = permissions.get_report_to_view(request.user, pk)
+    request.program = report.target.program
     detail = selectors.report_detail(report=report)
     year_closed = report.year in detail.panel.closed_years
     return render(
@@ -241,12 +244,16 @@ def report_list(request):
         status = Status.SUBMITTED  # the office lands on its approval queue
     if status not in Status.values:
         status = None  # "all", or anything unknown
-    listing = selectors.report_list(user=user, status=status, page_number=request.GET.get("page"))
+    programs = selectors.programs_for(user=user)
+    program = next((p for p in programs if p.slug == request.GET.get("program")), None)
+    listing = selectors.report_list(user=user, status=status, page_number=request.GET.get("page"), program=program)
     for report in listing.page:
         report.actions = permissions.report_actions(user, report, year_closed=report.year_closed)
     role = permissions.role_of(user)
     # Staff start new reports from here: the targets of their units, each with a link to the form.
-    reportable = selectors.reportable_targets_for(user=user) if role == permissions.ROLE_UNIT_STAFF else []
+    reportable = (
+        selectors.reportable_targets_for(user=user, program=program) if role == permissions.ROLE_UNIT_STAFF else []
+    )
     return render(
         request,
         "targets/report_list.html",
@@ -256,6 +263,8 @@ def report_list(request):
             "may_review": permissions.can_review(user),  # the approval queue; each row has its ``actions``
             "role": role,
             "reportable": reportable,
+            "programs": programs if len(programs) > 1 else [],
+            "chosen_program": program,
         },
     )
 

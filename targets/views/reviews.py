@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import assessment, exports, permissions, selectors, services
 from ..forms import CloseForm, OverrideForm, ReopenForm
 from ..models import Target
-from ..permissions import office_required, role_required
-from .conditional import CURRENT, page_etag
+from ..permissions import program_required
+from .conditional import PROGRAM, page_etag
 from .exports import require_export, xlsx_response
 
 
@@ -30,25 +30,24 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _refused_whole(request, form, error: ValidationError, year: int):
+def _refused_whole(request, form, error: ValidationError, program, year: int):
     """A refusal about the year itself (already closed, already open) rather than a field of the form:
     the form may not be on the page at all, so it is said as a message over the review (issue 12)."""
     fields = getattr(error, "error_dict", {})
     if any(name in form.fields for name in fields):
         return None
     messages.error(request, " ".join(error.messages))
-    return redirect("review_year", year=year)
+    return redirect("review_year", slug=program.slug, year=year)
 
 
-def _program_with_year(year: int):
-    program = selectors.program_current()
-    if program is None or not program.contains_year(year):
+def _check_year(program, year: int):
+    if not program.contains_year(year):
         raise Http404
     return program
 
 
 def _page(request, program, year, *, close_form=None, reopen_form=None):
-    may_close = permissions.can_close_year(request.user)
+    may_close = permissions.can_close_year(request.user, program)
     review = selectors.review_year(program=program, year=year)
     context = {
         "program": program,
@@ -64,37 +63,34 @@ def _page(request, program, year, *, close_form=None, reopen_form=None):
     return render(request, "targets/review.html", context)
 
 
-@role_required
 @require_GET
-def review_index(request):
+@program_required
+def review_index(request, program):
     """The review of the last finished year (or the programme's nearest year)."""
-    program = selectors.program_current()
-    if program is None:
-        raise Http404
     year = assessment.clamp_year(
         timezone.localdate().year - 1, first_year=program.first_year, last_year=program.last_year
     )
-    return redirect("review_year", year=year)
+    return redirect("review_year", slug=program.slug, year=year)
 
 
 @require_GET
-@role_required
-@page_etag(CURRENT)
-def review_year(request, year):
-    program = _program_with_year(year)
+@program_required
+@page_etag(PROGRAM)
+def review_year(request, program, year):
+    _check_year(program, year)
     return _page(request, program, year)
 
 
-@office_required
 @require_POST
-def review_close(request, year):
-    program = _program_with_year(year)
+@program_required(office=True)
+def review_close(request, program, year):
+    _check_year(program, year)
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
             services.year_close(user=request.user, program=program, year=year, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            refused = _refused_whole(request, form, error, year)
+            refused = _refused_whole(request, form, error, program, year)
             if refused:
                 return refused
             _add_errors(form, error)
@@ -104,20 +100,20 @@ def review_close(request, year):
                 _("The year %(year)s is closed: its reviews are frozen and its figures can no longer change.")
                 % {"year": year},
             )
-            return redirect("review_year", year=year)
+            return redirect("review_year", slug=program.slug, year=year)
     return _page(request, program, year, close_form=form)
 
 
-@office_required
 @require_POST
-def review_reopen(request, year):
-    program = _program_with_year(year)
+@program_required(office=True)
+def review_reopen(request, program, year):
+    _check_year(program, year)
     form = ReopenForm(request.POST)
     if form.is_valid():
         try:
             services.year_reopen(user=request.user, program=program, year=year, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            refused = _refused_whole(request, form, error, year)
+            refused = _refused_whole(request, form, error, program, year)
             if refused:
                 return refused
             _add_errors(form, error)
@@ -125,14 +121,14 @@ def review_reopen(request, year):
             messages.success(
                 request, _("The year %(year)s is open again: figures can be reported and approved.") % {"year": year}
             )
-            return redirect("review_year", year=year)
+            return redirect("review_year", slug=program.slug, year=year)
     return _page(request, program, year, reopen_form=form)
 
 
-@office_required
-def review_edit(request, year, code):
+@program_required(office=True)
+def review_edit(request, program, year, code):
     """The office's assessment of one target for the year, with a comment when it differs from the computed one."""
-    program = _program_with_year(year)
+    _check_year(program, year)
     target = Target.objects.filter(program=program, code=code).select_related("program", "group").first()
     if target is None:
         raise Http404
@@ -155,17 +151,17 @@ def review_edit(request, year, code):
                 _add_errors(form, error)
             else:
                 messages.success(request, _("The review of %(code)s was saved.") % {"code": target.code})
-                return redirect(reverse("review_year", args=[year]) + f"#review-{target.code}")
+                return redirect(reverse("review_year", args=[program.slug, year]) + f"#review-{target.code}")
     else:
         form = OverrideForm(initial={"assessment": line.assessment, "comment": line.comment, "seen": seen})
     context = {"program": program, "year": year, "target": target, "line": line, "form": form, "is_closed": is_closed}
     return render(request, "targets/review_edit.html", context)
 
 
-@role_required
 @require_GET
-def review_export(request, year):
-    require_export(request.user)
-    program = _program_with_year(year)
+@program_required
+def review_export(request, program, year):
+    require_export(request.user, program)
+    _check_year(program, year)
     data = exports.annual_review_workbook(program=program, year=year)
     return xlsx_response(data, exports.annual_review_filename(program=program, year=year))
