@@ -8,10 +8,13 @@ after the commit), so the pages' ETags change and browsers render them afresh; a
 units moves every programme's (the menu and the units' names show everywhere).
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -29,6 +32,13 @@ from .models import (
     Unit,
     YearClosure,
 )
+
+
+class ProgramCopyForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.order_by("name"))
+    create_units = forms.BooleanField(
+        label=_("Create the units it lacks, as copies of the programme's"), required=False
+    )
 
 
 class BumpsVersion:
@@ -111,6 +121,35 @@ class ProgramAdmin(BumpsVersion, SimpleHistoryAdmin):
     search_fields = ["number", "title", "resolution", "slug"]
     prepopulated_fields = {"slug": ["number"]}
     inlines = [DomainGroupInline, SolutionGroupInline]
+    actions = ["copy_to_organisation"]
+
+    @admin.action(description=_("Copy to another organisation (after a reorganisation)"))
+    def copy_to_organisation(self, request, queryset):
+        """``services.program_copy`` for each chosen programme, after a page that asks for the organisation."""
+        form = ProgramCopyForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for source in queryset:
+                try:
+                    copy = services.program_copy(
+                        source=source,
+                        organisation=form.cleaned_data["organisation"],
+                        create_units=form.cleaned_data["create_units"],
+                    )
+                except ValidationError as error:
+                    self.message_user(request, f"{source.number}: {' '.join(error.messages)}", messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        _("%(source)s was copied as %(copy)s of %(organisation)s.")
+                        % {"source": source.number, "copy": copy.slug, "organisation": copy.organisation.name},
+                        messages.SUCCESS,
+                    )
+            return None
+        return render(
+            request,
+            "admin/targets/program/copy.html",
+            {**self.admin_site.each_context(request), "programs": queryset, "form": form, "opts": self.model._meta},
+        )
 
     def programs_of(self, obj):
         return [obj.pk]

@@ -71,11 +71,12 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
 
-    def __init__(self, *args, programs=None, **kwargs):
+    def __init__(self, *args, programs=(), **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["program"]
-        field.queryset = programs if programs is not None else Program.objects.none()
-        if programs is not None and len(programs) == 1:
+        programs = list(programs)
+        field.queryset = Program.objects.filter(pk__in=[p.pk for p in programs]).order_by("-issued_on", "number")
+        if len(programs) == 1:
             field.widget = forms.HiddenInput()
             field.initial = programs[0].slug
 

@@ -555,8 +555,9 @@ def _report_or_404(pk) -> ProgressReport:
 
 
 def _outside_404(user, report: ProgressReport) -> None:
-    """A report of a programme outside the user's organisations is missing for them."""
-    if not can_view(user, report.target.program):
+    """A report of a programme outside the user's organisations is missing for them (a user with no role at
+    all is refused, 403, as everywhere)."""
+    if has_any_role(user) and not can_view(user, report.target.program):
         raise Http404
 
 

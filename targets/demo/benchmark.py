@@ -19,23 +19,23 @@ FLOOR = "layout"
 PAGES = [
     (FLOOR, "/_layout/"),
     ("login", "/accounts/login/"),
-    ("overview", "/"),
-    ("group", "/groups/{group}/"),
-    ("targets", "/targets/"),
-    ("targets_search", "/targets/?q=van+hoa"),
-    ("target", "/targets/{target}/"),
-    ("unit", "/units/{unit}/"),
-    ("report_new", "/targets/{target}/reports/new/"),
+    ("overview", "/p/{program}/"),
+    ("group", "/p/{program}/groups/{group}/"),
+    ("targets", "/p/{program}/targets/"),
+    ("targets_search", "/p/{program}/targets/?q=van+hoa"),
+    ("target", "/p/{program}/targets/{target}/"),
+    ("unit", "/p/{program}/units/{unit}/"),
+    ("report_new", "/p/{program}/targets/{target}/reports/new/"),
     ("reports", "/reports/"),
-    ("review", "/reviews/{year}/"),
+    ("review", "/p/{program}/reviews/{year}/"),
     ("imports", "/imports/"),
     ("help", "/help/"),
 ]
 # Downloads: measured one at a time in a child process, for their time and peak memory.
 EXPORTS = [
-    ("review_export", "/reviews/{year}/export.xlsx"),
-    ("targets_export", "/targets/export.xlsx"),
-    ("import_template", "/imports/template.xlsx"),
+    ("review_export", "/p/{program}/reviews/{year}/export.xlsx"),
+    ("targets_export", "/p/{program}/targets/export.xlsx"),
+    ("import_template", "/p/{program}/imports/template.xlsx"),
 ]
 # Pages that a signed-in user is redirected away from.
 ANONYMOUS_ONLY = {"login"}
@@ -48,10 +48,12 @@ class Page:
 
 
 def placeholders(*, today: datetime.date | None = None) -> dict[str, str]:
-    """Real codes to put into the URLs: the current programme's first group, its target with the most
-    reports, that target's lead unit, and the latest year with an approved figure. 4 queries."""
+    """Real codes to put into the URLs: the measured programme (the newest synthetic one of
+    ``generate_scale_data`` when there is one, else the newest active one), its first group, its target with
+    the most reports, that target's lead unit, and the latest year with an approved figure. 5 queries."""
     today = today or datetime.date.today()
-    program = Program.objects.filter(is_active=True).order_by("-issued_on", "-id").first()
+    active = Program.objects.filter(is_active=True).order_by("-issued_on", "-id")
+    program = active.filter(slug__startswith="mau-").first() or active.first()
     if program is None:
         return {}
     group = DomainGroup.objects.filter(program=program).order_by("number").first()
@@ -65,7 +67,7 @@ def placeholders(*, today: datetime.date | None = None) -> dict[str, str]:
     year = ProgressReport.objects.filter(
         target__program=program, status=ProgressReport.Status.APPROVED, year__lt=today.year
     ).aggregate(year=Max("year"))["year"]
-    values = {"year": str(year or today.year - 1)}
+    values = {"year": str(year or today.year - 1), "program": program.slug}
     if group:
         values["group"] = group.code
     if target:

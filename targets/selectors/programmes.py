@@ -22,11 +22,14 @@ def program_current() -> Program | None:
 
 def programs_for(*, user) -> list[Program]:
     """The programmes ``user`` may see with their organisations: those of the organisations they belong to
-    first, then those they read from above; active before closed, newest first. 1 query (with the rights)."""
-    own = set(permissions.rights(user).roles)
-    programs = list(permissions.programs_visible_to(user).select_related("organisation"))
-    programs.sort(key=lambda p: (p.organisation_id not in own, not p.is_active, -p.issued_on.toordinal(), p.pk))
-    return programs
+    first, then those they read from above; active before closed, newest first. 1 query (with the rights),
+    once a request: kept on the user object, as the rights are (the menu asks too)."""
+    if not hasattr(user, "_programs"):
+        own = set(permissions.rights(user).roles)
+        programs = list(permissions.programs_visible_to(user).select_related("organisation"))
+        programs.sort(key=lambda p: (p.organisation_id not in own, not p.is_active, -p.issued_on.toordinal(), p.pk))
+        user._programs = programs
+    return list(user._programs)
 
 
 def default_program(*, user) -> Program | None:

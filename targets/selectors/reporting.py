@@ -236,7 +236,7 @@ def targets_without_figure(*, year: int, unit_ids=None, program=None) -> QuerySe
         targets = targets.filter(lead_unit_id__in=unit_ids)
     if program is not None:
         targets = targets.filter(program=program)
-    return targets.select_related("lead_unit").order_by("program_id", "order", "code")
+    return targets.select_related("lead_unit", "program").order_by("program_id", "order", "code")
 
 
 WAITING_LIST_LIMIT = 10
@@ -291,7 +291,7 @@ def milestones_due(*, start: datetime.date, end: datetime.date) -> list[Mileston
     with their targets, lead units and supporting units. 2 queries."""
     return list(
         Milestone.objects.filter(deadline__gte=start, deadline__lte=end, target__program__is_active=True)
-        .select_related("target__lead_unit")
+        .select_related("target__lead_unit", "target__program")
         .prefetch_related("target__supporting_units")
         .order_by("deadline", "target__order", "target__code")
     )

@@ -17,6 +17,9 @@ from .accounts import (
 from .imports import (
     import_confirm,
 )
+from .programmes import (
+    program_copy,
+)
 from .reference import (
     LoadSummary,
     program_load_reference,
@@ -79,6 +82,7 @@ __all__ = [
     "review_refresh",
     "membership_check",
     "membership_ensure",
+    "program_copy",
     "roles_ensure",
     "user_ensure",
     "year_close",

@@ -11,26 +11,26 @@ def frozen(time_machine):
 
 
 def test_requires_login(client, program):
-    response = client.get("/groups/VH/")
+    response = client.get("/p/12-ctr-qu/groups/VH/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_refuses_a_user_without_role(client_for, nobody, program):
-    assert client_for(nobody).get("/groups/VH/").status_code == 403
+    assert client_for(nobody).get("/p/12-ctr-qu/groups/VH/").status_code == 403
 
 
 def test_unknown_group_is_404(client_for, office, program):
-    assert client_for(office).get("/groups/ZZ/").status_code == 404
+    assert client_for(office).get("/p/12-ctr-qu/groups/ZZ/").status_code == 404
 
 
 def test_no_programme_is_404(client_for, office, no_programme):
-    assert client_for(office).get("/groups/VH/").status_code == 404
+    assert client_for(office).get("/p/12-ctr-qu/groups/VH/").status_code == 404
 
 
 @pytest.mark.parametrize("who", ["office", "leader", "staff_a"])
 def test_lists_the_groups_targets(request, client_for, who, program):
     known_figures(request.getfixturevalue("office"))
-    response = client_for(request.getfixturevalue(who)).get("/groups/VH/")
+    response = client_for(request.getfixturevalue(who)).get("/p/12-ctr-qu/groups/VH/")
     assert response.status_code == 200
     rows = response.context["rows"]
     assert [r.code for r in rows] == [f"VH-{n:02d}" for n in range(1, 12)]
@@ -42,7 +42,7 @@ def test_lists_the_groups_targets(request, client_for, who, program):
 
 def test_sparklines_carry_each_targets_figures(client_for, office, program):
     known_figures(office)
-    sparklines = client_for(office).get("/groups/VH/").context["sparklines"]
+    sparklines = client_for(office).get("/p/12-ctr-qu/groups/VH/").context["sparklines"]
     assert set(sparklines) == {"VH-01"}
     # The plan of each year beside the figures, so that the trend reads against it.
     assert sparklines["VH-01"] == {"labels": [2025], "values": [74.0], "plan": [70.0]}
@@ -55,4 +55,4 @@ def test_query_count_is_fixed(client_for, office, program, per_target, django_as
     # session, user, the user's groups (role); ETag versions; programme; the group; targets with groups and lead units;
     # milestones; approved yearly figures; the review rows that stand (frozen or overridden)
     with django_assert_num_queries(10):
-        assert client.get("/groups/KT/").status_code == 200
+        assert client.get("/p/12-ctr-qu/groups/KT/").status_code == 200

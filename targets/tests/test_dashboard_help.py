@@ -36,6 +36,6 @@ def test_thresholds_shown_come_from_settings(client_for, leader, settings):
 
 def test_query_count(client_for, leader, django_assert_num_queries):
     client = client_for(leader)
-    # session, user, the user's groups (role), ETag versions, the codes of the period averages the rules name
-    with django_assert_num_queries(5):
+    # session, user, memberships (role), ETag versions, the menu's programmes, the codes of the period averages
+    with django_assert_num_queries(6):
         assert client.get("/help/").status_code == 200

@@ -16,21 +16,21 @@ def frozen(time_machine):
 
 
 def test_requires_login(client, program):
-    response = client.get("/targets/VH-01/")
+    response = client.get("/p/12-ctr-qu/targets/VH-01/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_refuses_a_user_without_role(client_for, nobody, program):
-    assert client_for(nobody).get("/targets/VH-01/").status_code == 403
+    assert client_for(nobody).get("/p/12-ctr-qu/targets/VH-01/").status_code == 403
 
 
 def test_unknown_target_is_404(client_for, office, program):
-    assert client_for(office).get("/targets/NOPE-99/").status_code == 404
+    assert client_for(office).get("/p/12-ctr-qu/targets/NOPE-99/").status_code == 404
 
 
 @pytest.mark.parametrize("who", ["office", "leader", "staff_a", "staff_b"])
 def test_every_role_reads_a_target(request, client_for, who, program):
-    response = client_for(request.getfixturevalue(who)).get("/targets/VH-01/")
+    response = client_for(request.getfixturevalue(who)).get("/p/12-ctr-qu/targets/VH-01/")
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-chart="trend"' in html and 'id="trend-chart"' in html
@@ -42,7 +42,7 @@ def test_definition_milestones_plan_and_chart(client_for, office, program):
     # Baseline 65 in 2023; 66 by 2025, 70 by 2030.
     for year, value in [(2023, 60), (2024, 63), (2025, 65)]:
         make_report(target="KT-03", year=year, value=value, status=Status.APPROVED, author=office)
-    response = client_for(office).get("/targets/KT-03/")
+    response = client_for(office).get("/p/12-ctr-qu/targets/KT-03/")
     page = response.context["page"]
     assert [m.year for m in page.row.milestones] == [2025, 2030]
     assert [m.bucket for m in page.row.milestones] == ["overdue", "open"]
@@ -62,7 +62,7 @@ def test_definition_milestones_plan_and_chart(client_for, office, program):
 
 
 def test_a_yearly_target_has_no_straight_line(client_for, office, program):
-    response = client_for(office).get("/targets/VH-01/")
+    response = client_for(office).get("/p/12-ctr-qu/targets/VH-01/")
     # No straight line; its planned range (70–73) is a band between two edges.
     assert [s["key"] for s in response.context["page"].chart["series"]] == ["figure", "plan", "range_low", "range_high"]
 
@@ -70,13 +70,13 @@ def test_a_yearly_target_has_no_straight_line(client_for, office, program):
 def test_the_lead_units_figure_counts(client_for, office, program):
     make_report(target="VH-01", year=2025, value=60, status=Status.APPROVED, author=office, unit="MTTQ")
     make_report(target="VH-01", year=2025, value=71, status=Status.APPROVED, author=office)
-    row = client_for(office).get("/targets/VH-01/").context["row"]
+    row = client_for(office).get("/p/12-ctr-qu/targets/VH-01/").context["row"]
     assert row.figures == {2025: Decimal("71")}
 
 
 def test_a_supporting_units_figure_stands_in_without_the_leads(client_for, office, program):
     make_report(target="VH-01", year=2025, value=60, status=Status.APPROVED, author=office, unit="MTTQ")
-    row = client_for(office).get("/targets/VH-01/").context["row"]
+    row = client_for(office).get("/p/12-ctr-qu/targets/VH-01/").context["row"]
     assert row.figures == {2025: Decimal("60")}
 
 
@@ -84,14 +84,14 @@ def test_reports_of_every_status_for_the_office_and_only_approved_figures_count(
     make_report(target="VH-01", year=2024, value=72, status=Status.APPROVED, author=office)
     make_report(target="VH-01", year=2025, value=80, author=office, status=Status.SUBMITTED)
     make_report(target="VH-01", year=2025, value=81, author=office, status=Status.DRAFT)
-    response = client_for(office).get("/targets/VH-01/")
+    response = client_for(office).get("/p/12-ctr-qu/targets/VH-01/")
     assert sorted(r.status for r in response.context["page"].reports) == ["approved", "draft", "submitted"]
     assert response.context["row"].figures == {2024: Decimal("72")}
 
 
 def test_staff_see_their_own_units_reports_only(client_for, office, staff_b, program):
     make_report(target="VH-01", year=2025, value=71, status=Status.APPROVED, author=office)
-    response = client_for(staff_b).get("/targets/VH-01/")
+    response = client_for(staff_b).get("/p/12-ctr-qu/targets/VH-01/")
     assert response.context["page"].reports == []
     assert response.context["row"].figures == {2025: Decimal("71")}  # the figure still counts
 
@@ -103,7 +103,7 @@ def test_annual_reviews_are_shown(client_for, office, program):
     )
     review.figure, review.assessment, review.comment = Decimal(71), "achieved", "Đạt kế hoạch năm."
     review.save()
-    html = client_for(office).get("/targets/VH-01/").content.decode()
+    html = client_for(office).get("/p/12-ctr-qu/targets/VH-01/").content.decode()
     assert 'id="reviews-heading"' in html and "Đạt kế hoạch năm." in html
 
 
@@ -116,7 +116,7 @@ def test_history_shows_who_when_before_and_after(client_for, office, program):
     milestone.min_value = Decimal(75)
     milestone._history_user = office
     milestone.save()
-    history = client_for(office).get("/targets/VH-01/").context["page"].history
+    history = client_for(office).get("/p/12-ctr-qu/targets/VH-01/").context["page"].history
     kinds = {entry.kind for entry in history}
     assert kinds == {"target", "milestone", "report"}
     changed = [e for e in history if e.kind == "report" and e.action == "~"][0]
@@ -130,7 +130,7 @@ def test_history_shows_who_when_before_and_after(client_for, office, program):
 def test_the_year_selector_hides_later_figures(client_for, office, program):
     make_report(target="VH-01", year=2024, value=72, status=Status.APPROVED, author=office)
     make_report(target="VH-01", year=2025, value=74, status=Status.APPROVED, author=office)
-    row = client_for(office).get("/targets/VH-01/", {"year": 2024}).context["row"]
+    row = client_for(office).get("/p/12-ctr-qu/targets/VH-01/", {"year": 2024}).context["row"]
     assert row.figures == {2024: Decimal("72")}
 
 
@@ -138,27 +138,29 @@ def test_the_year_selector_hides_later_figures(client_for, office, program):
 def test_query_count_is_fixed(client_for, office, program, per_target, django_assert_num_queries):
     add_reports(program, per_target=per_target, author=office)
     client = client_for(office)
-    # session, user, the user's groups (role); ETag versions; the target with programme, group and lead unit; the row:
-    # target, milestones, approved yearly figures, the review rows that stand (frozen or overridden: the year
+    # session, user, memberships (role); the programme; the menu's programmes; the target with group and lead unit;
+    # the row: target, milestones, approved yearly figures, the review rows that stand (frozen or overridden: the year
     # table shows the review's verdict); supporting units; the reports; annual reviews; history: unit codes,
     # group codes, the target's, its milestones' and its reports' histories with their users
-    with django_assert_num_queries(17):
-        assert client.get("/targets/VH-01/").status_code == 200
+    with django_assert_num_queries(18):
+        assert client.get("/p/12-ctr-qu/targets/VH-01/").status_code == 200
 
 
 def test_query_count_for_staff(client_for, staff_a, program, django_assert_num_queries):
     client = client_for(staff_a)
     # as for the office, + the staff user's units (for the reports they may see and the report button)
-    with django_assert_num_queries(18):
-        assert client.get("/targets/VH-01/").status_code == 200
+    with django_assert_num_queries(19):
+        assert client.get("/p/12-ctr-qu/targets/VH-01/").status_code == 200
 
 
 def test_estimates_have_their_own_marker_and_a_range_is_a_band(client_for, office, program):
     make_report(target="VH-01", year=2024, value=71, status=Status.APPROVED, author=office, reviewer=office)
     make_report(target="VH-01", year=2025, value=72, status=Status.APPROVED, author=office, reviewer=office)
     ProgressReport.objects.filter(target__code="VH-01", year=2025).update(is_estimate=True)
-    series = {s["key"]: s for s in client_for(office).get("/targets/VH-01/").context["page"].chart["series"]}
-    years = client_for(office).get("/targets/VH-01/").context["page"].chart["labels"]
+    series = {
+        s["key"]: s for s in client_for(office).get("/p/12-ctr-qu/targets/VH-01/").context["page"].chart["series"]
+    }
+    years = client_for(office).get("/p/12-ctr-qu/targets/VH-01/").context["page"].chart["labels"]
     at = {year: i for i, year in enumerate(years)}
     assert series["estimate"]["values"][at[2025]] == 72.0 and series["estimate"]["values"][at[2024]] is None
     assert series["figure"]["values"][at[2024]] == 71.0
@@ -168,5 +170,5 @@ def test_estimates_have_their_own_marker_and_a_range_is_a_band(client_for, offic
 
 def test_a_target_without_a_range_or_estimates_draws_neither(client_for, office, program):
     make_report(target="XD-01", year=2024, value=91, status=Status.APPROVED, author=office, reviewer=office)
-    keys = [s["key"] for s in client_for(office).get("/targets/XD-01/").context["page"].chart["series"]]
+    keys = [s["key"] for s in client_for(office).get("/p/12-ctr-qu/targets/XD-01/").context["page"].chart["series"]]
     assert "estimate" not in keys and "range_high" not in keys

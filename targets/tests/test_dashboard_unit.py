@@ -12,21 +12,21 @@ def frozen(time_machine):
 
 
 def test_requires_login(client, program):
-    response = client.get("/units/PVHTT/")
+    response = client.get("/p/12-ctr-qu/units/PVHTT/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_refuses_a_user_without_role(client_for, nobody, program):
-    assert client_for(nobody).get("/units/PVHTT/").status_code == 403
+    assert client_for(nobody).get("/p/12-ctr-qu/units/PVHTT/").status_code == 403
 
 
 def test_unknown_unit_is_404(client_for, office, program):
-    assert client_for(office).get("/units/NOPE/").status_code == 404
+    assert client_for(office).get("/p/12-ctr-qu/units/NOPE/").status_code == 404
 
 
 @pytest.mark.parametrize("who", ["office", "leader", "staff_b"])
 def test_lead_and_supported_targets(request, client_for, who, program):
-    response = client_for(request.getfixturevalue(who)).get("/units/MTTQ/")
+    response = client_for(request.getfixturevalue(who)).get("/p/12-ctr-qu/units/MTTQ/")
     assert response.status_code == 200
     panel = response.context["panel"]
     assert [r.code for r in panel.lead] == ["VH-03"]
@@ -38,7 +38,7 @@ def test_late_and_returned_reports(client_for, office, program):
     make_report(target="VH-01", year=2025, value=72, status=Status.APPROVED, author=office)
     make_report(target="VH-02", year=2025, value=85, author=office, status=Status.SUBMITTED)
     returned = make_report(target="VH-04", year=2026, value=40, author=office, status=Status.RETURNED)
-    panel = client_for(office).get("/units/PVHTT/").context["panel"]
+    panel = client_for(office).get("/p/12-ctr-qu/units/PVHTT/").context["panel"]
     assert panel.missing_year == 2025
     # VH-01 has its approved 2025 figure; VH-02's is only submitted, so still missing.
     assert [t.code for t in panel.missing] == ["VH-02", "VH-04", "VH-05"]
@@ -46,7 +46,7 @@ def test_late_and_returned_reports(client_for, office, program):
 
 
 def test_the_year_before_the_programme_is_never_late(client_for, office, program):
-    panel = client_for(office).get("/units/PVHTT/", {"year": 2021}).context["panel"]
+    panel = client_for(office).get("/p/12-ctr-qu/units/PVHTT/", {"year": 2021}).context["panel"]
     assert panel.missing_year is None and panel.missing == []
 
 
@@ -58,4 +58,4 @@ def test_query_count_is_fixed(client_for, office, program, per_target, django_as
     # and lead units; milestones; approved yearly figures; the review rows that stand (frozen or
     # overridden); led targets without last year's figure; returned reports
     with django_assert_num_queries(12):
-        assert client.get("/units/PVHTT/").status_code == 200
+        assert client.get("/p/12-ctr-qu/units/PVHTT/").status_code == 200

@@ -21,12 +21,12 @@ def on(day: datetime.date) -> datetime.datetime:
 
 
 def test_requires_login_and_a_role(client, client_for, nobody, program):
-    assert client.get("/units/").status_code == 302
-    assert client_for(nobody).get("/units/").status_code == 403
+    assert client.get("/p/12-ctr-qu/units/").status_code == 302
+    assert client_for(nobody).get("/p/12-ctr-qu/units/").status_code == 403
 
 
 def test_lists_every_unit_with_what_it_owes(client_for, leader, program):
-    response = client_for(leader).get("/units/")
+    response = client_for(leader).get("/p/12-ctr-qu/units/")
     assert response.status_code == 200
     units = {u.code: u for u in response.context["units"]}
     assert set(units) == set(Unit.objects.values_list("code", flat=True))  # all 31
@@ -75,9 +75,9 @@ def test_query_count_is_fixed(client_for, office, program, per_target, django_as
     # session, user, the user's groups (role); ETag versions; programme; units with their targets led; first
     # submissions
     with django_assert_num_queries(7):
-        assert client.get("/units/").status_code == 200
+        assert client.get("/p/12-ctr-qu/units/").status_code == 200
 
 
 def test_the_overview_and_a_unit_page_lead_to_the_index(client_for, leader, program):
-    assert 'href="/units/"' in client_for(leader).get("/").content.decode()
-    assert 'href="/units/"' in client_for(leader).get("/units/PVHTT/").content.decode()
+    assert 'href="/p/12-ctr-qu/units/"' in client_for(leader).get("/p/12-ctr-qu/").content.decode()
+    assert 'href="/p/12-ctr-qu/units/"' in client_for(leader).get("/p/12-ctr-qu/units/PVHTT/").content.decode()

@@ -93,10 +93,11 @@ def test_the_party_document_header_and_title_come_from_the_programme(program, fi
 
 
 def test_the_header_comes_from_the_data_not_from_code(program, figures):
-    program.parent_body = "ĐẢNG BỘ TỈNH X"
-    program.issuing_body = "HUYỆN ỦY Y"
-    program.place_name = "Thị trấn Z"
-    program.save()
+    organisation = program.organisation
+    organisation.parent_body = "ĐẢNG BỘ TỈNH X"
+    organisation.issuing_body = "HUYỆN ỦY Y"
+    organisation.place_name = "Thị trấn Z"
+    organisation.save()
     ws = workbook(program).worksheets[0]
     assert (ws["A1"].value, ws["A2"].value) == ("ĐẢNG BỘ TỈNH X", "HUYỆN ỦY Y")
     assert ws["I3"].value.startswith("Thị trấn Z, ")
@@ -315,7 +316,7 @@ def test_file_names_are_safe():
 def test_the_download(client_for, leader, program, figures):
     client = client_for(leader)
     client.cookies["django_language"] = "en"
-    response = client.get("/reviews/2025/export.xlsx")
+    response = client.get("/p/12-ctr-qu/reviews/2025/export.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     disposition = response["Content-Disposition"]
@@ -326,12 +327,12 @@ def test_the_download(client_for, leader, program, figures):
 
 
 def test_the_download_requires_a_role(client, client_for, nobody, program):
-    assert client.get("/reviews/2025/export.xlsx").status_code == 302
-    assert client_for(nobody).get("/reviews/2025/export.xlsx").status_code == 403
+    assert client.get("/p/12-ctr-qu/reviews/2025/export.xlsx").status_code == 302
+    assert client_for(nobody).get("/p/12-ctr-qu/reviews/2025/export.xlsx").status_code == 403
 
 
 def test_a_year_outside_the_programme_is_not_found(client_for, leader, program):
-    assert client_for(leader).get("/reviews/2031/export.xlsx").status_code == 404
+    assert client_for(leader).get("/p/12-ctr-qu/reviews/2031/export.xlsx").status_code == 404
 
 
 def add_targets(program, count, *, author):
@@ -374,7 +375,7 @@ def test_the_export_runs_the_same_queries_as_targets_grow(
     # session, user, the user's groups (role), programme; the review: groups, targets with lead units,
     # milestones, supporting units, approved yearly figures, stored reviews, closure; the flat figures.
     with django_assert_num_queries(12):
-        response = client.get("/reviews/2025/export.xlsx")
+        response = client.get("/p/12-ctr-qu/reviews/2025/export.xlsx")
     assert response.status_code == 200
     ws = load_workbook(BytesIO(response.content)).worksheets[0]
     assert max(c.value for c in ws["A"] if isinstance(c.value, int)) == 41 + extra
@@ -392,7 +393,7 @@ def table_rows(response):
 def test_the_target_table_export_follows_the_filters_and_the_sort(client_for, leader, program, figures):
     client = client_for(leader)
     client.cookies["django_language"] = "en"
-    rows, ws = table_rows(client.get("/targets/export.xlsx?group=XD&sort=-code"))
+    rows, ws = table_rows(client.get("/p/12-ctr-qu/targets/export.xlsx?group=XD&sort=-code"))
     assert rows[0][0].startswith("Targets of action programme 12-CTr/QU as of ")
     assert rows[1][0] == "Filters: Group: 1. Xây dựng Đảng"
     assert rows[3][:4] == ["Code", "Target", "Group", "Unit of measure"]
@@ -408,9 +409,9 @@ def test_the_target_table_export_follows_the_filters_and_the_sort(client_for, le
 def test_the_target_table_export_filters_by_status_search_and_direction(client_for, leader, program, figures):
     client = client_for(leader)
     client.cookies["django_language"] = "en"
-    rows, _ws = table_rows(client.get("/targets/export.xlsx?q=dang+vien&direction=increase"))
+    rows, _ws = table_rows(client.get("/p/12-ctr-qu/targets/export.xlsx?q=dang+vien&direction=increase"))
     assert "XD-03" in [r[0] for r in rows[4:]] and all(r[0].startswith("XD") for r in rows[4:])
-    rows, _ws = table_rows(client.get("/targets/export.xlsx?status=no_data"))
+    rows, _ws = table_rows(client.get("/p/12-ctr-qu/targets/export.xlsx?status=no_data"))
     codes = [r[0] for r in rows[4:]]
     assert "XD-02" in codes and "XD-01" not in codes
 
@@ -419,16 +420,16 @@ def test_typed_text_in_the_target_table_stays_text(client_for, leader, program, 
     target = figures["XD-02"]
     target.name = '=HYPERLINK("http://x","x")'
     target.save()
-    rows, ws = table_rows(client_for(leader).get("/targets/export.xlsx?q=%3D1%2B1"))
+    rows, ws = table_rows(client_for(leader).get("/p/12-ctr-qu/targets/export.xlsx?q=%3D1%2B1"))
     assert len(rows) == 4  # the search finds nothing; the search itself is written as text
-    rows, ws = table_rows(client_for(leader).get("/targets/export.xlsx?group=XD"))
+    rows, ws = table_rows(client_for(leader).get("/p/12-ctr-qu/targets/export.xlsx?group=XD"))
     cell = ws["B6"]
     assert (cell.value, cell.data_type, cell.quotePrefix) == ('=HYPERLINK("http://x","x")', "s", True)
 
 
 def test_the_target_table_export_requires_a_role(client, client_for, nobody, program):
-    assert client.get("/targets/export.xlsx").status_code == 302
-    assert client_for(nobody).get("/targets/export.xlsx").status_code == 403
+    assert client.get("/p/12-ctr-qu/targets/export.xlsx").status_code == 302
+    assert client_for(nobody).get("/p/12-ctr-qu/targets/export.xlsx").status_code == 403
 
 
 @pytest.mark.parametrize("extra", [0, 30])
@@ -440,6 +441,6 @@ def test_the_target_table_export_runs_the_same_queries_as_targets_grow(
     # session, user, the user's groups (role), programme; the rows: targets with group and lead unit,
     # milestones, approved yearly figures, the review rows that stand (frozen or overridden).
     with django_assert_num_queries(8):
-        response = client.get("/targets/export.xlsx?direction=increase")
+        response = client.get("/p/12-ctr-qu/targets/export.xlsx?direction=increase")
     rows, _ws = table_rows(response)
     assert len(rows) - 4 == program.targets.filter(direction="increase").count()

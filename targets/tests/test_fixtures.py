@@ -124,7 +124,7 @@ def test_reloading_changes_nothing(program):
 
 
 def test_reloading_updates_a_corrected_value(program, tmp_path):
-    for name in ("program.json", "groups.csv", "units.csv", "solution-groups.csv"):
+    for name in ("program.json", "organisations.csv", "groups.csv", "units.csv", "solution-groups.csv"):
         (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
     text = (
         (FIXTURES / "targets.csv").read_text(encoding="utf-8").replace("XD-02,Tỷ lệ đảng viên", "XD-02,Tỷ lệ Đảng viên")
@@ -136,7 +136,7 @@ def test_reloading_updates_a_corrected_value(program, tmp_path):
 
 
 def test_a_bad_row_writes_nothing(empty_db, tmp_path):
-    for name in ("program.json", "groups.csv", "units.csv", "solution-groups.csv"):
+    for name in ("program.json", "organisations.csv", "groups.csv", "units.csv", "solution-groups.csv"):
         (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
     text = (FIXTURES / "targets.csv").read_text(encoding="utf-8").replace(",BTCQU,QD;HLHPN,", ",NOPE,QD;HLHPN,")
     (tmp_path / "targets.csv").write_text(text, encoding="utf-8")
@@ -174,16 +174,28 @@ def test_load_demo_is_idempotent(empty_db, capsys):
     staff = User.objects.get(username="staff-pvhtt")
     assert staff.check_password("demo-password")
     assert list(staff.units.values_list("code", flat=True)) == ["PVHTT"]
-    assert User.objects.filter(groups__name="unit_staff").count() == 31
+    assert (
+        User.objects.filter(memberships__organisation__code="quan-cau-giay", memberships__role="unit_staff").count()
+        == 31
+    )
+    # The ward's accounts, and the city's leader who reads both.
+    ward = User.objects.get(username="office-phuong-cau-giay").memberships.get()
+    assert (ward.organisation.code, ward.role) == ("phuong-cau-giay", "office")
+    assert User.objects.filter(username="leader-phuong-cau-giay", memberships__role="leader").exists()
+    city = User.objects.get(username="leader-ha-noi").memberships.get()
+    assert (city.organisation.code, city.role) == ("ha-noi", "leader")
+    assert Program.objects.filter(slug="01-ctr-du-phuong-cau-giay", organisation__code="phuong-cau-giay").exists()
 
 
 def test_load_demo_figures_are_plausible(db):
     call_command("load_demo")
-    approved = ProgressReport.objects.filter(status="approved")
+    approved = ProgressReport.objects.filter(status="approved", target__program__number="12-CTr/QU")
     years = set(approved.values_list("year", flat=True))
     assert years == {2021, 2022, 2023, 2024, 2025}
     with_figures = set(approved.values_list("target__code", flat=True))
     assert 30 <= len(with_figures) < 41  # most targets, a few missing
+    ward = ProgressReport.objects.filter(status="approved", target__program__slug="01-ctr-du-phuong-cau-giay")
+    assert set(ward.values_list("year", flat=True)) == {2025}  # the ward's programme starts in 2025
     open_year = ProgressReport.objects.filter(year=2026)
     assert open_year.filter(status="submitted").exists()
     assert open_year.filter(status="returned").exclude(review_comment="").exists()

@@ -372,7 +372,7 @@ def test_history_shows_unfinished_reports_only_to_those_who_may_open_them(
 ):
     client = client_for(request.getfixturevalue(who))
     client.cookies["django_language"] = "en"
-    page = client.get("/targets/VH-01/")
+    page = client.get("/p/12-ctr-qu/targets/VH-01/")
     assert page.status_code == 200
     body = page.content.decode()
     history = body[body.index('id="history"') :]
@@ -394,7 +394,8 @@ def test_one_rule_decides_the_page_and_the_history(unfinished, staff_b, leader, 
         visibility = permissions.report_visibility(user)
         for report in unfinished.values():
             allowed = permissions.can_view_report(user, report)
-            assert allowed == visibility.allows(unit_id=report.unit_id, status=report.status)
+            where = report.target.program.organisation_id
+            assert allowed == visibility.allows(unit_id=report.unit_id, status=report.status, organisation_id=where)
             records = ProgressReport.history.filter(visibility.q(), id=report.pk)
             assert records.exists() == allowed
         subjects = {e.subject for e in selectors.target_history(target=unfinished["draft"].target, user=user)}
@@ -407,33 +408,33 @@ def test_one_rule_decides_the_page_and_the_history(unfinished, staff_b, leader, 
 HOSTILE_TEXT = ["%00", "XD%0001", "%00%00abc", str(2**63), "-1", "9" * 30, "x" * 5000, "%ff%fe", "%C0%AF", "%E2%80"]
 HOSTILE_INT = [str(2**63), str(2**64), "9" * 30, "0"]
 PATHS = [
-    "/groups/{text}/",
-    "/targets/{text}/",
-    "/units/{text}/",
-    "/targets/{text}/reports/new/",
-    "/reviews/2025/targets/{text}/",
+    "/p/12-ctr-qu/groups/{text}/",
+    "/p/12-ctr-qu/targets/{text}/",
+    "/p/12-ctr-qu/units/{text}/",
+    "/p/12-ctr-qu/targets/{text}/reports/new/",
+    "/p/12-ctr-qu/reviews/2025/targets/{text}/",
     "/reports/{int}/",
     "/reports/{int}/edit/",
     "/reports/{int}/correct/",
     "/reports/{int}/evidence/",
-    "/reviews/{int}/",
-    "/reviews/{int}/export.xlsx",
-    "/reviews/{int}/targets/XD-01/",
+    "/p/12-ctr-qu/reviews/{int}/",
+    "/p/12-ctr-qu/reviews/{int}/export.xlsx",
+    "/p/12-ctr-qu/reviews/{int}/targets/XD-01/",
     "/admin/targets/target/{text}/change/",
     "/admin/targets/progressreport/{text}/change/",
 ]
 QUERIES = [
     "/?year={text}",
-    "/groups/XD/?year={text}",
-    "/targets/?q={text}&group={text}&unit={text}&status={text}&year={text}&sort={text}&page={text}",
-    "/targets/XD-01/?year={text}",
-    "/units/PVHTT/?year={text}",
-    "/targets/export.xlsx?q={text}&status={text}&group={text}",
+    "/p/12-ctr-qu/groups/XD/?year={text}",
+    "/p/12-ctr-qu/targets/?q={text}&group={text}&unit={text}&status={text}&year={text}&sort={text}&page={text}",
+    "/p/12-ctr-qu/targets/XD-01/?year={text}",
+    "/p/12-ctr-qu/units/PVHTT/?year={text}",
+    "/p/12-ctr-qu/targets/export.xlsx?q={text}&status={text}&group={text}",
     "/reports/?status={text}&page={text}",
-    "/reviews/?year={text}",
-    "/reviews/2025/?group={text}&page={text}",
+    "/p/12-ctr-qu/reviews/?year={text}",
+    "/p/12-ctr-qu/reviews/2025/?group={text}&page={text}",
     "/imports/?year={text}",
-    "/imports/template.xlsx?year={text}",
+    "/p/12-ctr-qu/imports/template.xlsx?year={text}",
     "/help/?{text}={text}",
     "/accounts/login/?next={text}",
     "/healthz/?{text}",
@@ -472,7 +473,13 @@ def test_a_nul_in_a_code_or_a_filter_is_refused_before_any_query(
     client_for, office, program, django_assert_num_queries
 ):
     client = client_for(office)
-    for url in ["/targets/%00/", "/groups/%00/", "/units/%00/", "/targets/XD%0001/", "/targets/%00/reports/new/"]:
+    for url in [
+        "/p/12-ctr-qu/targets/%00/",
+        "/p/12-ctr-qu/groups/%00/",
+        "/p/12-ctr-qu/units/%00/",
+        "/p/12-ctr-qu/targets/XD%0001/",
+        "/p/12-ctr-qu/targets/%00/reports/new/",
+    ]:
         with django_assert_num_queries(0):
             assert client.get(url).status_code == 404, url
     for url in [
@@ -510,13 +517,13 @@ def test_bulk_approve_with_an_id_beyond_64_bits(client_for, office, program):
 
 def test_closing_a_closed_year_or_reopening_an_open_one_says_so(client_for, office, program):
     client = client_for(office)
-    client.post("/reviews/2024/close/", {"reason": "Review meeting"})
+    client.post("/p/12-ctr-qu/reviews/2024/close/", {"reason": "Review meeting"})
     client.cookies["django_language"] = "en"
-    response = client.post("/reviews/2024/close/", {"reason": "Again"}, follow=True)
+    response = client.post("/p/12-ctr-qu/reviews/2024/close/", {"reason": "Again"}, follow=True)
     assert "already closed" in response.content.decode()
-    client.post("/reviews/2024/reopen/", {"reason": "A correction"})
+    client.post("/p/12-ctr-qu/reviews/2024/reopen/", {"reason": "A correction"})
     client.cookies["django_language"] = "en"
-    response = client.post("/reviews/2024/reopen/", {"reason": "Again"}, follow=True)
+    response = client.post("/p/12-ctr-qu/reviews/2024/reopen/", {"reason": "Again"}, follow=True)
     assert "is not closed" in response.content.decode()
 
 
@@ -524,14 +531,14 @@ def test_a_field_too_long_or_too_many_fields_gets_a_translated_400(client_for, s
     client = client_for(staff_a)
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     client.cookies["django_language"] = "vi"
-    response = client.post("/targets/VH-01/reports/new/", {"note": "x" * 2000})
+    response = client.post("/p/12-ctr-qu/targets/VH-01/reports/new/", {"note": "x" * 2000})
     assert response.status_code == 400
     assert "Bad Request" not in response.content.decode()
     assert "quá dài" in response.content.decode()
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
     client.cookies["django_language"] = "vi"
-    response = client.post("/targets/VH-01/reports/new/", {f"f{n}": "1" for n in range(20)})
+    response = client.post("/p/12-ctr-qu/targets/VH-01/reports/new/", {f"f{n}": "1" for n in range(20)})
     assert response.status_code == 400 and "quá dài" in response.content.decode()
 
 
@@ -541,7 +548,7 @@ def test_the_csrf_failure_page_is_translated(staff_a, program):
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff_a, backend="django.contrib.auth.backends.ModelBackend")
     client.cookies["django_language"] = "vi"
-    response = client.post("/targets/VH-01/reports/new/", {"year": "2025"})
+    response = client.post("/p/12-ctr-qu/targets/VH-01/reports/new/", {"year": "2025"})
     assert response.status_code == 403
     assert "Forbidden" not in response.content.decode() and "hết hạn" in response.content.decode()
 
@@ -689,10 +696,11 @@ def test_restore_names_the_table_row_and_field_it_cannot_take(tmp_path, settings
     from django.core.management import call_command
 
     from targets import backup
-    from targets.models import Unit
+    from targets.models import Organisation, Unit
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    Unit.objects.create(code="U1", name="A unit", kind=Unit.Kind.PARTY)
+    organisation = Organisation.objects.create(code="o1", name="O", parent_body="", issuing_body="", place_name="")
+    Unit.objects.create(organisation=organisation, code="U1", name="A unit", kind=Unit.Kind.PARTY)
     clean = tmp_path / "clean.tar.gz"
     backup.backup(output=clean)
     hostile = tmp_path / "hostile.tar.gz"
@@ -745,7 +753,7 @@ def test_signed_in_pages_are_private_and_revalidated(client_for, staff_a, client
     # The pages carry an ETag (conditional GET): the browser may keep its copy but asks again each time,
     # and no shared cache keeps it. A page without a validator is not stored at all (the test below).
     signed_in = client_for(staff_a)
-    for url in ["/", "/targets/", "/targets/VH-01/", "/reports/", "/imports/"]:
+    for url in ["/", "/p/12-ctr-qu/targets/", "/p/12-ctr-qu/targets/VH-01/", "/reports/", "/imports/"]:
         response = signed_in.get(url)
         control = response["Cache-Control"]
         assert response.has_header("ETag") and "private" in control and "no-cache" in control, (url, control)
@@ -763,7 +771,7 @@ def test_a_page_with_an_etag_may_be_kept_but_is_revalidated(rf, staff_a):
         response["ETag"] = '"v1"'
         return response
 
-    request = rf.get("/")
+    request = rf.get("/p/12-ctr-qu/")
     request.user = staff_a
     control = PrivateCacheMiddleware(view)(request)["Cache-Control"]
     assert "private" in control and "no-cache" in control and "no-store" not in control

@@ -42,14 +42,13 @@ def test_duplicate_target_code_in_a_programme(target):
     refused_by_database(clone.save)
 
 
-def test_same_target_code_in_another_programme_is_fine(target):
+def test_same_target_code_in_another_programme_is_fine(target, program):
     other = Program.objects.create(
         number="01-CTr/ĐU",
         title="Ward programme",
         issued_on=datetime.date(2025, 9, 1),
-        issuing_body="ĐẢNG ỦY PHƯỜNG CẦU GIẤY",
-        parent_body="ĐẢNG BỘ THÀNH PHỐ HÀ NỘI",
-        place_name="Cầu Giấy",
+        organisation=program.organisation,
+        slug="01-ctr-du",
         resolution="Nghị quyết Đại hội",
         first_year=2025,
         last_year=2030,
@@ -71,8 +70,10 @@ def test_same_target_code_in_another_programme_is_fine(target):
 
 def test_duplicate_unit_and_group_codes(program):
     with pytest.raises(ValidationError):
-        Unit(code="PVHTT", name="x", kind="government").full_clean()
-    refused_by_database(lambda: Unit.objects.create(code="PVHTT", name="x", kind="government"))
+        Unit(organisation=program.organisation, code="PVHTT", name="x", kind="government").full_clean()
+    refused_by_database(
+        lambda: Unit.objects.create(organisation=program.organisation, code="PVHTT", name="x", kind="government")
+    )
     refused_by_database(lambda: DomainGroup.objects.create(program=program, number=9, code="XD", name="x"))
     refused_by_database(lambda: DomainGroup.objects.create(program=program, number=1, code="ZZ", name="x"))
 

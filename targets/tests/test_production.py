@@ -115,8 +115,18 @@ def _resolves(url):
 def test_security_headers_and_csp_on_every_kind_of_page(client, client_for, office, program):
     anonymous = [client.get("/accounts/login/"), client.get("/healthz/"), client.get("/no-such-page/")]
     signed_in = client_for(office)
-    pages = [url for url in ("/", "/reports/", "/targets/", "/help/", "/targets/VH-01/reports/new/") if _resolves(url)]
-    assert "/" in pages
+    pages = [
+        url
+        for url in (
+            "/p/12-ctr-qu/",
+            "/reports/",
+            "/p/12-ctr-qu/targets/",
+            "/help/",
+            "/p/12-ctr-qu/targets/VH-01/reports/new/",
+        )
+        if _resolves(url)
+    ]
+    assert "/p/12-ctr-qu/" in pages
     for response in anonymous + [signed_in.get(url) for url in pages]:
         assert response.status_code in (200, 404), response.request["PATH_INFO"]
         policy = response["Content-Security-Policy"]
@@ -211,7 +221,11 @@ def test_an_oversized_body_is_refused_before_it_is_read(client_for, staff_a, pro
     client = client_for(staff_a)
     client.cookies["django_language"] = "en"
     before = ProgressReport.objects.count()
-    url = "/targets/VH-01/reports/new/" if _resolves("/targets/VH-01/reports/new/") else "/accounts/login/"
+    url = (
+        "/p/12-ctr-qu/targets/VH-01/reports/new/"
+        if _resolves("/p/12-ctr-qu/targets/VH-01/reports/new/")
+        else "/accounts/login/"
+    )
     response = client.generic(
         "POST",
         url,
@@ -226,7 +240,7 @@ def test_an_oversized_body_is_refused_before_it_is_read(client_for, staff_a, pro
 
 @pytest.mark.parametrize(
     ("url", "field", "name"),
-    [("/targets/VH-01/reports/new/", "evidence_file", "scan.pdf"), ("/imports/", "file", "figures.xlsx")],
+    [("/p/12-ctr-qu/targets/VH-01/reports/new/", "evidence_file", "scan.pdf"), ("/imports/", "file", "figures.xlsx")],
 )
 def test_an_oversized_file_is_refused_and_nothing_written(client_for, staff_a, program, settings, url, field, name):
     """A real multipart upload over the limit, to the report form and to the import: 413, no row written.

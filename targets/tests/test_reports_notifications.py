@@ -134,7 +134,7 @@ def test_reminders_list_the_targets_without_last_years_figure(culture_staff, off
     assert "- VH-01 " in body and "- VH-04 " in body and "- VH-05 " in body  # a quarter is not the year
     assert "- VH-02 " not in body
     assert "- VH-03 " not in body  # supported, not led: the Front reports it
-    assert "https://chitieu.example.vn/targets/VH-01/reports/new/?year=2025" in body
+    assert "https://chitieu.example.vn/p/12-ctr-qu/targets/VH-01/reports/new/?year=2025" in body
     assert "Milestone deadlines" not in body  # none within 30 days in March
 
 

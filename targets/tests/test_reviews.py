@@ -40,26 +40,26 @@ def counts(response) -> dict[str, int]:
 
 
 def test_the_page_requires_sign_in_and_a_role(client, client_for, nobody, program):
-    response = client.get("/reviews/2025/")
+    response = client.get("/p/12-ctr-qu/reviews/2025/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-    assert client_for(nobody).get("/reviews/2025/").status_code == 403
+    assert client_for(nobody).get("/p/12-ctr-qu/reviews/2025/").status_code == 403
 
 
 @pytest.mark.parametrize("who", ["office", "leader", "staff_a"])
 def test_everyone_with_a_role_reads_the_review(request, client_for, who, year_figures):
     client = client_for(request.getfixturevalue(who))
-    response = client.get("/reviews/2025/")
+    response = client.get("/p/12-ctr-qu/reviews/2025/")
     assert response.status_code == 200
     assert counts(response) == {"exceeded": 1, "achieved": 1, "not_achieved": 1, "no_data": 38}
     html = response.content.decode()
     assert 'id="review-XD-01" data-assessment="exceeded"' in html
     assert 'id="review-XD-03" data-assessment="not_achieved"' in html
     assert ('id="close-form"' in html) is (who == "office")
-    assert ('href="/reviews/2025/targets/XD-01/"' in html) is (who == "office")
+    assert ('href="/p/12-ctr-qu/reviews/2025/targets/XD-01/"' in html) is (who == "office")
 
 
 def test_the_lines_carry_plan_figures_and_percentage(client_for, leader, year_figures):
-    response = client_for(leader).get("/reviews/2025/")
+    response = client_for(leader).get("/p/12-ctr-qu/reviews/2025/")
     lines = {line.code: line for line in response.context["review"].lines}
     xd01 = lines["XD-01"]
     assert (xd01.number, xd01.previous, xd01.figure, xd01.percent) == (
@@ -72,7 +72,7 @@ def test_the_lines_carry_plan_figures_and_percentage(client_for, leader, year_fi
     assert [g.code for g in response.context["review"].groups] == ["XD", "KT", "VH", "DD", "DT", "AN"]
     assert [line.number for line in response.context["review"].lines] == list(range(1, 42))
     # KT-03 has a baseline in 2023 and a 2025 milestone: 2024's plan is the straight line, and says so.
-    lines = client_for(leader).get("/reviews/2024/").context["review"].lines
+    lines = client_for(leader).get("/p/12-ctr-qu/reviews/2024/").context["review"].lines
     kt03 = next(line for line in lines if line.code == "KT-03")
     assert kt03.plan.interpolated
     # KT-01 is an average rate over 2021–2025: 2024 is judged against the period's 7.5–8.0 itself.
@@ -82,19 +82,19 @@ def test_the_lines_carry_plan_figures_and_percentage(client_for, leader, year_fi
 
 def test_the_index_goes_to_last_year_within_the_programme(client_for, leader, program, time_machine):
     time_machine.move_to("2026-03-01")
-    assert client_for(leader).get("/reviews/")["Location"] == "/reviews/2025/"
+    assert client_for(leader).get("/p/12-ctr-qu/reviews/")["Location"] == "/p/12-ctr-qu/reviews/2025/"
     time_machine.move_to("2040-03-01")
-    assert client_for(leader).get("/reviews/")["Location"] == "/reviews/2030/"
+    assert client_for(leader).get("/p/12-ctr-qu/reviews/")["Location"] == "/p/12-ctr-qu/reviews/2030/"
 
 
 def test_years_outside_the_programme_are_not_found(client_for, leader, program):
     client = client_for(leader)
-    assert client.get("/reviews/2020/").status_code == 404
-    assert client.get("/reviews/2031/").status_code == 404
+    assert client.get("/p/12-ctr-qu/reviews/2020/").status_code == 404
+    assert client.get("/p/12-ctr-qu/reviews/2031/").status_code == 404
 
 
 def test_years_are_written_as_years_in_vietnamese(client_for, leader, program):
-    html = client_for(leader).get("/reviews/2025/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    html = client_for(leader).get("/p/12-ctr-qu/reviews/2025/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "2.025" not in html
 
 
@@ -108,7 +108,7 @@ def test_the_page_runs_the_same_queries_as_targets_grow(
     # with lead units, milestones, supporting units, approved yearly figures, stored reviews, closure; the
     # closure's history; the reports waiting for approval (office only).
     with django_assert_num_queries(14):
-        response = client.get("/reviews/2025/")
+        response = client.get("/p/12-ctr-qu/reviews/2025/")
     assert response.status_code == 200
     assert response.context["review"].total == 41 + extra
 
@@ -117,8 +117,8 @@ def test_the_page_runs_the_same_queries_as_targets_grow(
 
 
 def test_closing_freezes_every_review_and_keeps_history(client_for, office, year_figures, program):
-    response = client_for(office).post("/reviews/2025/close/", {"reason": "Hội nghị BTV 15/01"})
-    assert response.status_code == 302 and response["Location"] == "/reviews/2025/"
+    response = client_for(office).post("/p/12-ctr-qu/reviews/2025/close/", {"reason": "Hội nghị BTV 15/01"})
+    assert response.status_code == 302 and response["Location"] == "/p/12-ctr-qu/reviews/2025/"
     closure = YearClosure.objects.get(program=program, year=YEAR)
     assert closure.is_closed and closure.changed_by == office and closure.reason == "Hội nghị BTV 15/01"
     reviews = AnnualReview.objects.filter(target__program=program, year=YEAR)
@@ -131,22 +131,22 @@ def test_closing_freezes_every_review_and_keeps_history(client_for, office, year
 def test_only_the_office_closes_or_reopens(client_for, leader, staff_a, year_figures, program):
     for user in (leader, staff_a):
         client = client_for(user)
-        assert client.post("/reviews/2025/close/", {"reason": ""}).status_code == 403
-        assert client.post("/reviews/2025/reopen/", {"reason": "x"}).status_code == 403
+        assert client.post("/p/12-ctr-qu/reviews/2025/close/", {"reason": ""}).status_code == 403
+        assert client.post("/p/12-ctr-qu/reviews/2025/reopen/", {"reason": "x"}).status_code == 403
     assert not YearClosure.objects.exists()
     with pytest.raises(PermissionDenied):
         services.year_close(user=leader, program=program, year=YEAR)
 
 
 def test_closing_needs_post(client_for, office, program):
-    assert client_for(office).get("/reviews/2025/close/").status_code == 405
+    assert client_for(office).get("/p/12-ctr-qu/reviews/2025/close/").status_code == 405
 
 
 def test_a_closed_year_shows_what_was_frozen(client_for, office, year_figures, program):
     services.year_close(user=office, program=program, year=YEAR)
     # Whatever happens to the reports afterwards (here: behind the services' back), the review stays.
     ProgressReport.objects.filter(target__code="XD-01", year=YEAR).update(value=Decimal("10"))
-    response = client_for(office).get("/reviews/2025/")
+    response = client_for(office).get("/p/12-ctr-qu/reviews/2025/")
     line = next(line for line in response.context["review"].lines if line.code == "XD-01")
     assert (line.figure, line.assessment, line.is_frozen) == (Decimal("97"), "exceeded", True)
     html = response.content.decode()
@@ -168,7 +168,7 @@ def test_reopening_needs_a_reason(client_for, office, program):
     services.year_close(user=office, program=program, year=YEAR)
     client = client_for(office)
     for reason in ["", "   "]:
-        response = client.post("/reviews/2025/reopen/", {"reason": reason})
+        response = client.post("/p/12-ctr-qu/reviews/2025/reopen/", {"reason": reason})
         assert response.status_code == 200
         assert response.context["reopen_form"].errors["reason"]
     assert YearClosure.objects.get(program=program, year=YEAR).is_closed
@@ -180,15 +180,17 @@ def test_reopening_needs_a_reason(client_for, office, program):
 
 def test_reopening_unfreezes_and_both_steps_are_in_the_history(client_for, office, year_figures, program):
     client = client_for(office)
-    client.post("/reviews/2025/close/", {"reason": ""})
-    response = client.post("/reviews/2025/reopen/", {"reason": "KT-01 was corrected by the statistics office"})
+    client.post("/p/12-ctr-qu/reviews/2025/close/", {"reason": ""})
+    response = client.post(
+        "/p/12-ctr-qu/reviews/2025/reopen/", {"reason": "KT-01 was corrected by the statistics office"}
+    )
     assert response.status_code == 302
     closure = YearClosure.objects.get(program=program, year=YEAR)
     assert not closure.is_closed
     assert not AnnualReview.objects.filter(year=YEAR, is_frozen=True).exists()
     steps = list(closure.history.order_by("history_date").values_list("is_closed", "reason", "history_user"))
     assert steps == [(True, "", office.pk), (False, "KT-01 was corrected by the statistics office", office.pk)]
-    html = client.get("/reviews/2025/").content.decode()
+    html = client.get("/p/12-ctr-qu/reviews/2025/").content.decode()
     assert "KT-01 was corrected by the statistics office" in html and 'id="close-form"' in html
 
 
@@ -196,7 +198,7 @@ def test_the_office_is_warned_of_reports_still_waiting(client_for, office, targe
     services.report_create(
         user=office, target=targets["XD-02"], unit=targets["XD-02"].lead_unit, year=YEAR, value=Decimal(91), submit=True
     )
-    response = client_for(office).get("/reviews/2025/")
+    response = client_for(office).get("/p/12-ctr-qu/reviews/2025/")
     assert response.context["pending"] == 1
     assert 'id="pending-warning"' in response.content.decode()
 
@@ -245,7 +247,7 @@ def test_closing_blocks_every_reporting_path_and_reopening_restores_them(client_
 
     # Through the report form too: the page answers with the reason, nothing is written.
     response = client_for(staff_a).post(
-        "/targets/VH-01/reports/new/", {"year": YEAR, "quarter": "4", "value": "73", "action": "submit"}
+        "/p/12-ctr-qu/targets/VH-01/reports/new/", {"year": YEAR, "quarter": "4", "value": "73", "action": "submit"}
     )
     assert response.status_code == 200
     assert ProgressReport.objects.count() == before
@@ -269,9 +271,11 @@ def test_other_years_stay_open(office, staff_a, targets, program):
 
 def test_an_override_needs_a_comment(client_for, office, year_figures):
     client = client_for(office)
-    page = client.get("/reviews/2025/targets/XD-03/")
+    page = client.get("/p/12-ctr-qu/reviews/2025/targets/XD-03/")
     assert page.status_code == 200 and page.context["line"].computed == "not_achieved"
-    response = client.post("/reviews/2025/targets/XD-03/", {"assessment": "achieved", "comment": "  ", "seen": ""})
+    response = client.post(
+        "/p/12-ctr-qu/reviews/2025/targets/XD-03/", {"assessment": "achieved", "comment": "  ", "seen": ""}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["comment"]
     assert not AnnualReview.objects.exists()
@@ -280,19 +284,19 @@ def test_an_override_needs_a_comment(client_for, office, year_figures):
 def test_an_override_with_a_comment_changes_the_review(client_for, office, year_figures):
     client = client_for(office)
     response = client.post(
-        "/reviews/2025/targets/XD-03/",
+        "/p/12-ctr-qu/reviews/2025/targets/XD-03/",
         {"assessment": "achieved", "comment": "379 of 400 plus 25 transfers", "seen": ""},
     )
-    assert response.status_code == 302 and response["Location"] == "/reviews/2025/#review-XD-03"
+    assert response.status_code == 302 and response["Location"] == "/p/12-ctr-qu/reviews/2025/#review-XD-03"
     row = AnnualReview.objects.get(target__code="XD-03", year=YEAR)
     assert (row.assessment, row.computed_assessment, row.is_overridden) == ("achieved", "not_achieved", True)
     assert row.figure == Decimal("379") and row.updated_by == office
-    page = client.get("/reviews/2025/")
+    page = client.get("/p/12-ctr-qu/reviews/2025/")
     assert counts(page) == {"exceeded": 1, "achieved": 2, "not_achieved": 0, "no_data": 38}
     assert "379 of 400 plus 25 transfers" in page.content.decode()
     # Choosing the computed assessment again ends the override; no comment is needed for that.
     seen = row.updated_at.isoformat()
-    client.post("/reviews/2025/targets/XD-03/", {"assessment": "not_achieved", "comment": "", "seen": seen})
+    client.post("/p/12-ctr-qu/reviews/2025/targets/XD-03/", {"assessment": "not_achieved", "comment": "", "seen": seen})
     row.refresh_from_db()
     assert (row.assessment, row.is_overridden) == ("not_achieved", False)
     assert row.history.count() == 2
@@ -325,7 +329,7 @@ def test_overrides_survive_closing_and_reopening(office, year_figures, program):
     ],
 )
 def test_bad_override_input_is_refused_and_kept(client_for, office, year_figures, data, field):
-    response = client_for(office).post("/reviews/2025/targets/XD-03/", {**data, "seen": ""})
+    response = client_for(office).post("/p/12-ctr-qu/reviews/2025/targets/XD-03/", {**data, "seen": ""})
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not AnnualReview.objects.exists()
@@ -336,20 +340,23 @@ def test_bad_override_input_is_refused_and_kept(client_for, office, year_figures
 def test_only_the_office_overrides(client_for, leader, staff_a, year_figures):
     for user in (leader, staff_a):
         client = client_for(user)
-        assert client.get("/reviews/2025/targets/XD-03/").status_code == 403
+        assert client.get("/p/12-ctr-qu/reviews/2025/targets/XD-03/").status_code == 403
         assert (
-            client.post("/reviews/2025/targets/XD-03/", {"assessment": "achieved", "comment": "x"}).status_code == 403
+            client.post(
+                "/p/12-ctr-qu/reviews/2025/targets/XD-03/", {"assessment": "achieved", "comment": "x"}
+            ).status_code
+            == 403
         )
     assert not AnnualReview.objects.exists()
 
 
 def test_an_unknown_target_is_not_found(client_for, office, program):
-    assert client_for(office).get("/reviews/2025/targets/NOPE-1/").status_code == 404
+    assert client_for(office).get("/p/12-ctr-qu/reviews/2025/targets/NOPE-1/").status_code == 404
 
 
 def test_the_edit_page_of_a_closed_year_says_so(client_for, office, program):
     services.year_close(user=office, program=program, year=YEAR)
-    response = client_for(office).get("/reviews/2025/targets/XD-03/")
+    response = client_for(office).get("/p/12-ctr-qu/reviews/2025/targets/XD-03/")
     assert response.status_code == 200 and response.context["is_closed"]
     assert 'id="review-form"' not in response.content.decode()
 
@@ -376,6 +383,6 @@ def test_the_edit_page_runs_the_same_queries_as_targets_grow(
     # session, user, the user's groups (role), programme, the target; its review line: groups, the target
     # with its lead unit, milestones, supporting units, approved figures, stored reviews, closure; whether
     # the year is closed.
-    with django_assert_num_queries(13):
-        response = client.get("/reviews/2025/targets/XD-03/")
+    with django_assert_num_queries(14):
+        response = client.get("/p/12-ctr-qu/reviews/2025/targets/XD-03/")
     assert response.status_code == 200

@@ -39,7 +39,7 @@ def label(value: str) -> str:
 
 
 def said_by_the_review(client, code: str) -> tuple[str, Decimal | None]:
-    response = client.get(f"/reviews/{YEAR}/")
+    response = client.get(f"/p/12-ctr-qu/reviews/{YEAR}/")
     assert response.status_code == 200
     line = next(line for line in response.context["review"].lines if line.code == code)
     html = response.content.decode()
@@ -49,7 +49,7 @@ def said_by_the_review(client, code: str) -> tuple[str, Decimal | None]:
 
 
 def said_by_the_target_page(client, code: str) -> tuple[str, Decimal | None, object]:
-    response = client.get(f"/targets/{code}/")
+    response = client.get(f"/p/12-ctr-qu/targets/{code}/")
     assert response.status_code == 200
     item = next(p for p in response.context["page"].plans if p["year"] == YEAR)
     html = response.content.decode()
@@ -59,7 +59,7 @@ def said_by_the_target_page(client, code: str) -> tuple[str, Decimal | None, obj
 
 
 def said_by_the_workbook(client, code: str) -> tuple[str, object]:
-    response = client.get(f"/reviews/{YEAR}/export.xlsx")
+    response = client.get(f"/p/12-ctr-qu/reviews/{YEAR}/export.xlsx")
     assert response.status_code == 200
     ws = load_workbook(BytesIO(response.content)).worksheets[0]
     header = next(row for row in ws.iter_rows(values_only=True) if "Đánh giá" in row)
@@ -68,7 +68,7 @@ def said_by_the_workbook(client, code: str) -> tuple[str, object]:
 
 
 def said_by_the_table_export(client, code: str) -> tuple[str, object, object]:
-    response = client.get("/targets/export.xlsx")
+    response = client.get("/p/12-ctr-qu/targets/export.xlsx")
     assert response.status_code == 200
     rows = list(load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
     header = rows[3]

@@ -8,18 +8,18 @@ from django.urls import reverse
 
 
 def test_home_requires_login(client, db):
-    response = client.get("/")
+    response = client.get("/p/12-ctr-qu/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
 
 def test_home_refuses_a_user_without_role(client_for, nobody):
-    assert client_for(nobody).get("/").status_code == 403
+    assert client_for(nobody).get("/p/12-ctr-qu/").status_code == 403
 
 
 @pytest.mark.parametrize("who", ["office", "leader", "staff_a"])
 def test_home_lists_groups_targets_and_lead_units(request, client_for, who, program):
-    response = client_for(request.getfixturevalue(who)).get("/")
+    response = client_for(request.getfixturevalue(who)).get("/p/12-ctr-qu/")
     assert response.status_code == 200
     html = response.content.decode()
     for name in ["Xây dựng Đảng", "Kinh tế", "Văn hóa - xã hội", "Xây dựng và quản lý đất đai", "Đô thị"]:
@@ -34,11 +34,11 @@ def test_home_query_count_is_fixed(client_for, office, program, django_assert_nu
     # groups and lead units, milestones, approved yearly figures, the review rows that stand (frozen or
     # overridden), latest approved figures
     with django_assert_num_queries(12):
-        assert client.get("/").status_code == 200
+        assert client.get("/p/12-ctr-qu/").status_code == 200
 
 
 def test_home_without_programme(client_for, office):
-    response = client_for(office).get("/")
+    response = client_for(office).get("/p/12-ctr-qu/")
     assert response.status_code == 200
 
 
@@ -75,10 +75,10 @@ def test_login_with_the_demo_password(client, office):
 
 def test_vietnamese_is_the_default_and_english_works(client_for, office, program):
     client = client_for(office)
-    assert '<html lang="vi">' in client.get("/").content.decode()
+    assert '<html lang="vi">' in client.get("/p/12-ctr-qu/").content.decode()
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302 and response["Location"] == "/"
-    assert '<html lang="en">' in client.get("/").content.decode()
+    assert '<html lang="en">' in client.get("/p/12-ctr-qu/").content.decode()
 
 
 def test_login_page_and_healthz_query_counts(client, db, django_assert_num_queries):

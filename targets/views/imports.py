@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import assessment, exports, imports, permissions, services
-from ..models import Program, Unit
+from .. import assessment, exports, imports, permissions, selectors, services
+from ..models import Unit
 from ..permissions import program_required
 from .conditional import EVERY, page_etag
 from .exports import xlsx_response
@@ -26,9 +26,7 @@ def importable_programs(user):
     """The active programmes ``user`` may import figures into (the office's and the staff's)."""
     if not permissions.can_import(user):
         raise PermissionDenied
-    programs = permissions.programs_visible_to(user).filter(is_active=True).select_related("organisation")
-    ids = [p.pk for p in programs if permissions.can_import(user, p)]
-    return Program.objects.filter(pk__in=ids).select_related("organisation").order_by("-issued_on", "number")
+    return [p for p in selectors.programs_for(user=user) if p.is_active and permissions.can_import(user, p)]
 
 
 def _preview(request, program, check, *, changed=False):
@@ -55,11 +53,16 @@ def _preview(request, program, check, *, changed=False):
 def import_upload(request):
     """``/imports/`` for every programme the user may import into; ``?program=<slug>`` chooses one."""
     programs = importable_programs(request.user)
-    chosen = programs.filter(slug=request.GET.get("program", "")).first() or programs.first()
+    wanted = request.GET.get("program", "")
+    chosen = next((p for p in programs if p.slug == wanted), programs[0] if programs else None)
     if chosen is None:
         raise Http404
     initial = {"program": chosen.slug}
-    form = imports.UploadForm(request.POST or None, request.FILES or None, programs=programs, initial=initial)
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        data.setdefault("program", chosen.slug)  # a script that sends only ``file`` imports into the default one
+    form = imports.UploadForm(data, request.FILES or None, programs=programs, initial=initial)
     if request.method == "POST" and form.is_valid():
         program = form.cleaned_data["program"]
         try:
@@ -90,7 +93,8 @@ def import_confirm(request):
     raw_rows = program = None
     if form.is_valid():
         token = form.cleaned_data["token"]
-        program = programs.filter(pk=imports.session_program_id(request.session, token)).first()
+        kept = imports.session_program_id(request.session, token)
+        program = next((p for p in programs if p.pk == kept), None)
         if program is not None:
             raw_rows = imports.from_session(request.session, token, program=program)
     if raw_rows is None:

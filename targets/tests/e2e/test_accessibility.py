@@ -11,20 +11,27 @@ from targets.models import ProgressReport
 # The main pages, and for staff and leaders those they see differently (forms, actions, waiting panel).
 OFFICE_PAGES = [
     "/",
-    "/targets/",
-    "/targets/KT-03/",
-    "/groups/VH/",
-    "/units/PVHTT/",
+    "/p/12-ctr-qu/targets/",
+    "/p/12-ctr-qu/targets/KT-03/",
+    "/p/12-ctr-qu/groups/VH/",
+    "/p/12-ctr-qu/units/PVHTT/",
     "/help/",
-    "/targets/VH-01/reports/new/",
+    "/p/12-ctr-qu/targets/VH-01/reports/new/",
     "/reports/",  # the approval queue
     "/reports/{submitted}/",  # with the approve and return forms
-    "/reviews/2025/",  # with the form that closes the year
+    "/p/12-ctr-qu/reviews/2025/",  # with the form that closes the year
     "/imports/",
 ]
-STAFF_PAGES = ["/", "/targets/VH-01/", "/reports/", "/reports/{own}/", "/targets/VH-01/reports/new/", "/imports/"]
+STAFF_PAGES = [
+    "/",
+    "/p/12-ctr-qu/targets/VH-01/",
+    "/reports/",
+    "/reports/{own}/",
+    "/p/12-ctr-qu/targets/VH-01/reports/new/",
+    "/imports/",
+]
 # Leaders read approved figures, not units' drafts or submissions (the report page of an approved one).
-LEADER_PAGES = ["/", "/targets/VH-01/", "/reports/", "/reports/{approved}/", "/reviews/2025/"]
+LEADER_PAGES = ["/", "/p/12-ctr-qu/targets/VH-01/", "/reports/", "/reports/{approved}/", "/p/12-ctr-qu/reviews/2025/"]
 
 HEADINGS = """() => {
   const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6, [role=heading]")]

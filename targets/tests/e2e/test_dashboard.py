@@ -9,7 +9,14 @@ from targets import demo as demo_data
 
 from .pages import overview_numbers, sparkline_numbers, target_numbers
 
-PAGES = ["/", "/targets/KT-03/", "/targets/", "/groups/VH/", "/units/PVHTT/", "/help/"]
+PAGES = [
+    "/",
+    "/p/12-ctr-qu/targets/KT-03/",
+    "/p/12-ctr-qu/targets/",
+    "/p/12-ctr-qu/groups/VH/",
+    "/p/12-ctr-qu/units/PVHTT/",
+    "/help/",
+]
 
 DRAWN = """() => [...document.querySelectorAll('canvas[data-chart]')].map(c => ({
     kind: c.dataset.chart,
@@ -43,7 +50,7 @@ def test_overview_and_target_page_draw_their_charts(page, sign_in, demo, live_se
 
     page.locator("#groups a", has_text="Kinh tế").first.click()
     page.wait_for_load_state("load")
-    assert page.url.endswith("/groups/KT/")
+    assert page.url.endswith("/p/12-ctr-qu/groups/KT/")
     sparklines = charts(page)
     assert sparklines and all(c["kind"] == "sparkline" and c["drawn"] and c["label"] for c in sparklines)
     assert len(sparkline_numbers(page)) == len(sparklines)  # each one's words carry its data
@@ -56,7 +63,7 @@ def test_overview_and_target_page_draw_their_charts(page, sign_in, demo, live_se
     assert len(target_numbers(page)["figures"]) == 5  # the demo's 2021–2025, in the chart and the table
     screenshot("target-detail")
 
-    page.locator("#main-nav a[href='/targets/']").click()
+    page.locator("#main-nav a[href='/p/12-ctr-qu/targets/']").click()
     page.wait_for_load_state("load")
     assert page.locator("table tbody tr").count() > 10
     screenshot("targets")

@@ -37,16 +37,16 @@ def test_the_leaders_pages_are_cards_on_a_phone(page, sign_in, demo, live_server
     sign_in("office")
     page.set_viewport_size(PHONE)
     checks = [
-        ("/reviews/2025/", "#review td.verdict .badge, #review a.action", 41),
+        ("/p/12-ctr-qu/reviews/2025/", "#review td.verdict .badge, #review a.action", 41),
         ("/", "#group-counts td a, #unit-counts td a", 30),
-        ("/targets/KT-03/", "table.year-table td.verdict, table.year-table td.num", 10),
-        ("/targets/AN-04/", "h1 .code", 1),
+        ("/p/12-ctr-qu/targets/KT-03/", "table.year-table td.verdict, table.year-table td.num", 10),
+        ("/p/12-ctr-qu/targets/AN-04/", "h1 .code", 1),
     ]
     for path, selector, at_least in checks:
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("load")
         assert_on_screen(page, path, selector, at_least=at_least)
-        if path == "/reviews/2025/":
+        if path == "/p/12-ctr-qu/reviews/2025/":
             page.locator("#review tbody").first.scroll_into_view_if_needed()
             screenshot("annual-review-phone", full_page=False)  # the first cards of the review
     # A code stays on one line: "AN-04" is as tall as one line of the heading.

@@ -59,7 +59,7 @@ def test_staff_report_office_returns_staff_fix_office_approves_leader_sees_it(
     assert page.locator("a.skip-link").bounding_box()["width"] > 10  # shown when it has the focus
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
-    tab_to(page, f"main a[href='/targets/{CODE}/reports/new/']")
+    tab_to(page, f"main a[href='/p/12-ctr-qu/targets/{CODE}/reports/new/']")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/targets/{CODE}/reports/new/")
     assert page.locator(f"#plan-table tr[data-year='{year}'][aria-current='true']").count() == 1

@@ -1,0 +1,294 @@
+"""Several organisations and programmes in one instance: the wards after 1 July 2025 and the city above them.
+
+Each test loads the Cầu Giấy ward's programme (fixtures/phuong-cau-giay/) beside the session's 12-CTr/QU,
+and copies it to the Nghĩa Đô ward (``services.program_copy``, with its units), so that two wards hold a
+target XD-01 each; its people are made here, and everything is rolled back after the test.
+"""
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import load_workbook
+
+from targets import services
+from targets.models import DomainGroup, Membership, Milestone, Organisation, Program, ProgressReport, Target, Unit
+from targets.tests.factories import make_report
+from targets.tests.test_imports import row, upload, xlsx
+
+Status = ProgressReport.Status
+WARD_MANIFEST = Path(settings.BASE_DIR) / "fixtures" / "phuong-cau-giay" / "program.json"
+PASSWORD = services.DEMO_PASSWORD
+
+
+def _person(username, role, organisation, units=()):
+    services.user_ensure(username=username, role=role, password=PASSWORD, units=list(units), organisation=organisation)
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def wards(db, program):
+    """Two wards with a programme each (both with XD-01), their people, and the city's."""
+    ward_a, _summary = services.program_load_reference(manifest=WARD_MANIFEST)
+    org_a = ward_a.organisation
+    org_b = Organisation.objects.get(code="phuong-nghia-do")
+    ward_b = services.program_copy(source=ward_a, organisation=org_b, create_units=True)
+    city = Organisation.objects.get(code="ha-noi")
+    xd01_a = Target.objects.select_related("program", "lead_unit").get(program=ward_a, code="XD-01")
+    xd01_b = Target.objects.select_related("program", "lead_unit").get(program=ward_b, code="XD-01")
+    return SimpleNamespace(
+        a=ward_a,
+        b=ward_b,
+        org_a=org_a,
+        org_b=org_b,
+        city=city,
+        xd01_a=xd01_a,
+        xd01_b=xd01_b,
+        office_a=_person("office-a", services.ROLE_OFFICE, org_a),
+        leader_a=_person("leader-a", services.ROLE_LEADER, org_a),
+        staff_a=_person("staff-xd-a", services.ROLE_UNIT_STAFF, org_a, [xd01_a.lead_unit]),
+        office_b=_person("office-b", services.ROLE_OFFICE, org_b),
+        staff_b=_person("staff-xd-b", services.ROLE_UNIT_STAFF, org_b, [xd01_b.lead_unit]),
+        city_leader=_person("leader-city", services.ROLE_LEADER, city),
+        city_office=_person("office-city", services.ROLE_OFFICE, city),
+    )
+
+
+def test_two_wards_each_reach_their_own_xd01(client_for, wards):
+    client = client_for(wards.city_leader)
+    page_a = client.get(f"/p/{wards.a.slug}/targets/XD-01/")
+    page_b = client.get(f"/p/{wards.b.slug}/targets/XD-01/")
+    assert page_a.status_code == page_b.status_code == 200
+    assert page_a.context["target"].pk == wards.xd01_a.pk
+    assert page_b.context["target"].pk == wards.xd01_b.pk
+    assert page_a.context["program"] == wards.a and page_b.context["program"] == wards.b
+
+
+def test_a_ward_may_reuse_a_unit_code_of_another(wards):
+    codes_a = set(wards.org_a.units.values_list("code", flat=True))
+    codes_b = set(wards.org_b.units.values_list("code", flat=True))
+    assert codes_b and codes_b <= codes_a  # the copy created the units its targets name, with the same codes
+    with pytest.raises(ValidationError):
+        Unit(organisation=wards.org_a, code=next(iter(codes_a)), name="Trùng", kind="party").full_clean()
+
+
+# (who, what, expected status). "a" is the Cầu Giấy ward, "b" Nghĩa Đô, "city" Hà Nội above them both.
+MATRIX = [
+    ("office_a", "overview_a", 200),
+    ("leader_a", "overview_a", 200),
+    ("staff_a", "overview_a", 200),
+    ("office_b", "overview_a", 404),
+    ("staff_b", "overview_a", 404),
+    ("city_leader", "overview_a", 200),
+    ("city_office", "overview_a", 200),
+    ("office_a", "approve_a", 302),
+    ("leader_a", "approve_a", 403),
+    ("staff_a", "approve_a", 403),
+    ("office_b", "approve_a", 404),
+    ("city_leader", "approve_a", 403),
+    ("city_office", "approve_a", 403),
+    ("office_a", "report_a", 200),
+    ("staff_a", "report_a", 200),
+    ("staff_b", "report_a", 404),
+    ("leader_a", "report_a", 403),
+    ("city_office", "report_a", 403),
+    ("office_a", "close_a", 302),
+    ("leader_a", "close_a", 403),
+    ("office_b", "close_a", 404),
+    ("city_office", "close_a", 403),
+    ("office_a", "org_a", 200),
+    ("office_b", "org_a", 404),
+    ("city_leader", "org_a", 200),
+    ("city_leader", "org_city", 200),
+    ("office_a", "org_city", 404),
+    ("office_a", "report_page_a", 200),
+    ("office_b", "report_page_a", 404),
+    ("city_leader", "report_page_a", 403),  # a submission is not yet a figure: leaders read approved ones
+    ("office_a", "review_a", 200),
+    ("office_b", "review_a", 404),
+]
+
+
+@pytest.mark.parametrize(("who", "what", "expected"), MATRIX)
+def test_the_permission_matrix_across_two_wards_and_the_city(client_for, wards, who, what, expected):
+    submitted = make_report(target=wards.xd01_a, author=wards.staff_a, status=Status.SUBMITTED, year=2025)
+    slug = wards.a.slug
+    requests = {
+        "overview_a": ("get", f"/p/{slug}/"),
+        "approve_a": ("post", f"/reports/{submitted.pk}/approve/"),
+        "report_a": ("get", f"/p/{slug}/targets/XD-01/reports/new/"),
+        "close_a": ("post", f"/p/{slug}/reviews/2025/close/"),
+        "org_a": ("get", f"/o/{wards.org_a.code}/"),
+        "org_city": ("get", f"/o/{wards.city.code}/"),
+        "report_page_a": ("get", f"/reports/{submitted.pk}/"),
+        "review_a": ("get", f"/p/{slug}/reviews/2025/"),
+    }
+    method, url = requests[what]
+    client = client_for(getattr(wards, who))
+    response = client.post(url, {"reason": "Chốt số liệu."}) if method == "post" else client.get(url)
+    assert response.status_code == expected, (who, what, response.status_code)
+    if what == "approve_a":
+        submitted.refresh_from_db()
+        assert (submitted.status == Status.APPROVED) == (expected == 302)
+
+
+def test_superusers_act_as_office_everywhere(client_for, wards):
+    admin = get_user_model().objects.create_superuser("root", password=PASSWORD)
+    client = client_for(admin)
+    submitted = make_report(target=wards.xd01_b, author=wards.staff_b, status=Status.SUBMITTED, year=2025)
+    assert client.get(f"/p/{wards.b.slug}/").status_code == 200
+    assert client.post(f"/reports/{submitted.pk}/approve/").status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == Status.APPROVED
+
+
+def test_lists_across_programmes_show_only_the_users_organisations(client_for, wards):
+    mine = make_report(target=wards.xd01_a, author=wards.staff_a, status=Status.SUBMITTED, year=2025)
+    theirs = make_report(target=wards.xd01_b, author=wards.staff_b, status=Status.SUBMITTED, year=2025)
+    queue = client_for(wards.office_a).get("/reports/").context["listing"].page
+    assert mine in queue and theirs not in queue
+    home = client_for(wards.city_leader).get("/")
+    shown = {p.slug for group in home.context["by_organisation"] for p in group.programs}
+    assert {wards.a.slug, wards.b.slug, "12-ctr-qu"} <= shown
+    only = client_for(wards.office_a).get("/")
+    assert only.status_code == 302 and only["Location"] == f"/p/{wards.a.slug}/"
+
+
+def test_old_addresses_lead_to_the_users_default_programme(client, client_for, wards, office):
+    response = client_for(office).get("/targets/XD-01/?year=2024")
+    assert response.status_code == 302 and response["Location"] == "/p/12-ctr-qu/targets/XD-01/?year=2024"
+    ward = client_for(wards.office_a).get("/reviews/2025/export.xlsx")
+    assert ward["Location"] == f"/p/{wards.a.slug}/reviews/2025/export.xlsx"
+    client.logout()
+    assert client.get("/targets/").status_code == 302 and "/accounts/login/" in client.get("/targets/")["Location"]
+
+
+def _counts(response) -> dict[str, int]:
+    return {c["key"]: c["count"] for c in response.context["counts"]}
+
+
+def test_the_rollup_counts_equal_the_wards_overviews(client_for, wards):
+    make_report(target=wards.xd01_a, author=wards.staff_a, status=Status.APPROVED, year=2025, value="95")
+    client = client_for(wards.city_leader)
+    response = client.get(f"/o/{wards.city.code}/")
+    assert response.status_code == 200
+    lines = {line.program.slug: line for line in response.context["lines"]}
+    assert {wards.a.slug, wards.b.slug, "12-ctr-qu"} <= set(lines)
+    total = dict.fromkeys(_counts(client.get(f"/p/{wards.a.slug}/")), 0)
+    for slug, line in lines.items():
+        overview = _counts(client.get(f"/p/{slug}/"))
+        assert line.status_counts == list(overview.values()), slug
+        assert line.total == sum(overview.values())
+        for key, n in overview.items():
+            total[key] += n
+    assert response.context["totals"]["status_counts"] == list(total.values())
+    assert lines[wards.a.slug].status_counts != lines[wards.b.slug].status_counts  # the approved figure counts
+    workbook = load_workbook(filename=_bytes(client.get(f"/o/{wards.city.code}/rollup.xlsx")))
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.iter_rows(min_row=5, values_only=True))
+    assert rows[-1][0] in ("Tổng cộng", "Total", "Tổng")
+    assert rows[-1][3] == response.context["totals"]["total"]
+
+
+def _bytes(response):
+    from io import BytesIO
+
+    assert response.status_code == 200
+    return BytesIO(response.content)
+
+
+def test_the_rollup_costs_the_same_queries_for_more_wards(client_for, wards, django_assert_max_num_queries):
+    client = client_for(wards.city_leader)
+    client.get(f"/o/{wards.city.code}/")  # sessions and the like warmed
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        client.get(f"/o/{wards.city.code}/")
+    yen_hoa = Organisation.objects.get(code="phuong-yen-hoa")
+    services.program_copy(source=wards.a, organisation=yen_hoa, create_units=True)
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(f"/o/{wards.city.code}/")
+    assert len(response.context["lines"]) == 4
+    assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_program_copy_round_trip(wards, program):
+    copy = services.program_copy(
+        source=program, organisation=wards.org_a, number="12-CTr/ĐU", slug="12-ctr-du", create_units=True
+    )
+    assert copy.copied_from == program and copy.organisation == wards.org_a
+
+    def shape(p):
+        return sorted(
+            (
+                t.code,
+                t.name,
+                t.group.code,
+                t.lead_unit.code,
+                tuple(sorted(u.code for u in t.supporting_units.all())),
+                tuple((m.year, m.min_value, m.max_value) for m in t.milestones.order_by("year")),
+            )
+            for t in p.targets.select_related("group", "lead_unit")
+        )
+
+    assert shape(copy) == shape(program)
+    assert list(copy.groups.values_list("code", "name")) == list(program.groups.values_list("code", "name"))
+    assert not ProgressReport.objects.filter(target__program=copy).exists()
+    assert all(t.lead_unit.organisation_id == wards.org_a.pk for t in copy.targets.select_related("lead_unit"))
+    assert program.targets.count() == 41  # the source is untouched
+
+
+def test_program_copy_refuses_an_organisation_without_the_units(wards, program):
+    before = (Program.objects.count(), Target.objects.count(), DomainGroup.objects.count(), Milestone.objects.count())
+    with pytest.raises(ValidationError) as refused:
+        services.program_copy(source=program, organisation=wards.org_b)
+    assert "BTCQU" in " ".join(refused.value.messages)
+    after = (Program.objects.count(), Target.objects.count(), DomainGroup.objects.count(), Milestone.objects.count())
+    assert after == before
+    with pytest.raises(CommandError, match="BTCQU"):
+        call_command("program_copy", "12-ctr-qu", wards.org_b.code)
+    with pytest.raises(CommandError, match="No programme"):
+        call_command("program_copy", "no-such-programme", wards.org_b.code)
+
+
+def test_a_membership_cannot_name_a_unit_of_another_organisation(wards):
+    with pytest.raises(ValidationError) as refused:
+        services.user_ensure(
+            username="mixed",
+            role=services.ROLE_UNIT_STAFF,
+            password=PASSWORD,
+            units=[wards.xd01_b.lead_unit],
+            organisation=wards.org_a,
+        )
+    assert wards.xd01_b.lead_unit.code in " ".join(refused.value.messages)
+    assert not get_user_model().objects.filter(username="mixed").exists()
+    assert not Membership.objects.filter(user__username="mixed").exists()
+
+
+def test_an_import_refuses_another_organisations_codes(client_for, wards, program):
+    client = client_for(wards.office_a)
+    client.cookies["django_language"] = "en"
+    before = ProgressReport.objects.count()
+    data = xlsx([row("XD-01", value="95"), row("KT-08", value="7")])
+    response = client.post("/imports/", {"file": upload(data), "program": wards.a.slug})
+    check = response.context["check"]
+    errors = {r.number: r.errors for r in check.rows}
+    assert not check.is_valid and not errors[2] and errors[3]  # KT-08 is the district's, not the ward's
+    # Another ward's programme cannot be chosen at all.
+    other = client.post("/imports/", {"file": upload(data), "program": wards.b.slug})
+    assert other.status_code == 200 and "program" in other.context["form"].errors
+    assert ProgressReport.objects.count() == before
+
+
+def test_slugs_and_codes_of_another_organisation_answer_404(client_for, wards):
+    client = client_for(wards.office_b)
+    assert client.get(f"/p/{wards.a.slug}/targets/XD-01/").status_code == 404
+    assert client.get(f"/p/{wards.a.slug}/imports/template.xlsx").status_code == 404
+    assert client.get(f"/o/{wards.org_a.code}/rollup.xlsx").status_code == 404
+    assert client.get("/p/no-such-programme/").status_code == 404
