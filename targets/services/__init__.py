@@ -33,6 +33,7 @@ from .reporting import (
     report_create,
     report_return,
     report_submit,
+    report_unapprove,
     report_update,
     report_withdraw,
 )
@@ -40,6 +41,7 @@ from .reviews import (
     review_override,
     review_refresh,
     year_close,
+    year_not_ended_refusal,
     year_reopen,
 )
 from .versions import (
@@ -71,6 +73,7 @@ __all__ = [
     "report_create",
     "report_return",
     "report_submit",
+    "report_unapprove",
     "report_update",
     "report_withdraw",
     "review_override",
@@ -78,5 +81,6 @@ __all__ = [
     "roles_ensure",
     "user_ensure",
     "year_close",
+    "year_not_ended_refusal",
     "year_reopen",
 ]

@@ -85,8 +85,8 @@ def test_form_page_query_count_is_fixed(client_for, staff_a, vh01, django_assert
     for year in range(2021, 2025):
         make_report(target=vh01, author=staff_a, status=Status.APPROVED, year=year)
     # session, user, groups, target, the user's units, the units they may report for,
-    # panel: supporting units, milestones, approved figures, closed years
-    with django_assert_num_queries(10):
+    # panel: supporting units, milestones, approved figures, closed years; the period's reports already in
+    with django_assert_num_queries(11):
         assert client.get(NEW).status_code == 200
 
 
@@ -474,10 +474,11 @@ def test_status_filter_and_pagination(client_for, office, staff_a, program):
     "who, status, queries",
     [
         # session, user, groups, ETag versions, the user's units, counts by status, page count,
-        # page of reports, the targets they report on
-        ("staff_a", None, 9),
-        # session, user, groups, ETag versions, counts by status, page count, page (the approval queue)
-        ("office", None, 7),
+        # page of reports, the targets they report on; the to-do list: returned and drafts, targets owed
+        ("staff_a", None, 11),
+        # session, user, groups, ETag versions, the filters' units and groups, counts by status, page
+        # count, page (the approval queue), the page's milestones (plans), the approvals to undo
+        ("office", None, 11),
         ("leader", "all", 7),
     ],
 )
@@ -606,7 +607,7 @@ def test_staff_see_returned_drafts_and_missing_figures_on_the_home_page(client_f
     assert waiting["missing_year"] == 2025
     assert [t.code for t in waiting["missing"]] == ["VH-01", "VH-04", "VH-05"]  # VH-02 has its 2025 figure
     html = client_for(staff_a).get("/").content.decode()
-    assert 'id="waiting"' in html and "Kiểm tra lại số liệu." in html
+    assert 'id="todo"' in html and "Kiểm tra lại số liệu." in html
     assert "/targets/VH-05/reports/new/?year=2025" in html
 
 

@@ -14,11 +14,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import assessment, permissions, selectors, services
+from ..filters import ReportFilter
 from ..forms import EVIDENCE_CONTENT_TYPES, BulkApproveForm, ReportEditForm, ReportForm, ReviewForm, VersionForm
 from ..models import ProgressReport
 from ..templatetags.report_tags import figure_input
@@ -79,7 +80,7 @@ def _default_year(request, program) -> int:
     return assessment.clamp_year(year, first_year=program.first_year, last_year=program.last_year)
 
 
-def _form_page(request, *, form, panel, report=None, heading, conflict=None, version=None):
+def _form_page(request, *, form, panel, report=None, heading, conflict=None, version=None, existing=()):
     return render(
         request,
         "targets/report_form.html",
@@ -92,6 +93,7 @@ def _form_page(request, *, form, panel, report=None, heading, conflict=None, ver
             "conflict": conflict,
             "version": version,
             "chosen_year": _chosen_year(form, report.year if report else None),
+            "existing": existing,
         },
     )
 
@@ -125,8 +127,14 @@ def report_new(request, code):
         else:
             _saved_message(request, report)
             return redirect(_detail_url(report))
+    existing = ()
+    if data is None:
+        # Said when the form opens: a report of this period exists already (edit it, or correct the figure).
+        existing = selectors.period_reports(
+            target=target, unit_ids=[u.pk for u in units], year=initial["year"], quarter=initial["quarter"]
+        )
     heading = _("New report for %(code)s") % {"code": target.code}
-    return _form_page(request, form=form, panel=panel, heading=heading)
+    return _form_page(request, form=form, panel=panel, heading=heading, existing=existing)
 
 
 @login_required
@@ -220,6 +228,7 @@ def report_detail(request, pk):
     report = permissions.get_report_to_view(request.user, pk)
     detail = selectors.report_detail(report=report)
     year_closed = report.year in detail.panel.closed_years
+    may_review = permissions.can_review(request.user)
     return render(
         request,
         "targets/report_detail.html",
@@ -228,6 +237,7 @@ def report_detail(request, pk):
             "report": report,
             "target": report.target,
             "actions": permissions.report_actions(request.user, report, year_closed=year_closed),
+            "to_undo": selectors.approvals_to_undo(user=request.user) if may_review else [],
         },
     )
 
@@ -241,21 +251,32 @@ def report_list(request):
         status = Status.SUBMITTED  # the office lands on its approval queue
     if status not in Status.values:
         status = None  # "all", or anything unknown
-    listing = selectors.report_list(user=user, status=status, page_number=request.GET.get("page"))
+    may_review = permissions.can_review(user)
+    filterset = ReportFilter(request.GET) if may_review else None  # the queue's unit, group and year
+    listing = selectors.report_list(user=user, status=status, page_number=request.GET.get("page"), filterset=filterset)
     for report in listing.page:
         report.actions = permissions.report_actions(user, report, year_closed=report.year_closed)
     role = permissions.role_of(user)
-    # Staff start new reports from here: the targets of their units, each with a link to the form.
-    reportable = selectors.reportable_targets_for(user=user) if role == permissions.ROLE_UNIT_STAFF else []
+    is_staff = role == permissions.ROLE_UNIT_STAFF
+    # Staff start new reports from here: their to-do list, and every target of their units.
+    reportable = selectors.reportable_targets_for(user=user) if is_staff else []
+    filter_query = ""
+    if filterset is not None and filterset.is_active:
+        chosen = {name: value for name, value in filterset.form.cleaned_data.items() if value not in (None, "")}
+        filter_query = urlencode({name: int(v) if name == "year" else v for name, v in chosen.items()})
     return render(
         request,
         "targets/report_list.html",
         {
             "listing": listing,
             "tabs": [(s, Status(s).label, listing.counts[s]) for s in selectors.REPORT_STATUS_ORDER],
-            "may_review": permissions.can_review(user),  # the approval queue; each row has its ``actions``
+            "may_review": may_review,  # the approval queue; each row has its ``actions``
             "role": role,
             "reportable": reportable,
+            "waiting": selectors.waiting_for(user=user) if is_staff else None,  # the to-do list
+            "filterset": filterset,
+            "filter_query": filter_query,
+            "to_undo": selectors.approvals_to_undo(user=user) if may_review else [],
         },
     )
 
@@ -299,17 +320,47 @@ def report_withdraw(request, pk):
     return redirect(_next_or(request, _detail_url(report)))
 
 
+def _named(report) -> dict:
+    return {"code": report.target.code, "period": report.period_label, "unit": report.unit.display_name}
+
+
+def _after_review(request, report, done: bool) -> str:
+    """Where a decision leads: the posted ``next`` (the queue), or, from the report's own page (``then`` is
+    "next"), the next report of the queue, or the queue once it is empty; else the report's page."""
+    if request.POST.get("then") == "next" and done:
+        following = selectors.next_in_queue(user=request.user, after=report)
+        if following is None:
+            messages.info(request, _("Nothing else waits for approval."))
+            return reverse("report_list")
+        return _detail_url_of(following)
+    return _next_or(request, _detail_url(report))
+
+
+def _detail_url_of(pk: int) -> str:
+    return reverse("report_detail", args=[pk])
+
+
 @login_required
 @require_POST
 def report_approve(request, pk):
     report = permissions.get_report_to_review(request.user, pk)
-    _run(
+    done, _result = _run(
         request,
         services.report_approve,
         report=report,
         version=_version(request),
-        success=_("The report was approved."),
+        success=_("Approved the report %(code)s %(period)s of %(unit)s.") % _named(report),
     )
+    return redirect(_after_review(request, report, done))
+
+
+@login_required
+@require_POST
+def report_unapprove(request, pk):
+    """Undo an approval made a moment ago: the report goes back to the queue (``services.report_unapprove``)."""
+    report = permissions.get_report_to_review(request.user, pk)
+    success = _("The approval of %(code)s %(period)s of %(unit)s was undone: the report waits in the queue again.")
+    _run(request, services.report_unapprove, report=report, version=_version(request), success=success % _named(report))
     return redirect(_next_or(request, _detail_url(report)))
 
 
@@ -318,8 +369,9 @@ def report_approve(request, pk):
 def report_return(request, pk):
     report = permissions.get_report_to_review(request.user, pk)
     form = ReviewForm(request.POST)
+    done = False
     if form.is_valid():
-        _run(
+        done, _result = _run(
             request,
             services.report_return,
             report=report,
@@ -329,7 +381,7 @@ def report_return(request, pk):
         )
     else:
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-    return redirect(_next_or(request, _detail_url(report)))
+    return redirect(_after_review(request, report, done))
 
 
 @permissions.office_required
