@@ -18,6 +18,9 @@ def test_office_closes_the_year_and_downloads_the_workbook(
     assert axe() == []
     screenshot("annual-review")
 
+    page.locator("#close-start").click()  # the closing's confirmation, with its checklist
+    page.wait_for_url(f"{live_server.url}/reviews/2025/close/")
+    assert page.locator("#checklist").count() == 1
     page.fill("#close-form textarea[name=reason]", "Hội nghị Ban Thường vụ ngày 15/01/2026")
     page.locator("#close-form button[type=submit]").click()
     page.wait_for_load_state()
