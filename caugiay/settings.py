@@ -225,6 +225,8 @@ REQUEST_MAX_BYTES = env_int(
 )
 
 # --- The judging rules (see targets/assessment.py) --------------------------------------------
+# Minutes during which the office may undo an approval (the report goes back to the queue, with history).
+TARGETS_UNDO_MINUTES = env_int("TARGETS_UNDO_MINUTES", 10, minimum=1)
 # Share of the straight-line expected progress at or above which a target is on track, and below
 # which it is off track; in between it is at risk.
 TARGETS_ON_TRACK_RATIO = env_float("TARGETS_ON_TRACK_RATIO", 0.95)

@@ -437,6 +437,32 @@ def standing_figures(figures: Mapping[int, Decimal], reviews: Mapping[int, objec
     return out
 
 
+# --- The calendar of reporting ------------------------------------------------------------------------------
+
+
+def reporting_year(today: datetime.date) -> int:
+    """The year whose yearly figure the units owe on ``today``: last year's (due by 31 January, and owed
+    until it is in), except in December, when the office gathers this year's estimates (số ước) for the
+    year-end meeting and the year being reported is the current one."""
+    return today.year if today.month == 12 else today.year - 1
+
+
+def year_has_ended(year: int, today: datetime.date) -> bool:
+    """Whether ``year`` is over on ``today``: a year is closed (chốt số liệu) only once it has ended, since
+    until 31 December its figures are still estimates."""
+    return today > datetime.date(year, 12, 31)
+
+
+def undo_deadline(approved_at: datetime.datetime, *, minutes: int) -> datetime.datetime:
+    """Until when an approval approved at ``approved_at`` may be undone (``TARGETS_UNDO_MINUTES``)."""
+    return approved_at + datetime.timedelta(minutes=minutes)
+
+
+def may_undo_approval(approved_at: datetime.datetime | None, *, now: datetime.datetime, minutes: int) -> bool:
+    """Whether an approval is recent enough to be undone: within ``minutes`` of ``approved_at``."""
+    return approved_at is not None and approved_at <= now <= undo_deadline(approved_at, minutes=minutes)
+
+
 # --- Progress status --------------------------------------------------------------------------------------
 
 

@@ -9,9 +9,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DomainGroup, Program, Target, Unit
+from . import permissions
+from .models import YEAR_MAX, YEAR_MIN, DomainGroup, Program, ProgressReport, Target, Unit
 from .selectors import PROGRESS_CHOICES
-from .text import fold
+from .text import fold, localised
 
 SEARCH_MAX_LENGTH = 100
 
@@ -63,3 +64,53 @@ class TargetFilter(django_filters.FilterSet):
     def chosen_status(self) -> str:
         """The chosen status once the form is validated, or ""."""
         return (self.form.cleaned_data.get("status") or "") if self.is_bound and self.form.is_valid() else ""
+
+
+class ReportFilter(django_filters.FilterSet):
+    """The approval queue's filters: the reporting unit, the target's group (by code) and the year.
+
+    Units and groups are chosen by code from plain lists rather than model choices: a group's code is
+    unique within a programme only, and a lookup by it must never find two rows.
+    """
+
+    unit = django_filters.ChoiceFilter(label=_("Unit"), field_name="unit__code", empty_label=_("All units"))
+    group = django_filters.ChoiceFilter(label=_("Group"), field_name="target__group__code", empty_label=_("All groups"))
+    year = django_filters.NumberFilter(
+        label=_("Year"),
+        field_name="year",
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        widget=forms.NumberInput(attrs={"min": YEAR_MIN, "max": YEAR_MAX, "step": 1, "placeholder": _("All years")}),
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, user=None, **kwargs):
+        super().__init__(data, queryset if queryset is not None else ProgressReport.objects.none(), **kwargs)
+        # 2 queries, whatever is chosen: the units and the groups to choose from, of the organisations where
+        # ``user`` is the office (every one for superusers, or without a user).
+        office_ids = permissions.office_organisation_ids(user) if user is not None else None
+        units = Unit.objects.all() if office_ids is None else Unit.objects.filter(organisation_id__in=office_ids)
+        units = units.order_by("name", "code").values_list("code", "name", "name_en")
+        self.filters["unit"].extra["choices"] = [(code, localised(name, en)) for code, name, en in units]
+        groups = DomainGroup.objects.all()
+        if office_ids is not None:
+            groups = groups.filter(program__organisation_id__in=office_ids)
+        groups = groups.order_by("number", "code").values_list("code", "number", "name", "name_en")
+        seen, group_choices = set(), []
+        for code, number, name, en in groups:
+            if code not in seen:
+                seen.add(code)
+                group_choices.append((code, f"{number}. {localised(name, en)}"))
+        self.filters["group"].extra["choices"] = group_choices
+        for name, field in self.form.fields.items():
+            field.widget.attrs.setdefault(
+                "class", "form-control form-control-sm" if name == "year" else "form-select form-select-sm"
+            )
+
+    @property
+    def is_active(self) -> bool:
+        """Whether a filter is chosen (and valid)."""
+        return self.is_bound and self.is_valid() and any(v not in (None, "") for v in self.form.cleaned_data.values())

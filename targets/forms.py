@@ -39,6 +39,7 @@ def _grouped(text: str, mark: str) -> bool:
 def parse_figure(raw) -> Decimal:
     """Read a figure as people type it: ``7,5`` and ``7.5`` are both seven and a half.
 
+    A trailing per cent sign is the unit, not part of the number: ``52,7%`` is 52,7.
     Thousands separators are understood where they cannot be mistaken: ``1.234.567``, ``1 234 567``,
     ``1.234,5`` and ``1,234.5``. A single mark before exactly three digits is read as the decimal mark of
     the user's language (``67,915`` in Vietnamese); with the other mark (``1.234`` in Vietnamese, where
@@ -48,6 +49,9 @@ def parse_figure(raw) -> Decimal:
     database stores).
     """
     text = str(raw).translate(_SPACES)
+    # "52,7%" is how a rate is written in a report: the sign says the unit, the number is 52,7.
+    if text.endswith("%"):
+        text = text[:-1]
     negative = text[:1] in ("-", "−")
     if text[:1] in ("-", "−", "+"):
         text = text[1:]

@@ -464,10 +464,7 @@ def _figure(value) -> Decimal:
         return value
     if not isinstance(value, str):
         raise ValidationError(_("Enter a number, such as 7,5 or 7.5."))
-    text = str(value).strip()
-    if text.endswith("%"):
-        text = text[:-1]
-    return parse_figure(text)
+    return parse_figure(str(value).strip())  # "52,7%" is 52,7 there, as in the form
 
 
 def _yes_no_words() -> tuple[set[str], set[str]]:

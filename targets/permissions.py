@@ -16,13 +16,16 @@ Refusals: 403 inside the user's organisations, 404 outside them (as a missing ob
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import assessment
 from .models import Membership, Organisation, Program, ProgressReport, Target, Unit, YearClosure
 
 ROLE_LEADER = "leader"
@@ -412,6 +415,7 @@ REPORT_WITHDRAWABLE = frozenset({ReportStatus.DRAFT, ReportStatus.SUBMITTED})
 REPORT_REVIEWABLE = frozenset({ReportStatus.SUBMITTED})
 REPORT_CORRECTABLE = frozenset({ReportStatus.APPROVED})
 REPORT_OPEN = frozenset({ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED})
+REPORT_UNAPPROVABLE = frozenset({ReportStatus.APPROVED})
 
 
 @dataclass(frozen=True)
@@ -425,12 +429,14 @@ class ReportActions:
     approve: bool = False
     return_: bool = False
     correct: bool = False
+    unapprove: bool = False  # undo an approval made a moment ago (``TARGETS_UNDO_MINUTES``)
     view_evidence: bool = False
 
     @property
     def any_step(self) -> bool:
         """Any step of the workflow (the evidence aside): whether a page shows its action bar."""
-        return self.edit or self.submit or self.withdraw or self.approve or self.return_ or self.correct
+        steps = (self.edit, self.submit, self.withdraw, self.approve, self.return_, self.correct, self.unapprove)
+        return any(steps)
 
 
 def report_actions(user, report: ProgressReport, *, year_closed: bool | None = None) -> ReportActions:
@@ -455,6 +461,9 @@ def report_actions(user, report: ProgressReport, *, year_closed: bool | None = N
         approve=review and status in REPORT_REVIEWABLE,
         return_=review and status in REPORT_REVIEWABLE,
         correct=mine and status in REPORT_CORRECTABLE,
+        unapprove=review
+        and status in REPORT_UNAPPROVABLE
+        and assessment.may_undo_approval(report.reviewed_at, now=timezone.now(), minutes=settings.TARGETS_UNDO_MINUTES),
         view_evidence=view_evidence,
     )
 

@@ -40,6 +40,7 @@ urlpatterns = [
     path("reports/<int:pk>/withdraw/", reports.report_withdraw, name="report_withdraw"),
     path("reports/<int:pk>/approve/", reports.report_approve, name="report_approve"),
     path("reports/<int:pk>/return/", reports.report_return, name="report_return"),
+    path("reports/<int:pk>/unapprove/", reports.report_unapprove, name="report_unapprove"),
     path("reports/<int:pk>/evidence/", reports.report_evidence, name="report_evidence"),
     path("imports/", imports.import_upload, name="import_upload"),
     path("imports/confirm/", imports.import_confirm, name="import_confirm"),

@@ -1,9 +1,11 @@
 """Reads behind the reporting workflow: report lists, the report page, what a unit still owes."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -13,6 +15,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -92,7 +95,23 @@ class ReportList:
     is_queue: bool
 
 
-def report_list(*, user, status: str | None, page_number, program=None) -> ReportList:
+def _with_plans(reports: list[ProgressReport]) -> None:
+    """Set ``plan`` (the year's plan by the judging rules) and ``percent`` (% of plan, whole-year figures
+    only: a quarter's figure is not a share of the year's plan) on each report of a page. 1 query: the
+    milestones of the page's targets."""
+    milestones = defaultdict(list)
+    target_ids = {report.target_id for report in reports}
+    for milestone in Milestone.objects.filter(target_id__in=target_ids).order_by():
+        milestones[milestone.target_id].append(milestone)
+    for report in reports:
+        facts = assessment.facts_for(report.target, milestones[report.target_id])
+        report.plan = assessment.plan_for_year(facts, report.year)
+        report.percent = (
+            assessment.percent_of_plan(facts, report.value, report.plan) if report.quarter is None else None
+        )
+
+
+def report_list(*, user, status: str | None, page_number, filterset=None, program=None) -> ReportList:
     """The reports ``user`` may see, by status, one page at a time.
 
     Staff see their units' reports, returned ones first (with the office's comment); leaders see the
@@ -101,10 +120,17 @@ def report_list(*, user, status: str | None, page_number, program=None) -> Repor
     whole-year figure for comparison and whether its year is closed (``year_closed``, for
     ``permissions.report_actions``): subqueries, not a query per row. 3 queries (counts, page count,
     page), plus the user's units for staff. Across the user's programmes, or of ``program``.
+
+    ``filterset`` (a ``filters.ReportFilter``, for the office's queue) narrows the reports by unit, group
+    and year, the counts by status included; the queue's page then carries each row's plan for its year
+    and % of plan (``_with_plans``, 1 query more). A resubmission after a return keeps the office's earlier
+    comment in ``review_comment`` (only an approval clears it), which the queue shows beside the mark.
     """
     visible = permissions.reports_visible_to(user)
     if program is not None:
         visible = visible.filter(target__program=program)
+    if filterset is not None and filterset.is_valid():
+        visible = filterset.filter_queryset(visible)
     counts = dict(visible.order_by().values_list("status").annotate(n=Count("id")))
     counts = {s.value: counts.get(s.value, 0) for s in REPORT_STATUS_ORDER}
     closed = YearClosure.objects.filter(program=OuterRef("target__program"), year=OuterRef("year"), is_closed=True)
@@ -119,6 +145,8 @@ def report_list(*, user, status: str | None, page_number, program=None) -> Repor
     # The queue is worked oldest first; other lists show what needs work first, then the newest.
     rows = rows.order_by("submitted_at", "id") if is_queue else rows.order_by(_status_rank(), "-updated_at", "-id")
     page = Paginator(rows, REPORTS_PER_PAGE).get_page(page_number)
+    if is_queue:
+        _with_plans(page.object_list)
     return ReportList(status=status, counts=counts, total=sum(counts.values()), page=page, is_queue=is_queue)
 
 
@@ -239,6 +267,78 @@ def targets_without_figure(*, year: int, unit_ids=None, program=None) -> QuerySe
     return targets.select_related("lead_unit", "program").order_by("program_id", "order", "code")
 
 
+def targets_without_report(*, year: int, unit_ids, program=None) -> QuerySet[Target]:
+    """Targets led by ``unit_ids`` in active programmes that include ``year``, not closed for it, for which
+    the lead unit has no whole-year report for ``year`` yet, in any state but superseded: what the unit
+    still owes (a draft, a returned or a submitted report is listed, or waits, elsewhere). A lazy
+    queryset (1 query when read), with the lead unit."""
+    reported = ProgressReport.objects.filter(
+        target=OuterRef("pk"), unit=OuterRef("lead_unit"), year=year, quarter__isnull=True
+    ).exclude(status=ProgressReport.Status.SUPERSEDED)
+    closed = YearClosure.objects.filter(program=OuterRef("program"), year=year, is_closed=True)
+    targets = Target.objects.filter(
+        program__is_active=True, program__first_year__lte=year, program__last_year__gte=year, lead_unit_id__in=unit_ids
+    ).filter(~Exists(reported), ~Exists(closed))
+    if program is not None:
+        targets = targets.filter(program=program)
+    return targets.select_related("lead_unit", "program").order_by("program_id", "order", "code")
+
+
+def period_reports(*, target: Target, unit_ids, year: int, quarter: int | None) -> list[ProgressReport]:
+    """The reports of ``unit_ids`` for ``target`` and the period, superseded ones aside: what the new-report
+    form says exists already when it opens (one in the workflow is edited instead; an approved figure
+    would be corrected). 1 query."""
+    return list(
+        ProgressReport.objects.filter(target=target, unit_id__in=unit_ids, year=year, quarter=quarter)
+        .exclude(status=ProgressReport.Status.SUPERSEDED)
+        .select_related("unit")
+        .order_by(_status_rank(), "-updated_at")
+    )
+
+
+def next_in_queue(*, user, after: ProgressReport) -> int | None:
+    """The id of the submitted report ``user`` works on after ``after``, in the queue's order (oldest
+    submission first): the next one after it, else the oldest other one, else None. 1 query (2 at the
+    end of the queue)."""
+    queue = (
+        permissions.reports_visible_to(user)
+        .filter(status=ProgressReport.Status.SUBMITTED)
+        .exclude(pk=after.pk)
+        .order_by("submitted_at", "id")
+    )
+    if after.submitted_at is not None:
+        later = Q(submitted_at__gt=after.submitted_at) | Q(submitted_at=after.submitted_at, id__gt=after.pk)
+        following = queue.filter(later).values_list("pk", flat=True).first()
+        if following is not None:
+            return following
+    return queue.values_list("pk", flat=True).first()
+
+
+UNDO_LIST_LIMIT = 10
+
+
+def approvals_to_undo(*, user, now: datetime.datetime | None = None) -> list[ProgressReport]:
+    """The reports ``user`` approved within the last ``TARGETS_UNDO_MINUTES`` that still stand (approved,
+    their year open), newest first, each with ``undo_until``: what the queue and the report page offer to
+    undo. 1 query."""
+    now = now or timezone.now()
+    minutes = settings.TARGETS_UNDO_MINUTES
+    closed = YearClosure.objects.filter(program=OuterRef("target__program"), year=OuterRef("year"), is_closed=True)
+    reports = list(
+        ProgressReport.objects.filter(
+            reviewer=user,
+            status=ProgressReport.Status.APPROVED,
+            reviewed_at__gte=now - datetime.timedelta(minutes=minutes),
+        )
+        .filter(~Exists(closed))
+        .select_related("target", "unit")
+        .order_by("-reviewed_at", "-id")[:UNDO_LIST_LIMIT]
+    )
+    for report in reports:
+        report.undo_until = assessment.undo_deadline(report.reviewed_at, minutes=minutes)
+    return reports
+
+
 WAITING_LIST_LIMIT = 10
 
 
@@ -246,9 +346,10 @@ def waiting_for(*, user, program=None) -> dict | None:
     """What waits for ``user`` on a programme's overview (``program``'s reports only; every programme of the
     user's organisations without it).
 
-    Office: the number of submitted reports and the oldest few (1 query). Staff: their units' returned
-    and draft reports, and the targets they lead with no approved figure for last year (3 queries with
-    their units). Leaders and others: None (no query).
+    Office: the number of submitted reports and the oldest few (1 query). Staff: their to-do list, the
+    same on the overview and on ``/reports/``: their units' returned reports first (with the office's
+    comment), their drafts, and the targets they lead with no report yet for the year being reported
+    (``assessment.reporting_year``) (3 queries with their units). Leaders and others: None (no query).
     """
     role = permissions.role_of(user, program)
     in_program = {"target__program": program} if program is not None else {}
@@ -266,7 +367,7 @@ def waiting_for(*, user, program=None) -> dict | None:
         return {"role": role, "to_review": oldest[0].total if oldest else 0, "oldest": oldest}
     if role == permissions.ROLE_UNIT_STAFF:
         units = permissions.user_unit_ids(user)
-        last_year = timezone.localdate().year - 1
+        year = assessment.reporting_year(timezone.localdate())
         reports = list(
             ProgressReport.objects.filter(
                 unit_id__in=units,
@@ -280,8 +381,8 @@ def waiting_for(*, user, program=None) -> dict | None:
             "role": role,
             "returned": [r for r in reports if r.status == ProgressReport.Status.RETURNED],
             "drafts": [r for r in reports if r.status == ProgressReport.Status.DRAFT],
-            "missing": list(targets_without_figure(year=last_year, unit_ids=units, program=program)),
-            "missing_year": last_year,
+            "missing": list(targets_without_report(year=year, unit_ids=units, program=program)),
+            "missing_year": year,
         }
     return None
 

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
+    Exists,
     F,
+    OuterRef,
 )
 
 from .. import assessment
@@ -238,6 +240,35 @@ def review_pending_count(*, program: Program, year: int) -> int:
     return ProgressReport.objects.filter(
         target__program=program, year=year, status=ProgressReport.Status.SUBMITTED
     ).count()
+
+
+@dataclass
+class YearCloseChecklist:
+    """What the office checks before closing a year: reports still waiting for approval (closing leaves
+    them out), targets without an approved yearly figure (they close as "no data"), and whether the year
+    has ended at all (``assessment.year_has_ended``: a year that has not is not closed)."""
+
+    year: int
+    has_ended: bool
+    pending: int
+    without_figure: list[Target]
+
+
+def year_close_checklist(*, program: Program, year: int, today: datetime.date) -> YearCloseChecklist:
+    """The closing's checklist for ``year`` of ``program``. 2 queries: the reports waiting, the targets
+    (with lead units) that no unit has an approved whole-year figure of ``year`` for."""
+    approved = ProgressReport.objects.filter(
+        target=OuterRef("pk"), year=year, quarter__isnull=True, status=ProgressReport.Status.APPROVED
+    )
+    without = (
+        program.targets.filter(~Exists(approved)).select_related("lead_unit").order_by("group__number", "order", "code")
+    )
+    return YearCloseChecklist(
+        year=year,
+        has_ended=assessment.year_has_ended(year, today),
+        pending=review_pending_count(program=program, year=year),
+        without_figure=list(without),
+    )
 
 
 def review_figures(*, program: Program, year: int):

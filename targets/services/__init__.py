@@ -38,6 +38,7 @@ from .reporting import (
     report_create,
     report_return,
     report_submit,
+    report_unapprove,
     report_update,
     report_withdraw,
 )
@@ -45,6 +46,7 @@ from .reviews import (
     review_override,
     review_refresh,
     year_close,
+    year_not_ended_refusal,
     year_reopen,
 )
 from .versions import (
@@ -76,6 +78,7 @@ __all__ = [
     "report_create",
     "report_return",
     "report_submit",
+    "report_unapprove",
     "report_update",
     "report_withdraw",
     "review_override",
@@ -86,5 +89,6 @@ __all__ = [
     "roles_ensure",
     "user_ensure",
     "year_close",
+    "year_not_ended_refusal",
     "year_reopen",
 ]

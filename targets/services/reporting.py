@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -9,7 +10,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from .. import notifications, permissions, selectors
+from .. import assessment, notifications, permissions, selectors
 from ..models import (
     ProgressReport,
     Target,
@@ -24,8 +25,9 @@ User = get_user_model()
 # --- Reporting workflow (issue 3) -------------------------------------------------------------------------
 #
 # draft ──submit──▶ submitted ──approve──▶ approved ──(a correction is approved)──▶ superseded
-#   ▲                 │  │
-#   └────withdraw─────┘  └──return (comment)──▶ returned ──edit, submit──▶ submitted
+#   ▲                 │  │  ▲                    │
+#   └────withdraw─────┘  │  └──unapprove (within TARGETS_UNDO_MINUTES of the approval)
+#                        └──return (comment)──▶ returned ──edit, submit──▶ submitted
 #
 # A draft is edited in place; withdrawing a draft discards it (its history stays); withdrawing a
 # submitted report takes it back to draft. An approved figure is never changed: a correction is a new
@@ -43,6 +45,7 @@ REPORT_WITHDRAWABLE = permissions.REPORT_WITHDRAWABLE
 REPORT_REVIEWABLE = permissions.REPORT_REVIEWABLE
 REPORT_CORRECTABLE = permissions.REPORT_CORRECTABLE
 REPORT_OPEN = permissions.REPORT_OPEN
+REPORT_UNAPPROVABLE = permissions.REPORT_UNAPPROVABLE
 
 
 # --- The rules on a new figure, as pure functions: the services and the import preview say the same ----------
@@ -322,6 +325,47 @@ def report_approve(*, user, report: ProgressReport, version: int | None = None) 
     except IntegrityError:
         _refuse(_("Another figure for this period was approved at the same time. Reload and check."))
     _notify_on_commit(notifications.report_approved, report, user)
+    return report
+
+
+def undo_expired_refusal() -> str:
+    return _(
+        "The approval can no longer be undone: it was more than %(minutes)s minutes ago. Correct the figure instead."
+    ) % {"minutes": settings.TARGETS_UNDO_MINUTES}
+
+
+@transaction.atomic
+def report_unapprove(*, user, report: ProgressReport, version: int | None = None) -> ProgressReport:
+    """Undo an approval made a moment ago: approved → submitted, back in the approval queue as it was.
+
+    Allowed to the office within ``TARGETS_UNDO_MINUTES`` of the approval, while the year is open and
+    before a correction has been approved over it. The figure the approval superseded, if any, counts
+    again. The report keeps its id and the history records both steps ("approve", then "unapprove", who
+    and when), which a correction (a new report superseding the approved one) would not say: nothing was
+    wrong with the unit's figure, the office pressed the wrong button.
+    """
+    if not permissions.can_review(user):
+        raise PermissionDenied
+    report = _locked(report, version)
+    _check_status(
+        report, REPORT_UNAPPROVABLE, _("Only an approved report can have its approval undone; this one is: %(status)s.")
+    )
+    _check_year_open(report.target, report.year)
+    if not assessment.may_undo_approval(report.reviewed_at, now=timezone.now(), minutes=settings.TARGETS_UNDO_MINUTES):
+        _refuse(undo_expired_refusal(), code="expired")
+    previous = report.supersedes
+    if previous is not None:
+        previous = _locked(previous, None)
+    report.status = ReportStatus.SUBMITTED
+    report.reviewer = None
+    report.reviewed_at = None
+    _bump(report)
+    _save(report, user=user, reason="unapprove")
+    if previous is not None and previous.status == ReportStatus.SUPERSEDED:
+        # The approval had superseded it: it is the period's figure again until this one is approved.
+        previous.status = ReportStatus.APPROVED
+        _bump(previous)
+        _save(previous, user=user, reason="unapprove")
     return report
 
 

@@ -3,9 +3,10 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import permissions, selectors
+from .. import assessment, permissions, selectors
 from ..models import (
     AnnualReview,
     Program,
@@ -35,6 +36,13 @@ def _check_year_in_program(program: Program, year: int) -> None:
             "year",
             "outside",
         )
+
+
+def year_not_ended_refusal(year: int) -> str:
+    return _("The year %(year)s has not ended yet: it can be closed from 1 January %(next)s.") % {
+        "year": year,
+        "next": year + 1,
+    }
 
 
 def _clean_text(value: str, *, field: str, model, required_message: str | None = None) -> str:
@@ -152,10 +160,13 @@ def review_override(
 @transaction.atomic
 def year_close(*, user, program: Program, year: int, reason: str = "") -> YearClosure:
     """Close ``year`` of ``program`` (chốt số liệu): every target's review is stored and frozen, and the
-    reporting services refuse any report for that year from now on."""
+    reporting services refuse any report for that year from now on. A year that has not ended is refused:
+    its figures are still estimates (``assessment.year_has_ended``, in the programme's time zone)."""
     if not permissions.can_close_year(user, program):
         raise PermissionDenied
     _check_year_in_program(program, year)
+    if not assessment.year_has_ended(year, timezone.localdate()):
+        _refuse(year_not_ended_refusal(year), "year", "not_ended")
     reason = _clean_text(reason, field="reason", model=YearClosure)
     # The programme row is locked so that two closings (or a closing and a reopening) run one after the other.
     Program.objects.select_for_update().filter(pk=program.pk).first()

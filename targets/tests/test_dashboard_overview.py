@@ -120,7 +120,7 @@ def test_without_programme(client_for, office, no_programme):
     """No programme yet: the home page says so, and the programme's old address is missing."""
     response = client_for(office).get("/")
     assert response.status_code == 200 and response.context["by_organisation"] == []
-    assert "No programme is loaded yet" in response.content.decode()
+    assert "Chưa có chương trình nào" in response.content.decode()
     assert client_for(office).get("/p/12-ctr-qu/").status_code == 404
 
 

@@ -85,8 +85,8 @@ def test_form_page_query_count_is_fixed(client_for, staff_a, vh01, django_assert
     for year in range(2021, 2025):
         make_report(target=vh01, author=staff_a, status=Status.APPROVED, year=year)
     # session, user, groups, target, the user's units, the units they may report for,
-    # panel: supporting units, milestones, approved figures, closed years
-    with django_assert_num_queries(12):
+    # panel: supporting units, milestones, approved figures, closed years; the period's reports already in
+    with django_assert_num_queries(13):
         assert client.get(NEW).status_code == 200
 
 
@@ -473,11 +473,12 @@ def test_status_filter_and_pagination(client_for, office, staff_a, program):
 @pytest.mark.parametrize(
     "who, status, queries",
     [
-        # session, user, memberships, ETag versions, the programmes (filter and menu), the user's units, counts,
-        # page count, page of reports, the targets they report on
-        ("staff_a", None, 10),
-        # session, user, groups, ETag versions, counts by status, page count, page (the approval queue)
-        ("office", None, 8),
+        # session, user, memberships, ETag versions, the programmes, the user's units, counts by status,
+        # page count, page of reports, the targets they report on; the to-do: returned and drafts, targets owed
+        ("staff_a", None, 12),
+        # session, user, memberships, ETag versions, the programmes, the filters' units and groups, counts by
+        # status, page count, page (the approval queue), the page's milestones (plans), the approvals to undo
+        ("office", None, 12),
         ("leader", "all", 8),
     ],
 )
@@ -606,7 +607,7 @@ def test_staff_see_returned_drafts_and_missing_figures_on_the_home_page(client_f
     assert waiting["missing_year"] == 2025
     assert [t.code for t in waiting["missing"]] == ["VH-01", "VH-04", "VH-05"]  # VH-02 has its 2025 figure
     html = client_for(staff_a).get("/p/12-ctr-qu/").content.decode()
-    assert 'id="waiting"' in html and "Kiểm tra lại số liệu." in html
+    assert 'id="todo"' in html and "Kiểm tra lại số liệu." in html
     assert "/p/12-ctr-qu/targets/VH-05/reports/new/?year=2025" in html
 
 

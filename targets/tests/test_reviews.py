@@ -54,7 +54,7 @@ def test_everyone_with_a_role_reads_the_review(request, client_for, who, year_fi
     html = response.content.decode()
     assert 'id="review-XD-01" data-assessment="exceeded"' in html
     assert 'id="review-XD-03" data-assessment="not_achieved"' in html
-    assert ('id="close-form"' in html) is (who == "office")
+    assert ('id="close-start"' in html) is (who == "office")  # the closing starts with its checklist
     assert ('href="/p/12-ctr-qu/reviews/2025/targets/XD-01/"' in html) is (who == "office")
 
 
@@ -138,8 +138,11 @@ def test_only_the_office_closes_or_reopens(client_for, leader, staff_a, year_fig
         services.year_close(user=leader, program=program, year=YEAR)
 
 
-def test_closing_needs_post(client_for, office, program):
-    assert client_for(office).get("/p/12-ctr-qu/reviews/2025/close/").status_code == 405
+def test_closing_by_get_only_shows_the_confirmation(client_for, office, program):
+    response = client_for(office).get("/p/12-ctr-qu/reviews/2025/close/")
+    assert response.status_code == 200 and 'id="close-form"' in response.content.decode()
+    assert not YearClosure.objects.exists()
+    assert client_for(office).put("/p/12-ctr-qu/reviews/2025/close/").status_code == 405
 
 
 def test_a_closed_year_shows_what_was_frozen(client_for, office, year_figures, program):
@@ -191,7 +194,7 @@ def test_reopening_unfreezes_and_both_steps_are_in_the_history(client_for, offic
     steps = list(closure.history.order_by("history_date").values_list("is_closed", "reason", "history_user"))
     assert steps == [(True, "", office.pk), (False, "KT-01 was corrected by the statistics office", office.pk)]
     html = client.get("/p/12-ctr-qu/reviews/2025/").content.decode()
-    assert "KT-01 was corrected by the statistics office" in html and 'id="close-form"' in html
+    assert "KT-01 was corrected by the statistics office" in html and 'id="close-start"' in html
 
 
 def test_the_office_is_warned_of_reports_still_waiting(client_for, office, targets):

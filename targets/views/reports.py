@@ -14,11 +14,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import assessment, permissions, selectors, services
+from ..filters import ReportFilter
 from ..forms import EVIDENCE_CONTENT_TYPES, BulkApproveForm, ReportEditForm, ReportForm, ReviewForm, VersionForm
 from ..models import ProgressReport
 from ..permissions import program_required
@@ -80,7 +81,7 @@ def _default_year(request, program) -> int:
     return assessment.clamp_year(year, first_year=program.first_year, last_year=program.last_year)
 
 
-def _form_page(request, *, form, panel, report=None, heading, conflict=None, version=None):
+def _form_page(request, *, form, panel, report=None, heading, conflict=None, version=None, existing=()):
     return render(
         request,
         "targets/report_form.html",
@@ -93,6 +94,7 @@ def _form_page(request, *, form, panel, report=None, heading, conflict=None, ver
             "conflict": conflict,
             "version": version,
             "chosen_year": _chosen_year(form, report.year if report else None),
+            "existing": existing,
         },
     )
 
@@ -126,8 +128,14 @@ def report_new(request, program, code):
         else:
             _saved_message(request, report)
             return redirect(_detail_url(report))
+    existing = ()
+    if data is None:
+        # Said when the form opens: a report of this period exists already (edit it, or correct the figure).
+        existing = selectors.period_reports(
+            target=target, unit_ids=[u.pk for u in units], year=initial["year"], quarter=initial["quarter"]
+        )
     heading = _("New report for %(code)s") % {"code": target.code}
-    return _form_page(request, form=form, panel=panel, heading=heading)
+    return _form_page(request, form=form, panel=panel, heading=heading, existing=existing)
 
 
 @login_required
@@ -223,6 +231,7 @@ def report_detail(request, pk):
     request.program = report.target.program
     detail = selectors.report_detail(report=report)
     year_closed = report.year in detail.panel.closed_years
+    may_review = permissions.can_review(request.user)
     return render(
         request,
         "targets/report_detail.html",
@@ -231,6 +240,7 @@ def report_detail(request, pk):
             "report": report,
             "target": report.target,
             "actions": permissions.report_actions(request.user, report, year_closed=year_closed),
+            "to_undo": selectors.approvals_to_undo(user=request.user) if may_review else [],
         },
     )
 
@@ -246,25 +256,39 @@ def report_list(request):
         status = None  # "all", or anything unknown
     programs = selectors.programs_for(user=user)
     program = next((p for p in programs if p.slug == request.GET.get("program")), None)
-    listing = selectors.report_list(user=user, status=status, page_number=request.GET.get("page"), program=program)
+    may_review = permissions.can_review(user)
+    filterset = ReportFilter(request.GET, user=user) if may_review else None  # the queue's unit, group and year
+    listing = selectors.report_list(
+        user=user, status=status, page_number=request.GET.get("page"), filterset=filterset, program=program
+    )
     for report in listing.page:
         report.actions = permissions.report_actions(user, report, year_closed=report.year_closed)
     role = permissions.role_of(user)
-    # Staff start new reports from here: the targets of their units, each with a link to the form.
-    reportable = (
-        selectors.reportable_targets_for(user=user, program=program) if role == permissions.ROLE_UNIT_STAFF else []
-    )
+    is_staff = role == permissions.ROLE_UNIT_STAFF
+    # Staff start new reports from here: their to-do list, and every target of their units.
+    reportable = selectors.reportable_targets_for(user=user, program=program) if is_staff else []
+    filter_query = urlencode({"program": program.slug}) if program else ""
+    if filterset is not None and filterset.is_active:
+        chosen = {name: value for name, value in filterset.form.cleaned_data.items() if value not in (None, "")}
+        chosen = {name: int(v) if name == "year" else v for name, v in chosen.items()}
+        if program:
+            chosen["program"] = program.slug
+        filter_query = urlencode(chosen)
     return render(
         request,
         "targets/report_list.html",
         {
             "listing": listing,
             "tabs": [(s, Status(s).label, listing.counts[s]) for s in selectors.REPORT_STATUS_ORDER],
-            "may_review": permissions.can_review(user),  # the approval queue; each row has its ``actions``
+            "may_review": may_review,  # the approval queue; each row has its ``actions``
             "role": role,
             "reportable": reportable,
             "programs": programs if len(programs) > 1 else [],
             "chosen_program": program,
+            "waiting": selectors.waiting_for(user=user, program=program) if is_staff else None,  # the to-do list
+            "filterset": filterset,
+            "filter_query": filter_query,
+            "to_undo": selectors.approvals_to_undo(user=user) if may_review else [],
         },
     )
 
@@ -308,17 +332,47 @@ def report_withdraw(request, pk):
     return redirect(_next_or(request, _detail_url(report)))
 
 
+def _named(report) -> dict:
+    return {"code": report.target.code, "period": report.period_label, "unit": report.unit.display_name}
+
+
+def _after_review(request, report, done: bool) -> str:
+    """Where a decision leads: the posted ``next`` (the queue), or, from the report's own page (``then`` is
+    "next"), the next report of the queue, or the queue once it is empty; else the report's page."""
+    if request.POST.get("then") == "next" and done:
+        following = selectors.next_in_queue(user=request.user, after=report)
+        if following is None:
+            messages.info(request, _("Nothing else waits for approval."))
+            return reverse("report_list")
+        return _detail_url_of(following)
+    return _next_or(request, _detail_url(report))
+
+
+def _detail_url_of(pk: int) -> str:
+    return reverse("report_detail", args=[pk])
+
+
 @login_required
 @require_POST
 def report_approve(request, pk):
     report = permissions.get_report_to_review(request.user, pk)
-    _run(
+    done, _result = _run(
         request,
         services.report_approve,
         report=report,
         version=_version(request),
-        success=_("The report was approved."),
+        success=_("Approved the report %(code)s %(period)s of %(unit)s.") % _named(report),
     )
+    return redirect(_after_review(request, report, done))
+
+
+@login_required
+@require_POST
+def report_unapprove(request, pk):
+    """Undo an approval made a moment ago: the report goes back to the queue (``services.report_unapprove``)."""
+    report = permissions.get_report_to_review(request.user, pk)
+    success = _("The approval of %(code)s %(period)s of %(unit)s was undone: the report waits in the queue again.")
+    _run(request, services.report_unapprove, report=report, version=_version(request), success=success % _named(report))
     return redirect(_next_or(request, _detail_url(report)))
 
 
@@ -327,8 +381,9 @@ def report_approve(request, pk):
 def report_return(request, pk):
     report = permissions.get_report_to_review(request.user, pk)
     form = ReviewForm(request.POST)
+    done = False
     if form.is_valid():
-        _run(
+        done, _result = _run(
             request,
             services.report_return,
             report=report,
@@ -338,7 +393,7 @@ def report_return(request, pk):
         )
     else:
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-    return redirect(_next_or(request, _detail_url(report)))
+    return redirect(_after_review(request, report, done))
 
 
 @permissions.office_required

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import assessment, exports, permissions, selectors, services
 from ..forms import CloseForm, OverrideForm, ReopenForm
@@ -56,6 +56,7 @@ def _page(request, program, year, *, close_form=None, reopen_form=None):
         "years": list(program.years),
         "history": selectors.review_closure_history(program=program, year=year),
         "may_close": may_close,
+        "year_ended": assessment.year_has_ended(year, timezone.localdate()),
         "pending": selectors.review_pending_count(program=program, year=year) if may_close else 0,
         "close_form": close_form or CloseForm(),
         "reopen_form": reopen_form or ReopenForm(),
@@ -81,10 +82,31 @@ def review_year(request, program, year):
     return _page(request, program, year)
 
 
-@require_POST
+def _close_page(request, program, year, form):
+    """The closing's confirmation: the checklist (reports waiting, targets without an approved figure,
+    whether the year has ended) and the form that closes."""
+    checklist = selectors.year_close_checklist(program=program, year=year, today=timezone.localdate())
+    context = {
+        "program": program,
+        "year": year,
+        "checklist": checklist,
+        "close_form": form,
+        "not_ended": services.year_not_ended_refusal(year),
+    }
+    return render(request, "targets/review_close.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 @program_required(office=True)
 def review_close(request, program, year):
+    """GET: the confirmation step with its checklist. POST: close (the service refuses an open year that
+    has not ended, a closed one, anyone but the office)."""
     _check_year(program, year)
+    if request.method == "GET":
+        if selectors.year_is_closed(program=program, year=year):
+            messages.info(request, _("The year %(year)s is already closed.") % {"year": year})
+            return redirect("review_year", slug=program.slug, year=year)
+        return _close_page(request, program, year, CloseForm())
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
@@ -101,7 +123,7 @@ def review_close(request, program, year):
                 % {"year": year},
             )
             return redirect("review_year", slug=program.slug, year=year)
-    return _page(request, program, year, close_form=form)
+    return _close_page(request, program, year, form)
 
 
 @require_POST

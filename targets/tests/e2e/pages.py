@@ -34,7 +34,7 @@ OVERVIEW_TABLES = """() => ({
   groupKeys: [...document.querySelectorAll("#groups thead th .status-badge")]
     .map((badge) => [...badge.classList].find((c) => c.startsWith("status-") && c !== "status-badge").slice(7)),
   groups: [...document.querySelectorAll("#groups tbody tr")].map((tr) => ({
-    code: tr.querySelector("th a").getAttribute("href").split("/")[2],
+    code: tr.querySelector("th a").getAttribute("href").split("/")[4],
     counts: [...tr.querySelectorAll("td")].map((td) => td.textContent.trim()),
   })),
 })"""

@@ -10,7 +10,7 @@ from targets.models import ProgressReport
 
 # The main pages, and for staff and leaders those they see differently (forms, actions, waiting panel).
 OFFICE_PAGES = [
-    "/",
+    "/p/12-ctr-qu/",
     "/p/12-ctr-qu/targets/",
     "/p/12-ctr-qu/targets/KT-03/",
     "/p/12-ctr-qu/groups/VH/",
@@ -23,7 +23,7 @@ OFFICE_PAGES = [
     "/imports/",
 ]
 STAFF_PAGES = [
-    "/",
+    "/p/12-ctr-qu/",
     "/p/12-ctr-qu/targets/VH-01/",
     "/reports/",
     "/reports/{own}/",
@@ -31,7 +31,13 @@ STAFF_PAGES = [
     "/imports/",
 ]
 # Leaders read approved figures, not units' drafts or submissions (the report page of an approved one).
-LEADER_PAGES = ["/", "/p/12-ctr-qu/targets/VH-01/", "/reports/", "/reports/{approved}/", "/p/12-ctr-qu/reviews/2025/"]
+LEADER_PAGES = [
+    "/p/12-ctr-qu/",
+    "/p/12-ctr-qu/targets/VH-01/",
+    "/reports/",
+    "/reports/{approved}/",
+    "/p/12-ctr-qu/reviews/2025/",
+]
 
 HEADINGS = """() => {
   const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6, [role=heading]")]

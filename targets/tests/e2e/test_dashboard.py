@@ -10,7 +10,7 @@ from targets import demo as demo_data
 from .pages import overview_numbers, sparkline_numbers, target_numbers
 
 PAGES = [
-    "/",
+    "/p/12-ctr-qu/",
     "/p/12-ctr-qu/targets/KT-03/",
     "/p/12-ctr-qu/targets/",
     "/p/12-ctr-qu/groups/VH/",
@@ -38,7 +38,7 @@ def charts(page):
 
 def test_overview_and_target_page_draw_their_charts(page, sign_in, demo, live_server, screenshot):
     sign_in("leader")
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/p/12-ctr-qu/")
     drawn = charts(page)
     assert sorted(c["kind"] for c in drawn) == ["doughnut", "stacked"]
     assert all(c["drawn"] and c["label"] for c in drawn), drawn
@@ -56,7 +56,7 @@ def test_overview_and_target_page_draw_their_charts(page, sign_in, demo, live_se
     assert len(sparkline_numbers(page)) == len(sparklines)  # each one's words carry its data
     screenshot("group")
 
-    page.goto(f"{live_server.url}/targets/KT-03/")
+    page.goto(f"{live_server.url}/p/12-ctr-qu/targets/KT-03/")
     drawn = charts(page)
     assert [c["kind"] for c in drawn] == ["trend"] and drawn[0]["drawn"] and drawn[0]["label"]
     assert page.locator("table.year-table tbody tr").count() == 10
@@ -82,14 +82,14 @@ def test_every_dashboard_fits_a_phone(page, sign_in, demo, live_server, axe, scr
         assert all(c["drawn"] for c in charts(page)), path
         # A table wider than the phone scrolls in its own box, which the keyboard must reach.
         assert axe() == [], path
-        if path == "/":
+        if path == "/p/12-ctr-qu/":
             screenshot("overview-phone", full_page=False)  # the first screen a leader sees
     page.watch.assert_clean()
 
 
 def test_the_overview_prints_without_navigation(page, sign_in, demo, live_server):
     sign_in("leader")
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/p/12-ctr-qu/")
     page.emulate_media(media="print")
     assert not page.locator("nav.navbar").is_visible()
     assert not page.locator("form.year-selector").is_visible()

@@ -17,7 +17,7 @@ def switch_to(page, language):
 def test_the_language_switch_keeps_the_page(page, sign_in, leader, program, live_server):
     demo.demo_load(program=program)
     sign_in("leader")
-    url = f"{live_server.url}/targets/KT-03/?year=2025"
+    url = f"{live_server.url}/p/12-ctr-qu/targets/KT-03/?year=2025"
     page.goto(url)
     nav = page.locator("#main-nav .navbar-nav")
     assert html_lang(page) == "vi"

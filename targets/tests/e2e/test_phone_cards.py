@@ -38,7 +38,7 @@ def test_the_leaders_pages_are_cards_on_a_phone(page, sign_in, demo, live_server
     page.set_viewport_size(PHONE)
     checks = [
         ("/p/12-ctr-qu/reviews/2025/", "#review td.verdict .badge, #review a.action", 41),
-        ("/", "#group-counts td a, #unit-counts td a", 30),
+        ("/p/12-ctr-qu/", "#group-counts td a, #unit-counts td a", 30),
         ("/p/12-ctr-qu/targets/KT-03/", "table.year-table td.verdict, table.year-table td.num", 10),
         ("/p/12-ctr-qu/targets/AN-04/", "h1 .code", 1),
     ]
@@ -66,7 +66,7 @@ def test_the_approval_queue_fits_a_phone(page, sign_in, demo, live_server, scree
 
 def test_a_chart_segment_opens_its_targets(page, sign_in, demo, live_server):
     sign_in("leader")
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/p/12-ctr-qu/")
     page.wait_for_load_state("load")
     # The middle of the first bar's first non-empty segment, found through Chart.js's own geometry.
     point = page.evaluate(

@@ -50,7 +50,7 @@ def test_staff_report_office_returns_staff_fix_office_approves_leader_sees_it(
     # 1. Staff of the Culture office sign in and land on the overview: VH-05 counts as "no data".
     sign_in("staff-a")
     before = overview_numbers(page)
-    page.goto(f"{live_server.url}/targets/{CODE}/")
+    page.goto(f"{live_server.url}/p/12-ctr-qu/targets/{CODE}/")
     target_before = target_numbers(page)
     assert target_before["status"] == "no_data" and year not in target_before["figures"]
 
@@ -150,7 +150,7 @@ def test_staff_report_office_returns_staff_fix_office_approves_leader_sees_it(
     assert CODE in page.locator("#latest").inner_text()  # among the latest approved figures
 
     # ... and on the target's page, its status and the figure in its chart and its table.
-    page.goto(f"{live_server.url}/targets/{CODE}/")
+    page.goto(f"{live_server.url}/p/12-ctr-qu/targets/{CODE}/")
     target_after = target_numbers(page)
     assert target_after["status"] == new_status
     assert target_after["figures"] == {**target_before["figures"], year: Decimal("72.5")}
@@ -159,7 +159,7 @@ def test_staff_report_office_returns_staff_fix_office_approves_leader_sees_it(
 
 def test_a_bad_value_is_shown_beside_the_field_and_kept(page, sign_in, live_server, staff_a, program):
     sign_in("staff-a")
-    page.goto(f"{live_server.url}/targets/VH-01/reports/new/")
+    page.goto(f"{live_server.url}/p/12-ctr-qu/targets/VH-01/reports/new/")
     page.fill("input[name=value]", "bảy phẩy năm")
     page.locator("button[name=action][value=draft]").click()
     page.wait_for_load_state()

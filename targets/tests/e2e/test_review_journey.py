@@ -11,17 +11,20 @@ def test_office_closes_the_year_and_downloads_the_workbook(
 ):
     demo.demo_load(program=program)
     sign_in("office")
-    page.goto(f"{live_server.url}/reviews/2025/")
+    page.goto(f"{live_server.url}/p/12-ctr-qu/reviews/2025/")
     assert page.locator("#year-state").get_attribute("data-closed") == "false"
     assert page.locator("#review tbody tr[id^=review-]").count() == 41
     assert page.locator("#total").inner_text() == "41"
     assert axe() == []
     screenshot("annual-review")
 
+    page.locator("#close-start").click()  # the closing's confirmation, with its checklist
+    page.wait_for_url(f"{live_server.url}/p/12-ctr-qu/reviews/2025/close/")
+    assert page.locator("#checklist").count() == 1
     page.fill("#close-form textarea[name=reason]", "Hội nghị Ban Thường vụ ngày 15/01/2026")
     page.locator("#close-form button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.url == f"{live_server.url}/reviews/2025/"
+    assert page.url == f"{live_server.url}/p/12-ctr-qu/reviews/2025/"
     assert page.locator("#year-state").get_attribute("data-closed") == "true"
     assert page.locator("#reopen-form").count() == 1
     assert "Hội nghị Ban Thường vụ ngày 15/01/2026" in page.locator("#closure-history").inner_text()
@@ -47,7 +50,7 @@ def test_office_closes_the_year_and_downloads_the_workbook(
 
 def test_leaders_read_the_review_without_the_office_forms(page, sign_in, leader, program, live_server):
     sign_in("leader")
-    page.goto(f"{live_server.url}/reviews/2025/")
+    page.goto(f"{live_server.url}/p/12-ctr-qu/reviews/2025/")
     assert page.locator("#review").count() == 1
     assert page.locator("#close-form").count() == 0
     page.watch.assert_clean()
