@@ -366,8 +366,8 @@ def test_bad_filter_values_are_said_not_a_500(query, client_for, office, submitt
 def test_the_queue_query_count_is_fixed_with_filters(client_for, office, staff_a, django_assert_num_queries):
     client = client_for(office)
     url = "/reports/?status=submitted&unit=PVHTT&group=VH&year=2025"
-    # session, user, memberships, ETag versions, the programmes, the filters' units and groups, counts by status, page count,
-    # page, the page's milestones, the approvals to undo
+    # session, user, memberships, ETag versions, the programmes, the filters' units and groups, counts by status,
+    # page count, page, the page's milestones, the approvals to undo
     for n in range(2):
         for code in ("VH-01", "VH-02", "VH-04", "VH-05"):
             make_report(target=code, author=staff_a, status=Status.SUBMITTED, year=2025, quarter=1 + n)
