@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext_lazy as _
 
 from .. import permissions
@@ -18,6 +19,9 @@ from ..models import (
 User = get_user_model()
 
 TARGET_HISTORY_LIMIT = 200
+# The target page shows its history a page at a time (``?history_page=N``), newest first: rendering every
+# entry with its fields was most of the page's time, and the history only grows.
+TARGET_HISTORY_PER_PAGE = 20
 
 
 # Fields a report's history shows, in this order; the rest (timestamps, version, keys) are bookkeeping.
@@ -235,8 +239,9 @@ def _report_subject(record, names: dict) -> str:
     return str(_("Report %(period)s · %(unit)s")) % {"period": period, "unit": names["unit"].get(record.unit_id, "")}
 
 
-def target_history(*, target: Target, user, limit: int = TARGET_HISTORY_LIMIT) -> list[TargetHistoryEntry]:
-    """Every recorded change of the target, its milestones and its reports, newest first (at most ``limit``),
+def target_history(*, target: Target, user, limit: int | None = TARGET_HISTORY_LIMIT) -> list[TargetHistoryEntry]:
+    """Every recorded change of the target, its milestones and its reports, newest first (at most ``limit``;
+    ``None``: all),
     with who, when, and each field's before and after. Of the reports, only the records ``user`` may see
     (``permissions.report_visibility``: for others' reports, the approvals and later), each compared with
     the previous record the user may see, so that no before-value shows what was hidden. 5 queries: the
@@ -270,4 +275,13 @@ def target_history(*, target: Target, user, limit: int = TARGET_HISTORY_LIMIT) -
         names=names,
     )
     entries.sort(key=lambda e: e.when, reverse=True)
-    return entries[:limit]
+    return entries if limit is None else entries[:limit]
+
+
+def target_history_page(*, target: Target, user, number=None, per_page: int = TARGET_HISTORY_PER_PAGE) -> Page:
+    """One page of ``target_history`` (all of it, so that every entry can be reached): ``number`` as the
+    query string gives it; a missing, malformed or out-of-range number gives the first or the last page, as
+    ``Paginator.get_page`` does. The same 5 queries whatever the history's length: each record is compared
+    with the previous record of its object, which may be on any page, so the records are all read, and only
+    the page's entries are rendered."""
+    return Paginator(target_history(target=target, user=user, limit=None), per_page).get_page(number)
