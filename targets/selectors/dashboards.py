@@ -323,13 +323,17 @@ def deadline_panel(rows: list[TargetRow]) -> dict[str, list[tuple[TargetRow, Mil
 def latest_figures(*, program: Program, as_of: AsOf, limit: int = LATEST_FIGURES_LIMIT) -> list[ProgressReport]:
     """The most recently approved figures of the programme (of years up to the day), with target and unit.
     1 query."""
-    return list(
+    order = ("-reviewed_at", "-id")
+    # The latest ids in a subquery, then their rows with target and unit: sorting every approved report
+    # joined with its target's and unit's whole rows took twice as long as sorting the narrow rows.
+    latest = (
         ProgressReport.objects.filter(
             target__program=program, status=ProgressReport.Status.APPROVED, year__lte=as_of.year
         )
-        .select_related("target", "unit")
-        .order_by("-reviewed_at", "-id")[:limit]
+        .order_by(*order)
+        .values("pk")[:limit]
     )
+    return list(ProgressReport.objects.filter(pk__in=latest).select_related("target", "unit").order_by(*order))
 
 
 def program_groups(*, program: Program) -> list[DomainGroup]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .. import permissions
@@ -170,10 +171,15 @@ class TargetHistoryEntry:
     subject: str  # what changed: the target's code, "Milestone 2025", "Report 2024 · PVHTT"
     action: str  # simple_history's +, ~, -, or the service's step name
     changes: list[HistoryChange]
+    who_name: str = ""  # the user's full name, else username; "" for None
 
     @property
     def action_label(self) -> str:
         return str(HISTORY_ACTIONS.get(self.action, self.action))
+
+
+def _user_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
 def _history_display(model, name: str, value, names: dict):
@@ -193,7 +199,8 @@ def _history_entries(records, *, model, kind: str, subject, names: dict) -> list
     """Before and after of each field, against the previous record of the same object (records ordered)."""
     fields = TARGET_HISTORY_FIELDS[kind]
     attnames = {name: model._meta.get_field(name).attname for name in fields}
-    labels = {name: model._meta.get_field(name).verbose_name for name in fields}
+    # Translated and capitalised once here, not for every change on the page.
+    labels = {name: capfirst(str(model._meta.get_field(name).verbose_name)) for name in fields}
     previous: dict[int, object] = {}
     entries = []
     for record in records:
@@ -226,6 +233,7 @@ def _history_entries(records, *, model, kind: str, subject, names: dict) -> list
                 subject=subject(record),
                 action=record.history_change_reason or record.history_type,
                 changes=changes,
+                who_name=_user_name(record.history_user),
             )
         )
     return entries
