@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page
 from django.db.models import (
     F,
     Q,
@@ -24,7 +25,7 @@ from ..models import (
     Unit,
 )
 from .charts import trend_chart
-from .history import TargetHistoryEntry, target_history
+from .history import TargetHistoryEntry, target_history_page
 from .labels import DEADLINE_LABELS, DUE_SOON_LABEL, PROGRESS_CHOICES, PROGRESS_LABELS  # noqa: F401
 from .reporting import targets_without_figure
 
@@ -324,13 +325,17 @@ def deadline_panel(rows: list[TargetRow]) -> dict[str, list[tuple[TargetRow, Mil
 def latest_figures(*, program: Program, as_of: AsOf, limit: int = LATEST_FIGURES_LIMIT) -> list[ProgressReport]:
     """The most recently approved figures of the programme (of years up to the day), with target and unit.
     1 query."""
-    return list(
+    order = ("-reviewed_at", "-id")
+    # The latest ids in a subquery, then their rows with target and unit: sorting every approved report
+    # joined with its target's and unit's whole rows took twice as long as sorting the narrow rows.
+    latest = (
         ProgressReport.objects.filter(
             target__program=program, status=ProgressReport.Status.APPROVED, year__lte=as_of.year
         )
-        .select_related("target", "unit")
-        .order_by("-reviewed_at", "-id")[:limit]
+        .order_by(*order)
+        .values("pk")[:limit]
     )
+    return list(ProgressReport.objects.filter(pk__in=latest).select_related("target", "unit").order_by(*order))
 
 
 def program_groups(*, program: Program) -> list[DomainGroup]:
@@ -397,7 +402,8 @@ class TargetPage:
     plans: list[dict]  # per year: year, plan, figure, assessment (the verdict that stands) and its source, percent
     reports: list[ProgressReport]
     reviews: list[AnnualReview]
-    history: list[TargetHistoryEntry]
+    history: list[TargetHistoryEntry]  # the entries of the history's page shown
+    history_page: Page  # that page, for the links to the newer and older entries
     chart: dict
 
 
@@ -410,10 +416,11 @@ def target_by_code(*, program: Program, code: str) -> Target | None:
     )
 
 
-def target_page(*, target: Target, user, as_of: AsOf) -> TargetPage:
-    """The target page. 12 queries: the row 4 (target, milestones, figures, reviews that stand), supporting
-    units, the reports ``user`` may see, annual reviews, history 5 (three histories, unit and group codes);
-    for staff, + their units (the permission check, cached for the request)."""
+def target_page(*, target: Target, user, as_of: AsOf, history_page=None) -> TargetPage:
+    """The target page, with page ``history_page`` of its history (``?history_page=``; the newest by default).
+    12 queries: the row 4 (target, milestones, figures, reviews that stand), supporting units, the reports
+    ``user`` may see, annual reviews, history 5 (three histories, unit and group codes), whatever the
+    history's length; for staff, + their units (the permission check, cached for the request)."""
     row = dashboard_rows(targets=Target.objects.filter(pk=target.pk), as_of=as_of)[0]
     years = trend_years(program=target.program, rows=[row])
     plans = []
@@ -441,6 +448,7 @@ def target_page(*, target: Target, user, as_of: AsOf) -> TargetPage:
         .select_related("unit")
         .order_by("-year", F("quarter").desc(nulls_first=True), "unit__code", "-created_at")
     )
+    history = target_history_page(target=target, user=user, number=history_page)
     return TargetPage(
         row=row,
         supporting_units=list(target.supporting_units.order_by("code")),
@@ -448,6 +456,7 @@ def target_page(*, target: Target, user, as_of: AsOf) -> TargetPage:
         plans=plans,
         reports=reports,
         reviews=list(target.reviews.order_by("year")),
-        history=target_history(target=target, user=user),
+        history=list(history.object_list),
+        history_page=history,
         chart=trend_chart(row=row, years=years),
     )

@@ -4,6 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .. import permissions
@@ -18,6 +20,9 @@ from ..models import (
 User = get_user_model()
 
 TARGET_HISTORY_LIMIT = 200
+# The target page shows its history a page at a time (``?history_page=N``), newest first: rendering every
+# entry with its fields was most of the page's time, and the history only grows.
+TARGET_HISTORY_PER_PAGE = 20
 
 
 # Fields a report's history shows, in this order; the rest (timestamps, version, keys) are bookkeeping.
@@ -166,10 +171,15 @@ class TargetHistoryEntry:
     subject: str  # what changed: the target's code, "Milestone 2025", "Report 2024 · PVHTT"
     action: str  # simple_history's +, ~, -, or the service's step name
     changes: list[HistoryChange]
+    who_name: str = ""  # the user's full name, else username; "" for None
 
     @property
     def action_label(self) -> str:
         return str(HISTORY_ACTIONS.get(self.action, self.action))
+
+
+def _user_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
 def _history_display(model, name: str, value, names: dict):
@@ -189,7 +199,8 @@ def _history_entries(records, *, model, kind: str, subject, names: dict) -> list
     """Before and after of each field, against the previous record of the same object (records ordered)."""
     fields = TARGET_HISTORY_FIELDS[kind]
     attnames = {name: model._meta.get_field(name).attname for name in fields}
-    labels = {name: model._meta.get_field(name).verbose_name for name in fields}
+    # Translated and capitalised once here, not for every change on the page.
+    labels = {name: capfirst(str(model._meta.get_field(name).verbose_name)) for name in fields}
     previous: dict[int, object] = {}
     entries = []
     for record in records:
@@ -222,6 +233,7 @@ def _history_entries(records, *, model, kind: str, subject, names: dict) -> list
                 subject=subject(record),
                 action=record.history_change_reason or record.history_type,
                 changes=changes,
+                who_name=_user_name(record.history_user),
             )
         )
     return entries
@@ -235,8 +247,9 @@ def _report_subject(record, names: dict) -> str:
     return str(_("Report %(period)s · %(unit)s")) % {"period": period, "unit": names["unit"].get(record.unit_id, "")}
 
 
-def target_history(*, target: Target, user, limit: int = TARGET_HISTORY_LIMIT) -> list[TargetHistoryEntry]:
-    """Every recorded change of the target, its milestones and its reports, newest first (at most ``limit``),
+def target_history(*, target: Target, user, limit: int | None = TARGET_HISTORY_LIMIT) -> list[TargetHistoryEntry]:
+    """Every recorded change of the target, its milestones and its reports, newest first (at most ``limit``;
+    ``None``: all),
     with who, when, and each field's before and after. Of the reports, only the records ``user`` may see
     (``permissions.report_visibility``: for others' reports, the approvals and later), each compared with
     the previous record the user may see, so that no before-value shows what was hidden. 5 queries: the
@@ -270,4 +283,13 @@ def target_history(*, target: Target, user, limit: int = TARGET_HISTORY_LIMIT) -
         names=names,
     )
     entries.sort(key=lambda e: e.when, reverse=True)
-    return entries[:limit]
+    return entries if limit is None else entries[:limit]
+
+
+def target_history_page(*, target: Target, user, number=None, per_page: int = TARGET_HISTORY_PER_PAGE) -> Page:
+    """One page of ``target_history`` (all of it, so that every entry can be reached): ``number`` as the
+    query string gives it; a missing, malformed or out-of-range number gives the first or the last page, as
+    ``Paginator.get_page`` does. The same 5 queries whatever the history's length: each record is compared
+    with the previous record of its object, which may be on any page, so the records are all read, and only
+    the page's entries are rendered."""
+    return Paginator(target_history(target=target, user=user, limit=None), per_page).get_page(number)

@@ -62,6 +62,17 @@ def verdict_badge(value, label, figure):
     return status_badge(value, label)
 
 
+@register.simple_tag
+def figure_cell(row) -> str:
+    """``{% figure_cell row %}``: a target row's latest figure with its year (and "estimate"), or "none yet".
+    A tag, not an include, as it stands in every row of the target tables."""
+    if row.latest_value is None:
+        return format_html('<span class="text-body-secondary">{}</span>', gettext("none yet"))
+    year = str(row.latest_year)
+    note = f"{year}, {gettext('estimate')}" if row.latest_is_estimate else year
+    return format_html('{} <span class="text-body-secondary small">({})</span>', num(row.latest_value), note)
+
+
 @register.filter
 def ratio_pct(value) -> str:
     """A ratio as a percentage: 0.8333 → 83,3 %."""

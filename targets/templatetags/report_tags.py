@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -44,3 +45,24 @@ def figure_input(value) -> str:
 def filename(value) -> str:
     """The last part of a stored file's name: evidence/2026/11/bang-so-lieu.pdf → bang-so-lieu.pdf."""
     return str(value or "").rsplit("/", 1)[-1]
+
+
+# A report's status as a badge: the words always show, the colour only helps.
+_STATUS_BADGE_CLASSES = {
+    "approved": "text-bg-success",
+    "submitted": "text-bg-primary",
+    "returned": "text-bg-warning",
+    "superseded": "text-bg-light border",
+}
+
+
+@register.simple_tag
+def report_status_badge(report) -> str:
+    """``{% report_status_badge report %}``: a tag, not an include, as it stands in every row of the
+    report tables."""
+    return format_html(
+        '<span class="badge {}" data-status="{}">{}</span>',
+        _STATUS_BADGE_CLASSES.get(report.status, "text-bg-secondary"),
+        report.status,
+        report.get_status_display(),
+    )

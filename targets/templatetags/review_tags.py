@@ -1,6 +1,7 @@
 """Template filters of the annual review pages (numbers and plans: see dashboard_tags)."""
 
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -18,3 +19,10 @@ def at(sequence, index):
         return sequence[index]
     except (IndexError, TypeError):
         return ""
+
+
+@register.filter
+def target_year_labels(years) -> list[str]:
+    """``review.milestone_years|target_year_labels``: "Target 2025" for each year, translated once for the
+    header and every line's cells rather than once a cell."""
+    return [gettext("Target %(y)s") % {"y": year} for year in years]

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from targets.models import ProgressReport, Target, Unit, YearClosure
 
@@ -53,15 +54,17 @@ def make_report(
     return report
 
 
-def add_reports(program, *, per_target: int, author) -> int:
-    """``per_target`` reports for every target of ``program``, written in bulk (the pages only read them):
-    approved yearly figures 2021–2026 first, then approved quarterly ones, then reports in the other
-    statuses. Returns the number created."""
+def add_reports(program, *, per_target: int, author, codes=None, with_history: bool = False) -> int:
+    """``per_target`` reports for every target of ``program`` (or those of ``codes``), written in bulk (the
+    pages only read them): approved yearly figures 2021–2026 first, then approved quarterly ones, then
+    reports in the other statuses; ``with_history``: each with its history row, signed by ``author``.
+    Returns the number created."""
     periods = [(year, None) for year in range(2021, 2027)]
     periods += [(year, quarter) for year in range(2021, 2027) for quarter in range(1, 5)]
     now = timezone.now()
     reports = []
-    for target in Target.objects.filter(program=program).select_related("lead_unit"):
+    targets = Target.objects.filter(program=program).select_related("lead_unit")
+    for target in targets.filter(code__in=codes) if codes is not None else targets:
         for i in range(per_target):
             if i < len(periods):
                 (year, quarter), status = periods[i], Status.APPROVED
@@ -80,7 +83,10 @@ def add_reports(program, *, per_target: int, author) -> int:
                     reviewed_at=now if status != Status.DRAFT else None,
                 )
             )
-    ProgressReport.objects.bulk_create(reports, batch_size=500)
+    if with_history:
+        bulk_create_with_history(reports, ProgressReport, batch_size=500, default_user=author)
+    else:
+        ProgressReport.objects.bulk_create(reports, batch_size=500)
     return len(reports)
 
 

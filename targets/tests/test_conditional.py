@@ -220,6 +220,12 @@ def test_another_language_or_query_string_is_another_etag(office_client, setting
     assert english.status_code == 200 and english.headers["ETag"] != vietnamese
 
 
+def test_each_page_of_a_targets_history_is_another_etag(office_client):
+    first = _etag(office_client, "/targets/VH-01/").headers["ETag"]
+    second = office_client.get("/targets/VH-01/?history_page=2", headers={"If-None-Match": first})
+    assert second.status_code == 200 and second.headers["ETag"] != first
+
+
 def test_a_new_csrf_secret_is_a_new_etag(office_client, settings):
     etag = _etag(office_client, "/p/12-ctr-qu/targets/").headers["ETag"]
     office_client.cookies[settings.CSRF_COOKIE_NAME] = "x" * 32

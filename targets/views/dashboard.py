@@ -109,7 +109,9 @@ def target_detail(request, program, code):
     if target is None:
         raise Http404
     as_of = selectors.dashboard_as_of(program=target.program, year=request.GET.get("year"))
-    page = selectors.target_page(target=target, user=request.user, as_of=as_of)
+    page = selectors.target_page(
+        target=target, user=request.user, as_of=as_of, history_page=request.GET.get("history_page")
+    )
     return render(
         request,
         "targets/target_detail.html",
