@@ -221,8 +221,8 @@ def test_another_language_or_query_string_is_another_etag(office_client, setting
 
 
 def test_each_page_of_a_targets_history_is_another_etag(office_client):
-    first = _etag(office_client, "/targets/VH-01/").headers["ETag"]
-    second = office_client.get("/targets/VH-01/?history_page=2", headers={"If-None-Match": first})
+    first = _etag(office_client, "/p/12-ctr-qu/targets/VH-01/").headers["ETag"]
+    second = office_client.get("/p/12-ctr-qu/targets/VH-01/?history_page=2", headers={"If-None-Match": first})
     assert second.status_code == 200 and second.headers["ETag"] != first
 
 

@@ -185,8 +185,8 @@ def test_history_query_count_is_fixed_whatever_its_length(
     add_reports(program, per_target=per_target, author=office, codes=["VH-01"], with_history=True)
     client = client_for(office)
     # as test_query_count_is_fixed: the history's records are read in the same 5 queries, however many
-    with django_assert_num_queries(17):
-        response = client.get("/targets/VH-01/")
+    with django_assert_num_queries(18):
+        response = client.get("/p/12-ctr-qu/targets/VH-01/")
     page = response.context["page"]
     assert page.history_page.paginator.count > per_target
     assert len(page.history) == TARGET_HISTORY_PER_PAGE
@@ -196,7 +196,7 @@ def test_history_query_count_is_fixed_whatever_its_length(
 def test_history_shows_the_latest_entries_and_pages_to_the_rest(client_for, office, program):
     add_reports(program, per_target=30, author=office, codes=["VH-01"], with_history=True)
     client = client_for(office)
-    first = client.get("/targets/VH-01/")
+    first = client.get("/p/12-ctr-qu/targets/VH-01/")
     everything = first.context["page"].history_page.paginator.object_list
     assert first.context["page"].history == everything[:TARGET_HISTORY_PER_PAGE]
     html = first.content.decode()
@@ -204,21 +204,21 @@ def test_history_shows_the_latest_entries_and_pages_to_the_rest(client_for, offi
     assert 'rel="prev"' not in html  # the newest come first
     seen = []
     for number in range(1, first.context["page"].history_page.paginator.num_pages + 1):
-        seen += client.get("/targets/VH-01/", {"history_page": number}).context["page"].history
+        seen += client.get("/p/12-ctr-qu/targets/VH-01/", {"history_page": number}).context["page"].history
     assert seen == everything  # every entry on one page, none twice
     assert seen == sorted(seen, key=lambda e: e.when, reverse=True)
 
 
 def test_history_pages_keep_the_year(client_for, office, program):
     add_reports(program, per_target=30, author=office, codes=["VH-01"], with_history=True)
-    html = client_for(office).get("/targets/VH-01/", {"year": 2024, "history_page": 2}).content.decode()
+    html = client_for(office).get("/p/12-ctr-qu/targets/VH-01/", {"year": 2024, "history_page": 2}).content.decode()
     assert "?year=2024&amp;history_page=1#history-heading" in html
 
 
 @pytest.mark.parametrize("number", ["abc", "0", "-3", "99999", "1e9", ""])
 def test_a_bad_history_page_gives_the_first_or_the_last(client_for, office, program, number):
     add_reports(program, per_target=30, author=office, codes=["VH-01"], with_history=True)
-    response = client_for(office).get("/targets/VH-01/", {"history_page": number})
+    response = client_for(office).get("/p/12-ctr-qu/targets/VH-01/", {"history_page": number})
     assert response.status_code == 200
     pages = response.context["page"].history_page
     assert pages.number in (1, pages.paginator.num_pages)
@@ -226,5 +226,5 @@ def test_a_bad_history_page_gives_the_first_or_the_last(client_for, office, prog
 
 def test_a_short_history_has_no_page_links(client_for, office, program):
     make_report(target="VH-01", year=2025, value=70, status=Status.APPROVED, author=office)
-    html = client_for(office).get("/targets/VH-01/").content.decode()
+    html = client_for(office).get("/p/12-ctr-qu/targets/VH-01/").content.decode()
     assert 'id="history"' in html and 'id="history-pages"' not in html
