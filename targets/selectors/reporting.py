@@ -224,7 +224,7 @@ def report_detail(*, report: ProgressReport) -> ReportDetail:
 def targets_without_figure(*, year: int, unit_ids=None, program=None) -> QuerySet[Target]:
     """Targets of active programmes that include ``year``, not closed for that year, with no approved
     whole-year figure for it; limited to targets led by ``unit_ids`` when given. A lazy queryset
-    (1 query when read), with the lead unit."""
+    (1 query when read), with the lead unit and the programme (the reminder's links name its slug)."""
     approved = ProgressReport.objects.filter(
         target=OuterRef("pk"), year=year, quarter__isnull=True, status=ProgressReport.Status.APPROVED
     )
@@ -236,7 +236,7 @@ def targets_without_figure(*, year: int, unit_ids=None, program=None) -> QuerySe
         targets = targets.filter(lead_unit_id__in=unit_ids)
     if program is not None:
         targets = targets.filter(program=program)
-    return targets.select_related("lead_unit").order_by("program_id", "order", "code")
+    return targets.select_related("lead_unit", "program").order_by("program_id", "order", "code")
 
 
 WAITING_LIST_LIMIT = 10

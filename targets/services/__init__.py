@@ -44,6 +44,18 @@ from .reviews import (
     year_close,
     year_reopen,
 )
+from .tasks import (
+    TaskUpdateConflict,
+    task_completion_correct,
+    task_remind,
+    task_update_approve,
+    task_update_correct,
+    task_update_create,
+    task_update_edit,
+    task_update_return,
+    task_update_submit,
+    task_update_withdraw,
+)
 from .versions import (
     ALL,
     program_version_bump,
@@ -81,6 +93,16 @@ __all__ = [
     "membership_ensure",
     "roles_ensure",
     "user_ensure",
+    "TaskUpdateConflict",
+    "task_completion_correct",
+    "task_remind",
+    "task_update_approve",
+    "task_update_correct",
+    "task_update_create",
+    "task_update_edit",
+    "task_update_return",
+    "task_update_submit",
+    "task_update_withdraw",
     "year_close",
     "year_reopen",
 ]
