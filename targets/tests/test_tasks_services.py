@@ -4,9 +4,11 @@ no role), refused input with a message naming the field and nothing written, and
 the third one flagging, the cron digest)."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,7 @@ from .factories import TODAY, Status, close_year, make_task, make_task_update, t
 
 User = get_user_model()
 D = datetime.date
+WARD_MANIFEST = Path(django_settings.BASE_DIR) / "fixtures" / "phuong-cau-giay" / "program.json"
 pytestmark = pytest.mark.django_db
 
 
@@ -505,3 +508,34 @@ def test_the_digest_covers_tasks_overdue_and_due_soon_one_mail_per_person(cultur
     assert "Task deadlines in the next 30 days:" in body and "NV-3.02" in body and "NV-1.03" in body
     assert "NV-3.03" not in body and "NV-3.05" not in body and "NV-3.06" not in body
     assert not TaskReminder.objects.exists()  # the digest is not a reminder of the office's
+
+
+# --- Another ward ----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ward_people(db):
+    """The Cầu Giấy ward's programme (loaded inside the test's transaction), its office and a staff user of
+    one of its units."""
+    services.program_load_reference(manifest=WARD_MANIFEST)
+    ward_unit = Unit.objects.filter(organisation__code="phuong-cau-giay").order_by("code").first()
+    services.user_ensure(username="office-ward", role="office", password="x" * 12, organisation=ward_unit.organisation)
+    services.user_ensure(username="staff-ward", role="unit_staff", password="x" * 12, units=[ward_unit])
+    return User.objects.get(username="office-ward"), User.objects.get(username="staff-ward")
+
+
+def test_another_wards_people_can_do_nothing_with_the_districts_tasks(ward_people, staff_a, task):
+    ward_office, ward_staff = ward_people
+    update = make_task_update(task=task, author=staff_a, status=Status.SUBMITTED)
+    for user in (ward_office, ward_staff):
+        assert not permissions.can_update_task(user, task)
+        with pytest.raises(PermissionDenied):
+            create(user, task)
+        assert not permissions.task_updates_visible_to(user, task.program).exists()
+        assert not permissions.task_update_actions(user, update).any_step
+    with pytest.raises(PermissionDenied):
+        services.task_update_approve(user=ward_office, update=update)
+    with pytest.raises(PermissionDenied):
+        services.task_remind(task, by=ward_office)
+    update.refresh_from_db()
+    assert update.status == Status.SUBMITTED and not TaskReminder.objects.exists()
