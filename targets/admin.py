@@ -29,6 +29,9 @@ from .models import (
     ProgressReport,
     SolutionGroup,
     Target,
+    Task,
+    TaskReminder,
+    TaskUpdate,
     Unit,
     YearClosure,
 )
@@ -250,6 +253,71 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
     date_hierarchy = "created_at"
 
     # Reports change only through the workflow (services), so that nothing skips approval or history.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Task)
+class TaskAdmin(BumpsVersion, SimpleHistoryAdmin):
+    """The office keeps a programme's tasks here (until the task list's import); updates and reminders go
+    through the application's workflow."""
+
+    list_display = ["code", "short_name", "solution_group", "lead_unit", "deadline", "recurrence", "is_active"]
+    list_filter = ["program", "solution_group", "recurrence", "is_active", "lead_unit"]
+    search_fields = ["code", "name", "search_text", "expected_output", "assigned_by_number"]
+    list_select_related = ["solution_group", "lead_unit"]
+    autocomplete_fields = ["lead_unit", "supporting_units", "targets"]
+    fieldsets = [
+        (None, {"fields": ["program", "solution_group", "code", "name", "order", "is_active"]}),
+        (_("Responsibility"), {"fields": ["lead_unit", "supporting_units"]}),
+        (_("Deadline and output"), {"fields": ["recurrence", "deadline", "expected_output", "targets"]}),
+        (_("Assigned by"), {"fields": ["assigned_by_number", "assigned_by_date", "assigned_by_summary"]}),
+        (_("Source"), {"fields": ["source_note"]}),
+    ]
+
+    @admin.display(description=_("content of the task"))
+    def short_name(self, obj):
+        return obj.name if len(obj.name) <= 80 else obj.name[:79] + "…"
+
+    def programs_of(self, obj):
+        return [obj.program_id]
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Rows that change only through the services (their workflow and history), shown for reading."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TaskUpdate)
+class TaskUpdateAdmin(ReadOnlyAdmin):
+    list_display = ["task", "unit", "date", "progress", "is_done", "completed_on", "status", "author"]
+    list_filter = ["status", "is_done", "unit"]
+    search_fields = ["task__code", "task__name", "unit__code", "content"]
+    list_select_related = ["task", "unit", "author"]
+    date_hierarchy = "date"
+
+
+@admin.register(TaskReminder)
+class TaskReminderAdmin(admin.ModelAdmin):
+    list_display = ["task", "unit", "sent_by", "sent_at"]
+    list_filter = ["unit"]
+    search_fields = ["task__code", "task__name", "unit__code", "note"]
+    list_select_related = ["task", "unit", "sent_by"]
+
     def has_add_permission(self, request):
         return False
 

@@ -37,6 +37,9 @@ The rules, as the spec states them and as this module reads them where the spec 
 * **Deadline status** of a milestone: done on time when the latest figure up to the milestone year
   meets it, done late when a later figure does, otherwise overdue once the deadline has passed and
   open (within the deadline) before; "due soon" is a deadline within the next ``TARGETS_DUE_SOON_DAYS``.
+* **Deadline status of a task** (``task_state``): done on time or late by the completion date of an
+  approved update, open in time up to the deadline day, overdue after it, ``ongoing`` for a task without a
+  deadline; a yearly task is judged per year. See the section on tasks below.
 """
 
 import datetime
@@ -644,3 +647,151 @@ def format_plan(plan, *, decimal_separator: str = ".") -> str:
     if high is not None and _decimal(high) != _decimal(low):
         text += "–" + format_number(high, decimal_separator=decimal_separator)
     return text
+
+
+# --- Tasks (nhiệm vụ) -------------------------------------------------------------------------------------
+#
+# A task is judged from plain facts: its recurrence, its deadline, the completion dates of its approved
+# updates that report it done, the date of its latest approved update and how many reminders it had.
+#
+# * ``once``: done on time when completed on or before the deadline, done late when after it; otherwise
+#   open in time up to and including the deadline day (due today is still in time), overdue the day after.
+# * ``yearly``: due every year on the deadline's day and month, from the deadline's year on; a year is
+#   judged on its own, by the completions dated in that calendar year (a 29 February deadline falls on 28
+#   February in other years). Before the first deadline's year the task is not due yet: open in time.
+# * ``ongoing`` (thường xuyên): no deadline, never late: ``ongoing`` whatever its updates say.
+#
+# Only completions on or before the day judged count, so the picture as of a past day is what was known
+# then. Flags: due soon (not done, deadline today or within the due-soon days), stale (overdue and no
+# approved update for ``TASK_STALE_DAYS`` days or more, or none at all), flagged for the leaders (overdue
+# and reminded ``TASK_FLAG_REMINDERS`` times or more).
+
+TASK_ONCE, TASK_YEARLY, TASK_ONGOING = "once", "yearly", "ongoing"
+TASK_RECURRENCES = (TASK_ONCE, TASK_YEARLY, TASK_ONGOING)
+TASK_STALE_DAYS = 30
+TASK_FLAG_REMINDERS = 3
+
+
+class TaskStatus(StrEnum):
+    """The deadline status of a task: the four buckets, and ``ongoing`` for tasks without a deadline."""
+
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+    OPEN_IN_TIME = "open_in_time"
+    OVERDUE = "overdue"
+    ONGOING = "ongoing"
+
+
+# What needs attention first: the order of the overview's counts and of the table's default sort.
+TASK_STATUS_ORDER = (
+    TaskStatus.OVERDUE,
+    TaskStatus.OPEN_IN_TIME,
+    TaskStatus.DONE_LATE,
+    TaskStatus.DONE_ON_TIME,
+    TaskStatus.ONGOING,
+)
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    """Plain data about one task: all the task rules need. ``completions`` are the ``completed_on`` dates of
+    its approved updates with ``is_done``; ``last_update`` the date of its latest approved update."""
+
+    recurrence: str
+    deadline: datetime.date | None = None
+    completions: tuple = ()
+    last_update: datetime.date | None = None
+    reminders: int = 0
+
+    def __post_init__(self):
+        if self.recurrence not in TASK_RECURRENCES:
+            raise ValueError(f"recurrence must be one of {TASK_RECURRENCES}, not {self.recurrence!r}")
+        if self.recurrence != TASK_ONGOING and self.deadline is None:
+            raise ValueError(f"a {self.recurrence} task needs a deadline")
+        object.__setattr__(self, "completions", tuple(sorted(d for d in self.completions if d is not None)))
+
+
+@dataclass(frozen=True)
+class TaskState:
+    """A task's deadline status as of a day, with its flags and the dates behind them."""
+
+    status: TaskStatus
+    year: int | None = None  # the year judged, for a yearly task
+    deadline: datetime.date | None = None  # the deadline judged (of that year, for a yearly task)
+    completed_on: datetime.date | None = None
+    due_soon: bool = False
+    stale: bool = False
+    overdue_days: int | None = None  # days past the deadline, while overdue
+    days_late: int | None = None  # days past the deadline at completion, when done late
+    flagged: bool = False
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE)
+
+
+def task_deadline_in_year(deadline: datetime.date, year: int) -> datetime.date | None:
+    """The deadline of a yearly task in ``year``: the same day and month (28 February for a 29 February in
+    other years); None before the first deadline's year."""
+    if year < deadline.year:
+        return None
+    try:
+        return deadline.replace(year=year)
+    except ValueError:  # 29 February in a year that has none
+        return datetime.date(year, 2, 28)
+
+
+def task_state(
+    facts: TaskFacts,
+    *,
+    today: datetime.date,
+    year: int | None = None,
+    due_soon_days: int | None = None,
+    stale_days: int = TASK_STALE_DAYS,
+    flag_reminders: int = TASK_FLAG_REMINDERS,
+) -> TaskState:
+    """The deadline status of a task as of ``today`` (see the comment above). ``year`` chooses the year a
+    yearly task is judged in (today's year when None); other tasks ignore it."""
+    if facts.recurrence == TASK_ONGOING:
+        return TaskState(TaskStatus.ONGOING)
+    known = [d for d in facts.completions if d <= today]
+    if facts.recurrence == TASK_YEARLY:
+        year = today.year if year is None else year
+        deadline = task_deadline_in_year(facts.deadline, year)
+        if deadline is None:  # not due yet in that year
+            return TaskState(TaskStatus.OPEN_IN_TIME, year=year)
+        known = [d for d in known if d.year == year]
+    else:
+        year, deadline = None, facts.deadline
+    if known:
+        completed_on = known[0]
+        if completed_on <= deadline:
+            return TaskState(TaskStatus.DONE_ON_TIME, year=year, deadline=deadline, completed_on=completed_on)
+        return TaskState(
+            TaskStatus.DONE_LATE,
+            year=year,
+            deadline=deadline,
+            completed_on=completed_on,
+            days_late=(completed_on - deadline).days,
+        )
+    if today <= deadline:
+        return TaskState(
+            TaskStatus.OPEN_IN_TIME,
+            year=year,
+            deadline=deadline,
+            due_soon=is_due_soon(deadline, today=today, days=due_soon_days),
+        )
+    last = facts.last_update if facts.last_update is not None and facts.last_update <= today else None
+    return TaskState(
+        TaskStatus.OVERDUE,
+        year=year,
+        deadline=deadline,
+        overdue_days=(today - deadline).days,
+        stale=last is None or (today - last).days >= stale_days,
+        flagged=facts.reminders >= flag_reminders,
+    )
+
+
+def task_status(facts: TaskFacts, *, today: datetime.date, year: int | None = None) -> TaskStatus:
+    """The deadline status alone (see ``task_state``)."""
+    return task_state(facts, today=today, year=year).status

@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -682,3 +683,276 @@ class YearClosure(models.Model):
 
     def __str__(self):
         return f"{self.program} {self.year}"
+
+
+# --- Tasks (nhiệm vụ) of a programme's groups of solutions (issue 14) -------------------------------------
+
+
+class Task(models.Model):
+    """A task (nhiệm vụ) of a programme's group of solutions, with its "address" (the lead unit and the
+    supporting units), its deadline and the document that assigned it. Its status is judged in
+    ``assessment.task_state`` from its approved updates; nothing about it is stored here."""
+
+    class Recurrence(models.TextChoices):
+        ONCE = "once", _("Once")
+        YEARLY = "yearly", _("Every year")
+        ONGOING = "ongoing", _("Ongoing (regular)")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("programme"))
+    solution_group = models.ForeignKey(
+        SolutionGroup,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name=_("group of tasks and solutions"),
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_("Unique in the programme, for example NV-2.03."))
+    name = models.TextField(_("content of the task"), max_length=2000)
+    lead_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="led_tasks", verbose_name=_("lead unit"))
+    supporting_units = models.ManyToManyField(
+        Unit, blank=True, related_name="supported_tasks", verbose_name=_("supporting units")
+    )
+    deadline = models.DateField(
+        _("deadline"),
+        null=True,
+        blank=True,
+        help_text=_("For a yearly task, the first deadline: it is due every year on that day and month."),
+    )
+    recurrence = models.CharField(_("recurrence"), max_length=10, choices=Recurrence.choices, default=Recurrence.ONCE)
+    expected_output = models.CharField(
+        _("expected output"), max_length=500, blank=True, help_text=_("For example Đề án …, Kế hoạch …, Báo cáo ….")
+    )
+    # The document that assigned the task, in three fields so that a report can write "Số …, ngày …".
+    assigned_by_number = models.CharField(
+        _("assigned by (document number)"), max_length=100, blank=True, help_text=_("For example 12-CTr/QU.")
+    )
+    assigned_by_date = models.DateField(_("assigned by (document date)"), null=True, blank=True)
+    assigned_by_summary = models.CharField(_("assigned by (summary)"), max_length=500, blank=True)
+    targets = models.ManyToManyField(Target, blank=True, related_name="tasks", verbose_name=_("targets served"))
+    source_note = models.CharField(
+        _("source of the wording"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the wording comes from; illustrative tasks are marked so."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Code and content folded (lower case, no diacritics), for the table's search, as ``Target.search_text``.
+    search_text = models.TextField(editable=False, default="")
+
+    history = HistoricalRecords(m2m_fields=[supporting_units, targets])
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["program", "solution_group__number", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "code"], name="task_code_unique_in_program"),
+            models.CheckConstraint(
+                condition=Q(recurrence__in=["once", "yearly", "ongoing"]), name="task_recurrence_valid"
+            ),
+            # An ongoing task (thường xuyên) has no deadline; a task done once or every year has one.
+            models.CheckConstraint(
+                condition=Q(recurrence="ongoing", deadline__isnull=True)
+                | (~Q(recurrence="ongoing") & Q(deadline__isnull=False)),
+                name="task_deadline_matches_recurrence",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["program", "is_active", "order"], name="task_program_order"),
+            models.Index(fields=["lead_unit", "is_active"], name="task_lead_unit"),
+            models.Index(fields=["deadline"], name="task_deadline"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name[:80]}"
+
+    def clean(self):
+        errors = {}
+        program = self.program if self.program_id else None
+        if self.solution_group_id and program and self.solution_group.program_id != program.pk:
+            errors["solution_group"] = gettext("The group of solutions belongs to another programme.")
+        if self.lead_unit_id and program and self.lead_unit.organisation_id != program.organisation_id:
+            errors["lead_unit"] = gettext("The lead unit belongs to another organisation than the programme.")
+        if self.recurrence == self.Recurrence.ONGOING:
+            if self.deadline is not None:
+                errors["deadline"] = gettext("An ongoing task has no deadline: leave it empty.")
+        elif self.deadline is None:
+            errors["deadline"] = gettext("Enter the deadline (a task done once or every year needs one).")
+        elif program and not program.contains_year(self.deadline.year):
+            errors["deadline"] = gettext("The deadline must lie between %(first)s and %(last)s.") % {
+                "first": program.first_year,
+                "last": program.last_year,
+            }
+        if self.assigned_by_date and self.deadline and self.deadline < self.assigned_by_date:
+            errors["deadline"] = gettext("The deadline cannot be before the date the task was assigned.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.code} {self.name} {self.expected_output}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    @property
+    def has_illustrative_wording(self) -> bool:
+        return "illustrative" in self.source_note.lower()
+
+
+class TaskUpdate(models.Model):
+    """A unit's account of a task's progress (báo cáo tiến độ nhiệm vụ), through the same workflow as
+    figures (draft → submitted → approved or returned; a correction supersedes). An approved one with
+    ``is_done`` completes the task on ``completed_on``, which the office may correct with a comment."""
+
+    Status = ProgressReport.Status
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="updates", verbose_name=_("task"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="task_updates", verbose_name=_("reporting unit")
+    )
+    date = models.DateField(_("date of the update"))
+    content = models.TextField(_("what was done"), max_length=4000)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    is_done = models.BooleanField(_("done"), default=False, help_text=_("The unit reports the task complete."))
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    evidence_url = models.URLField(_("evidence link"), blank=True, max_length=500)
+    evidence_file = models.FileField(_("evidence file"), blank=True, upload_to="evidence/tasks/%Y/%m/", max_length=300)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="authored_task_updates",
+        verbose_name=_("author"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_task_updates",
+        verbose_name=_("reviewer"),
+    )
+    review_comment = models.TextField(_("review comment"), blank=True, max_length=2000)
+    # The office's correction of the completion date: the unit's own date is kept beside it.
+    completed_on_reported = models.DateField(_("completion date reported by the unit"), null=True, blank=True)
+    completion_comment = models.TextField(_("comment on the completion date"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+        help_text=_("The approved update this one corrects."),
+    )
+    # Incremented by every write; a save that carries an older version is refused (see services).
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task update")
+        verbose_name_plural = _("task updates")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100),
+                name="task_update_progress_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "approved", "returned", "superseded"]),
+                name="task_update_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_done=False) | Q(completed_on__isnull=False), name="task_update_done_has_date"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["task", "status", "date"], name="task_update_task_status"),
+            models.Index(fields=["status", "submitted_at"], name="task_update_status_submitted"),
+            models.Index(fields=["unit", "status"], name="task_update_unit_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.task.code} · {self.date:%d/%m/%Y} · {self.unit.code}"
+
+    @property
+    def year(self) -> int:
+        """The year the update belongs to (closing a year refuses its updates): that of its date."""
+        return self.date.year
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        task = self.task if self.task_id else None
+        if self.date:
+            if self.date > today:
+                errors["date"] = gettext("The date of the update cannot be in the future.")
+            elif task and not task.program.contains_year(self.date.year):
+                errors["date"] = gettext("The year must lie between %(first)s and %(last)s.") % {
+                    "first": task.program.first_year,
+                    "last": task.program.last_year,
+                }
+        if self.progress is not None and not 0 <= self.progress <= 100:
+            errors["progress"] = gettext("The progress is a percentage between 0 and 100.")
+        if self.is_done and self.completed_on is None:
+            errors["completed_on"] = gettext("Enter the date the task was completed.")
+        elif self.completed_on is not None and not self.is_done:
+            errors["completed_on"] = gettext("A completion date goes with “done”: tick it or leave the date empty.")
+        elif self.completed_on is not None:
+            if self.completed_on > today:
+                errors["completed_on"] = gettext("The completion date cannot be in the future.")
+            elif task and task.assigned_by_date and self.completed_on < task.assigned_by_date:
+                errors["completed_on"] = gettext(
+                    "The completion date cannot be before the task was assigned (%(date)s)."
+                ) % {"date": task.assigned_by_date.strftime("%d/%m/%Y")}
+        if (
+            task
+            and self.unit_id
+            and self.unit_id != task.lead_unit_id
+            and not task.supporting_units.filter(pk=self.unit_id).exists()
+        ):
+            errors["unit"] = gettext("%(unit)s is neither the lead unit nor a supporting unit of %(code)s.") % {
+                "unit": self.unit.name,
+                "code": task.code,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class TaskReminder(models.Model):
+    """A reminder (đôn đốc) the office sent to a unit about a task: who, when, to whom."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("task"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="task_reminders", verbose_name=_("unit reminded")
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="sent_task_reminders",
+        verbose_name=_("sent by"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="task_reminders", verbose_name=_("recipients")
+    )
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_at", "-id"]
+        indexes = [
+            models.Index(fields=["task", "sent_at"], name="task_reminder_task_sent"),
+            models.Index(fields=["unit", "sent_at"], name="task_reminder_unit_sent"),
+        ]
+
+    def __str__(self):
+        return f"{self.task.code} · {self.unit.code} · {self.sent_at:%d/%m/%Y}"

@@ -20,8 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from . import permissions, selectors
-from .models import ProgressReport, Unit
+from . import assessment, permissions, selectors
+from .models import ProgressReport, TaskReminder, Unit
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -127,6 +127,26 @@ def import_done(*, report_ids: list[int], actor_id: int | None = None) -> int:
     return _send(messages)
 
 
+def task_reminder_sent(*, reminder_id: int) -> int:
+    """The office reminded a unit of a task (``services.task_remind``): mail the people it was logged for."""
+    reminder = (
+        TaskReminder.objects.select_related("task__program", "task__lead_unit", "unit", "sent_by")
+        .prefetch_related("recipients")
+        .filter(pk=reminder_id)
+        .first()
+    )
+    if reminder is None:
+        return 0
+    task = reminder.task
+    context = {
+        "reminder": reminder,
+        "task": task,
+        "state": selectors.task_state_of(task=task, today=timezone.localdate()),
+        "url": settings.SITE_URL + reverse("overview", args=[task.program.slug]),
+    }
+    return _send([_message("task_reminder", context, user) for user in _with_address(reminder.recipients.all())])
+
+
 @dataclass
 class ReminderSummary:
     mails: int
@@ -135,21 +155,30 @@ class ReminderSummary:
 
 
 def send_reminders(*, today: datetime.date | None = None) -> ReminderSummary:
-    """Remind each unit's members of the targets it leads that have no approved figure for last year, and
-    of the milestone deadlines of the targets it leads or supports in the next TARGETS_REMINDER_DAYS days.
-    A member of several units gets one mail. 5 queries, whatever the number of units and targets."""
+    """Remind each unit's members of the targets it leads that have no approved figure for last year, of
+    the milestone deadlines of the targets it leads or supports in the next TARGETS_REMINDER_DAYS days, and
+    of the tasks it leads or supports that are overdue or due within those days. A member of several units
+    gets one mail. 8 queries, whatever the number of units, targets and tasks."""
     today = today or timezone.localdate()
     last_year = today.year - 1
     missing = list(selectors.targets_without_figure(year=last_year))
     due = selectors.milestones_due(start=today, end=today + datetime.timedelta(days=settings.TARGETS_REMINDER_DAYS))
 
-    per_unit: dict[int, dict[str, list]] = defaultdict(lambda: {"missing": [], "deadlines": []})
+    tasks = selectors.tasks_to_remind(today=today, days=settings.TARGETS_REMINDER_DAYS)
+
+    per_unit: dict[int, dict[str, list]] = defaultdict(
+        lambda: {"missing": [], "deadlines": [], "tasks_overdue": [], "tasks_due": []}
+    )
     for target in missing:
         per_unit[target.lead_unit_id]["missing"].append(target)
     for milestone in due:
         target = milestone.target
         for unit_id in [target.lead_unit_id, *(u.pk for u in target.supporting_units.all())]:
             per_unit[unit_id]["deadlines"].append(milestone)
+    for row in tasks:
+        key = "tasks_overdue" if row.state.status == assessment.TaskStatus.OVERDUE else "tasks_due"
+        for unit_id in [row.task.lead_unit_id, *(u.pk for u in row.supporting_units)]:
+            per_unit[unit_id][key].append(row)
 
     members = User.objects.filter(is_active=True).exclude(email="").order_by("pk")
     units = Unit.objects.filter(pk__in=per_unit, is_active=True).prefetch_related(

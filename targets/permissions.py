@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import assessment
-from .models import Membership, Organisation, Program, ProgressReport, Target, Unit, YearClosure
+from .models import Membership, Organisation, Program, ProgressReport, Target, Task, TaskUpdate, Unit, YearClosure
 
 ROLE_LEADER = "leader"
 ROLE_UNIT_STAFF = "unit_staff"
@@ -599,6 +599,129 @@ def get_report_to_review(user, pk) -> ProgressReport:
     if not can_review(user, report.target.program):
         raise PermissionDenied
     return report
+
+
+# --- Tasks (issue 14) -------------------------------------------------------------------------------------------
+#
+# The same rules as figures: the office of the task's organisation, or staff of its lead or a supporting unit,
+# create, edit, submit and withdraw updates; the office approves, returns, corrects the completion date and
+# sends reminders; who sees which update is ``report_visibility``'s rule.
+
+
+def _task_unit_ids(task: Task) -> set[int]:
+    """The lead and supporting units' ids of ``task``: reads ``task.supporting_units`` (prefetch it)."""
+    return {task.lead_unit_id, *(u.pk for u in task.supporting_units.all())}
+
+
+def can_update_task(user, task: Task) -> bool:
+    """Whether ``user`` may write updates on ``task``: the office of its organisation, or staff of its lead
+    or a supporting unit. Reads ``task.program`` and, for staff, its supporting units."""
+    program = task.program
+    if is_office(user, program):
+        return True
+    if not is_unit_staff(user, program):
+        return False
+    return bool(_task_unit_ids(task) & user_unit_ids(user))
+
+
+def task_update_units_for(user, task: Task) -> list[Unit]:
+    """The units in whose name ``user`` may write an update on ``task`` (lead first, then by code). 1 query
+    (none without a role there)."""
+    if not (is_office(user, task.program) or is_unit_staff(user, task.program)):
+        return []
+    units = Unit.objects.filter(Q(led_tasks=task) | Q(supported_tasks=task)).distinct()
+    chosen = {u.pk: u for u in units if may_report_for(user, u)}
+    return sorted(chosen.values(), key=lambda u: (u.pk != task.lead_unit_id, u.code))
+
+
+def task_update_refusal(task: Task, unit: Unit | None) -> str:
+    """What a user is told who may not write an update on ``task`` in the name of ``unit``."""
+    if unit is None:
+        return _("%(code)s is not a task of your units: you cannot report on it.") % {"code": task.code}
+    return _("You cannot report on %(code)s in the name of %(unit)s.") % {"code": task.code, "unit": unit.name}
+
+
+def can_edit_task_update(user, update: TaskUpdate) -> bool:
+    """Edit, submit, withdraw or correct: the office of its organisation, or staff of the update's unit
+    (the services check the status). Reads ``update.task.program``: select it."""
+    program = update.task.program
+    if is_office(user, program):
+        return True
+    return is_unit_staff(user, program) and update.unit_id in user_unit_ids(user)
+
+
+def can_remind(user, where=None) -> bool:
+    """Send a reminder (đôn đốc) about a task of ``where``: its office."""
+    return is_office(user, where)
+
+
+@dataclass(frozen=True)
+class TaskUpdateActions(ReportActions):
+    """What a user may do with one task update now: the steps of a report, and the office's correction of
+    the completion date of an approved update that reports the task done."""
+
+    correct_completion: bool = False
+
+    @property
+    def any_step(self) -> bool:
+        return super().any_step or self.correct_completion
+
+
+def task_update_actions(user, update: TaskUpdate, *, year_closed: bool | None = None) -> TaskUpdateActions:
+    """``report_actions`` for a task update: the buttons a page shows, the steps the services accept.
+    ``year_closed`` is whether the update's year (that of its date) is closed; else 1 query."""
+    program = update.task.program
+    if year_closed is None:
+        year_closed = YearClosure.objects.filter(program_id=program.pk, year=update.year, is_closed=True).exists()
+    view_evidence = bool(update.evidence_file) and can_view_task_update(user, update)
+    if year_closed:
+        return TaskUpdateActions(view_evidence=view_evidence)
+    mine, review, status = can_edit_task_update(user, update), can_review(user, program), update.status
+    return TaskUpdateActions(
+        edit=mine and status in REPORT_EDITABLE,
+        submit=mine and status in REPORT_SUBMITTABLE,
+        withdraw=mine and status in REPORT_WITHDRAWABLE,
+        approve=review and status in REPORT_REVIEWABLE,
+        return_=review and status in REPORT_REVIEWABLE,
+        correct=mine and status in REPORT_CORRECTABLE,
+        correct_completion=review and status in REPORT_CORRECTABLE and update.is_done,
+        view_evidence=view_evidence,
+    )
+
+
+# Who sees which task update is the rule of figures: the office all of its organisation's, staff their units'
+# in every state, leaders the approved and superseded ones. ``q("task__program__organisation_id")`` filters.
+task_update_visibility = report_visibility
+TASK_UPDATE_ORGANISATION_FIELD = "task__program__organisation_id"
+
+
+def task_updates_visible_to(user, where=None) -> QuerySet[TaskUpdate]:
+    """The task updates ``task_update_visibility`` lets ``user`` see (of ``where``'s programmes when given)."""
+    updates = TaskUpdate.objects.filter(task_update_visibility(user, where).q(TASK_UPDATE_ORGANISATION_FIELD))
+    if where is not None:
+        updates = updates.filter(task__program__organisation_id=organisation_id_of(where))
+    return updates
+
+
+def can_view_task_update(user, update: TaskUpdate) -> bool:
+    """A task update's page (and its evidence). Reads ``update.task.program``."""
+    return task_update_visibility(user, update.task.program).allows(unit_id=update.unit_id, status=update.status)
+
+
+def get_task_for_update(user, program: Program, code: str) -> Task:
+    """The active task ``code`` of ``program`` if the user may write updates on it: 404 when it does not
+    exist (or is inactive, or its programme is), 403 when not theirs."""
+    task = (
+        Task.objects.filter(program=program, program__is_active=True, is_active=True, code=code)
+        .select_related("program__organisation", "solution_group", "lead_unit")
+        .prefetch_related("supporting_units")
+        .first()
+    )
+    if task is None:
+        raise Http404
+    if not can_update_task(user, task):
+        raise PermissionDenied
+    return task
 
 
 # --- The annual review, imports, admin ----------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ..models import (
 from ..permissions import ROLE_LEADER, ROLE_OFFICE, ROLE_UNIT_STAFF
 from ..services.accounts import DEMO_PASSWORD, roles_ensure, user_ensure
 from ..services.versions import program_version_bump, program_versions_bumped_once
+from .tasks import demo_tasks_load
 
 User = get_user_model()
 
@@ -81,7 +82,8 @@ def demo_load(*, program: Program, seed: int = 15) -> dict[str, int]:
     data, so they are written in the site's language whatever language is active."""
     with translation.override(settings.LANGUAGE_CODE), program_versions_bumped_once():
         program_version_bump(program_ids=[program.pk])
-        return _demo_load(program=program, seed=seed)
+        created = _demo_load(program=program, seed=seed)
+        return {**created, **demo_tasks_load(program=program)}
 
 
 def city_leader_ensure() -> int:

@@ -60,6 +60,7 @@ HISTORY_ACTIONS = {
     "return": _("Returned"),
     "supersede": _("Superseded by a correction"),
     "import": _("Imported"),
+    "correct_completion": _("Completion date corrected"),
     "+": _("Created"),
     "~": _("Changed"),
     "-": _("Deleted"),

@@ -252,7 +252,7 @@ def report_detail(*, report: ProgressReport) -> ReportDetail:
 def targets_without_figure(*, year: int, unit_ids=None, program=None) -> QuerySet[Target]:
     """Targets of active programmes that include ``year``, not closed for that year, with no approved
     whole-year figure for it; limited to targets led by ``unit_ids`` when given. A lazy queryset
-    (1 query when read), with the lead unit."""
+    (1 query when read), with the lead unit and the programme (the reminder's links name its slug)."""
     approved = ProgressReport.objects.filter(
         target=OuterRef("pk"), year=year, quarter__isnull=True, status=ProgressReport.Status.APPROVED
     )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from targets.models import ProgressReport, Target, Unit, YearClosure
+from targets.models import ProgressReport, SolutionGroup, Target, Task, TaskReminder, TaskUpdate, Unit, YearClosure
 
 Status = ProgressReport.Status
 
@@ -108,3 +108,60 @@ def close_year(program, year: int, *, is_closed=True) -> YearClosure:
 def counts() -> tuple[int, int]:
     """The number of reports and of their history rows: what a refused write must leave unchanged."""
     return ProgressReport.objects.count(), ProgressReport.history.count()
+
+
+def make_task(
+    program, *, code="NV-1.01", group=1, lead="PVHTT", supporting=(), deadline=datetime.date(2025, 6, 30), **extra
+) -> Task:
+    """A task of ``program`` in solution group number ``group``, led by the unit coded ``lead``, supported
+    by the units coded ``supporting``; ``extra`` sets any other field (``recurrence``, ``assigned_by_date`` …)."""
+    values = {
+        "program": program,
+        "solution_group": SolutionGroup.objects.get(program=program, number=group),
+        "code": code,
+        "name": extra.pop("name", f"Xây dựng Đề án {code}"),
+        "lead_unit": Unit.objects.get(organisation_id=program.organisation_id, code=lead),
+        "deadline": deadline,
+    }
+    values.update(extra)
+    task = Task(**values)
+    task.full_clean()
+    task.save()
+    if supporting:
+        task.supporting_units.set(Unit.objects.filter(organisation_id=program.organisation_id, code__in=supporting))
+    return task
+
+
+def make_task_update(
+    *, task, author, unit=None, status=Status.DRAFT, date=datetime.date(2025, 5, 1), content="Đã triển khai.", **extra
+) -> TaskUpdate:
+    """A task update in ``status``, written straight to the database with its history row signed by
+    ``author``; the unit is the task's lead unit unless given. ``extra``: ``is_done``, ``completed_on`` …"""
+    now = timezone.now()
+    values = {
+        "task": task,
+        "unit": unit or task.lead_unit,
+        "author": author,
+        "date": date,
+        "content": content,
+        "status": status,
+        "submitted_at": None if status == Status.DRAFT else now,
+        "reviewed_at": now if status in _REVIEWED else None,
+        "review_comment": "Bổ sung sản phẩm." if status == Status.RETURNED else "",
+    }
+    values.update(extra)
+    update = TaskUpdate(**values)
+    update._history_user = author
+    update.full_clean()
+    update.save()
+    return update
+
+
+def make_reminders(task, *, by, times: int, unit=None) -> list[TaskReminder]:
+    """``times`` reminders of ``task`` logged straight to the database (no mail)."""
+    return [TaskReminder.objects.create(task=task, unit=unit or task.lead_unit, sent_by=by) for _ in range(times)]
+
+
+def task_counts() -> tuple[int, int, int]:
+    """Task updates, their history rows and reminders: what a refused write must leave unchanged."""
+    return TaskUpdate.objects.count(), TaskUpdate.history.count(), TaskReminder.objects.count()

@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         fixtures = Path(settings.BASE_DIR) / "fixtures"
-        users = reports = 0
+        users = reports = tasks = 0
         with transaction.atomic():
             for manifest in DEMO_MANIFESTS:
                 call_command("load_reference", str(fixtures / manifest), stdout=self.stdout)
@@ -29,7 +29,8 @@ class Command(BaseCommand):
                 created = demo.demo_load(program=program)
                 users += created["users"]
                 reports += created["reports"]
-        self.stdout.write(f"Demo: {users} accounts and {reports} reports created.")
+                tasks += created.get("tasks", 0)
+        self.stdout.write(f"Demo: {users} accounts, {reports} reports and {tasks} tasks created.")
         self.stdout.write(
             self.style.WARNING(
                 "DEMO ACCOUNTS, for demonstrations only; never use them on a real server.\n"

@@ -1,0 +1,409 @@
+"""Reads behind the task pages (issue 14): the table of a programme's tasks with their deadline status and
+flags as of a day, the overview's panel, a task's page, the reminders a unit sees and the tasks the cron
+digest covers. Each function's docstring says its queries; none grows with the number of tasks, updates,
+reminders or years. The judging is ``assessment.task_state``'s."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import assessment, permissions
+from ..models import Program, Task, TaskReminder, TaskUpdate, Unit
+from ..text import fold
+from .reporting import closed_years
+
+TaskStatus = assessment.TaskStatus
+UpdateStatus = TaskUpdate.Status
+
+TASK_STATUS_LABELS = {
+    TaskStatus.DONE_ON_TIME: _("Done on time"),
+    TaskStatus.DONE_LATE: _("Done late"),
+    TaskStatus.OPEN_IN_TIME: _("Not done, within the deadline"),
+    TaskStatus.OVERDUE: _("Not done, overdue"),
+    TaskStatus.ONGOING: _("Ongoing"),
+}
+TASK_STATUS_CHOICES = [(str(status), TASK_STATUS_LABELS[status]) for status in assessment.TASK_STATUS_ORDER]
+TASK_STALE_LABEL = _("Overdue, not updated")
+TASK_FLAGGED_LABEL = _("Reminded three times, still overdue")
+# The notices of reminders a unit's staff see on their overview: those of the last days.
+REMINDER_NOTICE_DAYS = 30
+
+
+@dataclass
+class TaskRow:
+    """One task of the table: the task (with its group and lead unit), its state as of the day judged, its
+    supporting units, how many reminders it had and the date of its latest approved update."""
+
+    task: Task
+    state: assessment.TaskState
+    supporting_units: list[Unit]
+    reminder_count: int
+    last_update: datetime.date | None
+
+    @property
+    def status(self) -> str:
+        return str(self.state.status)
+
+    @property
+    def status_label(self) -> str:
+        return TASK_STATUS_LABELS[self.state.status]
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.task.solution_group.number, self.task.order, self.task.code)
+
+
+def task_as_of(*, year: int | None, today: datetime.date | None = None) -> tuple[datetime.date, int]:
+    """The day a table or panel judges tasks as of, and the year yearly tasks are judged in: today and its
+    year, or for a past ``year`` its last day (the picture as it was then). No query."""
+    today = today or timezone.localdate()
+    if year is None:
+        return today, today.year
+    return min(today, datetime.date(year, 12, 31)), year
+
+
+def _approved(**lookups) -> QuerySet:
+    return TaskUpdate.objects.filter(status=UpdateStatus.APPROVED, **lookups)
+
+
+def _with_counts(tasks: QuerySet, *, year: int) -> QuerySet:
+    """The reminders (all of them, and those of ``year`` for a yearly task) and the latest approved update,
+    as subqueries: no join multiplies the rows."""
+    reminders = TaskReminder.objects.filter(task=OuterRef("pk")).order_by().values("task")
+    count = reminders.annotate(n=Count("id")).values("n")
+    in_year = reminders.filter(sent_at__year=year).annotate(n=Count("id")).values("n")
+    latest = _approved(task=OuterRef("pk")).order_by().values("task").annotate(d=Max("date")).values("d")
+    return tasks.annotate(
+        reminder_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+        reminder_count_year=Coalesce(Subquery(in_year, output_field=IntegerField()), Value(0)),
+        last_update=Subquery(latest),
+    )
+
+
+def _completions(task_ids) -> dict[int, list[datetime.date]]:
+    """task id -> the completion dates of its approved updates that report it done. 1 query."""
+    out: dict[int, list[datetime.date]] = {}
+    rows = _approved(task_id__in=task_ids, is_done=True).order_by().values_list("task_id", "completed_on")
+    for task_id, completed_on in rows:
+        out.setdefault(task_id, []).append(completed_on)
+    return out
+
+
+def _state(task: Task, completions, *, today: datetime.date, year: int) -> assessment.TaskState:
+    reminders = task.reminder_count_year if task.recurrence == Task.Recurrence.YEARLY else task.reminder_count
+    facts = assessment.TaskFacts(
+        recurrence=task.recurrence,
+        deadline=task.deadline,
+        completions=tuple(completions),
+        last_update=task.last_update,
+        reminders=reminders,
+    )
+    return assessment.task_state(facts, today=today, year=year)
+
+
+def _rows(tasks: QuerySet, *, today: datetime.date, year: int) -> list[TaskRow]:
+    """3 queries: the tasks with their group, lead unit and counts; their supporting units; completions."""
+    tasks = list(
+        _with_counts(tasks, year=year)
+        .select_related("program", "solution_group", "lead_unit")
+        .prefetch_related(Prefetch("supporting_units", queryset=Unit.objects.order_by("code")))
+        .order_by("program_id", "solution_group__number", "order", "code")
+    )
+    completions = _completions([t.pk for t in tasks]) if tasks else {}
+    return [
+        TaskRow(
+            task=task,
+            state=_state(task, completions.get(task.pk, ()), today=today, year=year),
+            supporting_units=list(task.supporting_units.all()),
+            reminder_count=task.reminder_count,
+            last_update=task.last_update,
+        )
+        for task in tasks
+    ]
+
+
+def _due_in_year(year: int) -> Q:
+    """Tasks due in ``year``: done once with a deadline in it, yearly from their first year on, ongoing."""
+    return (
+        Q(recurrence=Task.Recurrence.ONCE, deadline__year=year)
+        | Q(recurrence=Task.Recurrence.YEARLY, deadline__year__lte=year)
+        | Q(recurrence=Task.Recurrence.ONGOING)
+    )
+
+
+def task_rows(
+    *,
+    program: Program,
+    today: datetime.date | None = None,
+    q: str = "",
+    group: int | None = None,
+    unit: str = "",
+    status: str = "",
+    year: int | None = None,
+) -> list[TaskRow]:
+    """The rows of ``program``'s task table (active tasks), in the programme's order, with their state as of
+    ``today`` (``task_as_of``: the end of a past ``year``). Filters, as the table's query names them: ``q``
+    (code, content or expected output, with or without diacritics, as a phrase), ``group`` (the solution
+    group's number), ``unit`` (the lead unit's code), ``status`` (a ``TaskStatus``), ``year`` (tasks due in
+    that year, judged as of its end or today, whichever is earlier). 3 queries."""
+    as_of, judged_year = task_as_of(year=year, today=today)
+    tasks = Task.objects.filter(program=program, is_active=True)
+    if phrase := fold(q or ""):
+        tasks = tasks.filter(search_text__contains=phrase)
+    if group:
+        tasks = tasks.filter(solution_group__number=group)
+    if unit:
+        tasks = tasks.filter(lead_unit__code=unit)
+    if year is not None:
+        tasks = tasks.filter(_due_in_year(year))
+    rows = _rows(tasks, today=as_of, year=judged_year)
+    if status:
+        rows = [row for row in rows if row.status == status]
+    return rows
+
+
+def task_status_counts(rows: list[TaskRow]) -> list[dict]:
+    """The number of rows in each deadline status, in ``TASK_STATUS_ORDER`` (zeros included). No query."""
+    counts = Counter(row.state.status for row in rows)
+    return [
+        {"status": str(status), "label": TASK_STATUS_LABELS[status], "count": counts.get(status, 0)}
+        for status in assessment.TASK_STATUS_ORDER
+    ]
+
+
+def task_overdue_by_unit(rows: list[TaskRow]) -> list[dict]:
+    """The overdue rows by lead unit, most overdue first, then by code: unit, count and the flagged ones
+    among them. No query."""
+    per_unit: dict[int, dict] = {}
+    for row in rows:
+        if row.state.status != TaskStatus.OVERDUE:
+            continue
+        entry = per_unit.setdefault(row.task.lead_unit_id, {"unit": row.task.lead_unit, "count": 0, "flagged": 0})
+        entry["count"] += 1
+        entry["flagged"] += int(row.state.flagged)
+    return sorted(per_unit.values(), key=lambda e: (-e["count"], e["unit"].code))
+
+
+@dataclass
+class TaskPanel:
+    """The overview's tasks panel: counts by deadline status, overdue by unit, the flagged, stale and
+    due-soon tasks."""
+
+    total: int
+    counts: list[dict]
+    overdue_by_unit: list[dict]
+    flagged: list[TaskRow]
+    stale: list[TaskRow]
+    due_soon: list[TaskRow]
+    as_of: datetime.date
+    year: int
+
+    def count(self, status: str) -> int:
+        return next((c["count"] for c in self.counts if c["status"] == status), 0)
+
+
+def task_panel(*, program: Program, today: datetime.date | None = None, year: int | None = None) -> TaskPanel:
+    """The overview's panel for ``program``, from the same rows as the table (``task_rows`` with only
+    ``year``), so that its counts are what the table's ``status`` filter lists. 3 queries."""
+    as_of, judged_year = task_as_of(year=year, today=today)
+    rows = task_rows(program=program, today=today, year=year)
+    overdue = [row for row in rows if row.state.status == TaskStatus.OVERDUE]
+    return TaskPanel(
+        total=len(rows),
+        counts=task_status_counts(rows),
+        overdue_by_unit=task_overdue_by_unit(rows),
+        flagged=[row for row in overdue if row.state.flagged],
+        stale=[row for row in overdue if row.state.stale],
+        due_soon=sorted((row for row in rows if row.state.due_soon), key=lambda r: (r.state.deadline, r.sort_key)),
+        as_of=as_of,
+        year=judged_year,
+    )
+
+
+def task_by_code(*, program: Program, code: str) -> Task | None:
+    """The task ``code`` of ``program`` (active or not: its page stays readable), with its programme,
+    organisation, group and lead unit, and its supporting units. 2 queries (1 when missing)."""
+    return (
+        Task.objects.filter(program=program, code=code)
+        .select_related("program__organisation", "solution_group", "lead_unit")
+        .prefetch_related(Prefetch("supporting_units", queryset=Unit.objects.order_by("code")))
+        .first()
+    )
+
+
+def task_state_of(*, task: Task, today: datetime.date | None = None, year: int | None = None):
+    """One task's state as of ``today`` (a yearly task in ``year``, today's by default). 2 queries: the
+    task's counts and its completions."""
+    as_of, judged_year = task_as_of(year=year, today=today)
+    counted = _with_counts(Task.objects.filter(pk=task.pk), year=judged_year).values(
+        "reminder_count", "reminder_count_year", "last_update"
+    )[0]
+    for name, value in counted.items():
+        setattr(task, name, value)
+    return _state(task, _completions([task.pk]).get(task.pk, ()), today=as_of, year=judged_year)
+
+
+@dataclass
+class UpdateLine:
+    """An update on a task's page, with the steps the user may take on it."""
+
+    update: TaskUpdate
+    actions: permissions.TaskUpdateActions
+
+
+@dataclass
+class TaskHistoryEntry:
+    """A step in a task's history: a change to the task itself (``update`` None) or a step of an update."""
+
+    when: datetime.datetime
+    who: object
+    action: str
+    update_id: int | None = None
+    unit: Unit | None = None
+    status: str = ""
+    changes: list[str] = field(default_factory=list)
+
+
+# The task's fields whose changes its history shows.
+TASK_HISTORY_FIELDS = [
+    "name",
+    "solution_group",
+    "lead_unit",
+    "deadline",
+    "recurrence",
+    "expected_output",
+    "assigned_by_number",
+    "assigned_by_date",
+    "assigned_by_summary",
+    "is_active",
+]
+TASK_HISTORY_LIMIT = 200
+
+
+@dataclass
+class TaskPage:
+    task: Task
+    state: assessment.TaskState
+    supporting_units: list[Unit]
+    targets: list
+    updates: list[UpdateLine]
+    reminders: list[TaskReminder]
+    history: list[TaskHistoryEntry]
+    closed_years: frozenset[int]
+    can_update: bool
+    can_remind: bool
+
+
+def task_page(*, task: Task, user, today: datetime.date | None = None) -> TaskPage:
+    """A task's page for ``user``: the task (from ``task_by_code``), its state as of today, the targets it
+    serves, the updates the user may see (``permissions.task_update_visibility``) with their actions, its
+    reminders (who, when, to whom) and its history, newest first. 8 queries: state 2, targets, updates,
+    reminders, closed years, the task's history, its updates' history (the user's rights and units are
+    read once a request and not counted)."""
+    state = task_state_of(task=task, today=today)
+    targets = list(task.targets.select_related("group", "lead_unit").order_by("order", "code"))
+    visibility = permissions.task_update_visibility(user, task.program)
+    closed = closed_years(program=task.program_id)
+    updates = list(
+        task.updates.filter(visibility.q(permissions.TASK_UPDATE_ORGANISATION_FIELD))
+        .select_related("unit", "author", "reviewer")
+        .order_by("-date", "-id")
+    )
+    for update in updates:
+        update.task = task  # the permission checks read its programme: no query per update
+    lines = [
+        UpdateLine(update, permissions.task_update_actions(user, update, year_closed=update.year in closed))
+        for update in updates
+    ]
+    reminders = list(
+        task.reminders.select_related("unit", "sent_by")
+        .annotate(recipient_count=Count("recipients"))
+        .order_by("-sent_at", "-id")
+    )
+    return TaskPage(
+        task=task,
+        state=state,
+        supporting_units=list(task.supporting_units.all()),
+        targets=targets,
+        updates=lines,
+        reminders=reminders,
+        history=_task_history(task=task, visibility=visibility),
+        closed_years=closed,
+        can_update=permissions.can_update_task(user, task),
+        can_remind=permissions.can_remind(user, task.program),
+    )
+
+
+def _task_history(*, task: Task, visibility) -> list[TaskHistoryEntry]:
+    """The task's own changes (with the fields that changed) and the steps of the updates the user may
+    see, newest first, at most ``TASK_HISTORY_LIMIT``. 2 queries."""
+    entries = []
+    records = list(task.history.select_related("history_user").order_by("history_date", "history_id"))
+    previous = None
+    for record in records:
+        changed = [] if previous is None else record.diff_against(previous, included_fields=TASK_HISTORY_FIELDS)
+        entries.append(
+            TaskHistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                action=record.history_change_reason or record.history_type,
+                changes=[] if previous is None else sorted(c.field for c in changed.changes),
+            )
+        )
+        previous = record
+    steps = (
+        TaskUpdate.history.filter(task_id=task.pk)
+        .filter(visibility.q(permissions.TASK_UPDATE_ORGANISATION_FIELD))
+        .select_related("history_user", "unit")
+        .order_by("-history_date", "-history_id")[:TASK_HISTORY_LIMIT]
+    )
+    for record in steps:
+        entries.append(
+            TaskHistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                action=record.history_change_reason or record.history_type,
+                update_id=record.id,
+                unit=record.unit,
+                status=record.status,
+            )
+        )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:TASK_HISTORY_LIMIT]
+
+
+def task_reminder_notices(*, user, program: Program | None = None, today: datetime.date | None = None) -> list:
+    """The reminders of the last ``REMINDER_NOTICE_DAYS`` days sent to the units ``user`` reports for (of
+    ``program`` when given), newest first, with their task and unit: the notice on a staff user's overview.
+    1 query (with the user's units read); none for a user without units."""
+    units = permissions.user_unit_ids(user)
+    if not units:
+        return []
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=REMINDER_NOTICE_DAYS)
+    reminders = TaskReminder.objects.filter(unit_id__in=units, sent_at__date__gte=since, task__is_active=True)
+    if program is not None:
+        reminders = reminders.filter(task__program=program)
+    return list(reminders.select_related("task", "unit", "sent_by").order_by("-sent_at", "-id"))
+
+
+def tasks_to_remind(*, today: datetime.date, days: int) -> list[TaskRow]:
+    """The active tasks of active programmes, across programmes, that are overdue today or due within
+    ``days`` days (and not done), for the cron digest. 3 queries."""
+    soon = today + datetime.timedelta(days=days)
+    tasks = Task.objects.filter(program__is_active=True, is_active=True).exclude(recurrence=Task.Recurrence.ONGOING)
+    # Done-once tasks due later than the window cannot be overdue or due soon: leave them to the database.
+    tasks = tasks.filter(~Q(recurrence=Task.Recurrence.ONCE) | Q(deadline__lte=soon))
+    rows = _rows(tasks, today=today, year=today.year)
+
+    def to_remind(state: assessment.TaskState) -> bool:
+        if state.status == TaskStatus.OVERDUE:
+            return True
+        return state.status == TaskStatus.OPEN_IN_TIME and state.deadline is not None and state.deadline <= soon
+
+    return [row for row in rows if to_remind(row.state)]
