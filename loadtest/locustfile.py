@@ -31,20 +31,21 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "targets.csv"
 
 # Pages a leader looks at (demo data: programme 12-CTr/QU). A page that answers 404 at start (its issue
 # not built yet) is left out with a note.
+P = "/p/" + os.environ.get("LOAD_PROGRAM", "12-ctr-qu")  # the programme's pages live under /p/<slug>/
 VIEW_PAGES = [
-    "/",
-    "/groups/XD/",
-    "/groups/VH/",
-    "/targets/",
-    "/targets/?q=van+hoa",
-    "/targets/VH-01/",
-    "/targets/KT-01/",
-    "/units/PVHTT/",
-    "/reviews/2025/",
+    f"{P}/",
+    f"{P}/groups/XD/",
+    f"{P}/groups/VH/",
+    f"{P}/targets/",
+    f"{P}/targets/?q=van+hoa",
+    f"{P}/targets/VH-01/",
+    f"{P}/targets/KT-01/",
+    f"{P}/units/PVHTT/",
+    f"{P}/reviews/2025/",
     "/reports/",
     "/help/",
 ]
-EXPORT_PAGES = ["/reviews/2025/export.xlsx", "/targets/export.xlsx"]
+EXPORT_PAGES = [f"{P}/reviews/2025/export.xlsx", f"{P}/targets/export.xlsx"]
 # Open years only: the demo data closes nothing after 2025, and 2026 already has whole-year reports.
 PERIODS = [(year, quarter) for year in range(2026, 2031) for quarter in (1, 2, 3, 4)] + [
     (year, None) for year in range(2027, 2031)
@@ -186,7 +187,7 @@ class UnitStaff(SignedIn):
             self.view()
             return
         code, year, quarter = slot
-        url = f"/targets/{code}/reports/new/"
+        url = f"{P}/targets/{code}/reports/new/"
         form = self.client.get(url, name="/targets/[code]/reports/new/ (form)")
         if form.status_code != 200:
             return
