@@ -14,11 +14,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import permissions, services
 from .models import (
     AnnualReview,
     DomainGroup,
@@ -42,6 +43,43 @@ class ProgramCopyForm(forms.Form):
     create_units = forms.BooleanField(
         label=_("Create the units it lacks, as copies of the programme's"), required=False
     )
+
+
+class ScopedToOrganisation:
+    """What the admin shows a ward's office: the rows of the organisations where it is the office (every
+    row for superusers), and, in the forms, only their programmes, groups, units and targets to choose from.
+    ``organisation_field`` is the path from the model to its organisation's id."""
+
+    organisation_field = "program__organisation_id"
+    # The choices of a foreign key or many-to-many field, by the related model: its path to the organisation.
+    CHOICES = {
+        "Organisation": "pk",
+        "Program": "organisation_id",
+        "Unit": "organisation_id",
+        "DomainGroup": "program__organisation_id",
+        "SolutionGroup": "program__organisation_id",
+        "Target": "program__organisation_id",
+        "Task": "program__organisation_id",
+    }
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        ids = permissions.office_organisation_ids(request.user)
+        return queryset if ids is None else queryset.filter(**{f"{self.organisation_field}__in": ids})
+
+    def _scoped_choices(self, db_field, request, kwargs):
+        ids = permissions.office_organisation_ids(request.user)
+        path = self.CHOICES.get(db_field.related_model.__name__)
+        if ids is not None and path is not None:
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(**{f"{path}__in": ids})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class BumpsVersion:
@@ -99,9 +137,11 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(BumpsVersion, SimpleHistoryAdmin):
+class OrganisationAdmin(ScopedToOrganisation, BumpsVersion, SimpleHistoryAdmin):
     """Organisations and their people's roles (memberships); a change moves every programme's version (their
     names and rights show in roll-ups and menus)."""
+
+    organisation_field = "pk"
 
     list_display = ["code", "name", "parent", "is_active", "dissolved_on"]
     list_filter = ["is_active", "parent"]
@@ -110,7 +150,8 @@ class OrganisationAdmin(BumpsVersion, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(BumpsVersion, SimpleHistoryAdmin):
+class MembershipAdmin(ScopedToOrganisation, BumpsVersion, SimpleHistoryAdmin):
+    organisation_field = "organisation_id"
     list_display = ["user", "organisation", "role"]
     list_filter = ["role", "organisation"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "organisation__name"]
@@ -118,7 +159,8 @@ class MembershipAdmin(BumpsVersion, SimpleHistoryAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(BumpsVersion, SimpleHistoryAdmin):
+class ProgramAdmin(ScopedToOrganisation, BumpsVersion, SimpleHistoryAdmin):
+    organisation_field = "organisation_id"
     list_display = ["number", "title", "organisation", "slug", "issued_on", "first_year", "last_year", "is_active"]
     list_filter = ["is_active", "organisation"]
     search_fields = ["number", "title", "resolution", "slug"]
@@ -159,7 +201,8 @@ class ProgramAdmin(BumpsVersion, SimpleHistoryAdmin):
 
 
 @admin.register(DomainGroup)
-class DomainGroupAdmin(BumpsVersion, admin.ModelAdmin):
+class DomainGroupAdmin(ScopedToOrganisation, BumpsVersion, admin.ModelAdmin):
+    organisation_field = "program__organisation_id"
     list_display = ["number", "code", "name", "program"]
     list_filter = ["program"]
     search_fields = ["code", "name", "name_en"]
@@ -169,7 +212,8 @@ class DomainGroupAdmin(BumpsVersion, admin.ModelAdmin):
 
 
 @admin.register(SolutionGroup)
-class SolutionGroupAdmin(BumpsVersion, admin.ModelAdmin):
+class SolutionGroupAdmin(ScopedToOrganisation, BumpsVersion, admin.ModelAdmin):
+    organisation_field = "program__organisation_id"
     list_display = ["number", "name", "program"]
     list_filter = ["program"]
     search_fields = ["name"]
@@ -187,7 +231,8 @@ class MembersInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(BumpsVersion, admin.ModelAdmin):
+class UnitAdmin(ScopedToOrganisation, BumpsVersion, admin.ModelAdmin):
+    organisation_field = "organisation_id"
     list_display = ["code", "name", "organisation", "kind", "is_active"]
     list_filter = ["organisation", "kind", "is_active"]
     search_fields = ["code", "name"]
@@ -202,7 +247,8 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(BumpsVersion, SimpleHistoryAdmin):
+class TargetAdmin(ScopedToOrganisation, BumpsVersion, SimpleHistoryAdmin):
+    organisation_field = "program__organisation_id"
     list_display = ["code", "name", "group", "unit_of_measure", "direction", "is_yearly", "lead_unit", "order"]
     list_filter = ["program", "group", "direction", "is_yearly", "lead_unit"]
     search_fields = ["code", "name", "name_en", "search_text"]
@@ -234,7 +280,8 @@ class TargetAdmin(BumpsVersion, SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(BumpsVersion, SimpleHistoryAdmin):
+class MilestoneAdmin(ScopedToOrganisation, BumpsVersion, SimpleHistoryAdmin):
+    organisation_field = "target__program__organisation_id"
     list_display = ["target", "year", "min_value", "max_value", "deadline"]
     list_filter = ["year", "target__group"]
     search_fields = ["target__code", "target__name"]
@@ -245,7 +292,8 @@ class MilestoneAdmin(BumpsVersion, SimpleHistoryAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(ScopedToOrganisation, SimpleHistoryAdmin):
+    organisation_field = "target__program__organisation_id"
     list_display = ["target", "unit", "year", "quarter", "value", "is_estimate", "status", "author", "updated_at"]
     list_filter = ["status", "year", "is_estimate", "unit"]
     search_fields = ["target__code", "target__name", "unit__code", "note"]
@@ -264,7 +312,8 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(BumpsVersion, SimpleHistoryAdmin):
+class TaskAdmin(ScopedToOrganisation, BumpsVersion, SimpleHistoryAdmin):
+    organisation_field = "program__organisation_id"
     """The office keeps a programme's tasks here (until the task list's import); updates and reminders go
     through the application's workflow."""
 
@@ -303,7 +352,8 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TaskUpdate)
-class TaskUpdateAdmin(ReadOnlyAdmin):
+class TaskUpdateAdmin(ScopedToOrganisation, ReadOnlyAdmin):
+    organisation_field = "task__program__organisation_id"
     list_display = ["task", "unit", "date", "progress", "is_done", "completed_on", "status", "author"]
     list_filter = ["status", "is_done", "unit"]
     search_fields = ["task__code", "task__name", "unit__code", "content"]
@@ -312,7 +362,8 @@ class TaskUpdateAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TaskReminder)
-class TaskReminderAdmin(admin.ModelAdmin):
+class TaskReminderAdmin(ScopedToOrganisation, admin.ModelAdmin):
+    organisation_field = "task__program__organisation_id"
     list_display = ["task", "unit", "sent_by", "sent_at"]
     list_filter = ["unit"]
     search_fields = ["task__code", "task__name", "unit__code", "note"]
@@ -329,7 +380,8 @@ class TaskReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(AnnualReview)
-class AnnualReviewAdmin(SimpleHistoryAdmin):
+class AnnualReviewAdmin(ScopedToOrganisation, SimpleHistoryAdmin):
+    organisation_field = "target__program__organisation_id"
     list_display = ["target", "year", "figure", "assessment", "is_overridden", "is_frozen"]
     list_filter = ["year", "assessment", "is_frozen"]
     search_fields = ["target__code", "target__name", "comment"]
@@ -346,7 +398,8 @@ class AnnualReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(YearClosure)
-class YearClosureAdmin(SimpleHistoryAdmin):
+class YearClosureAdmin(ScopedToOrganisation, SimpleHistoryAdmin):
+    organisation_field = "program__organisation_id"
     list_display = ["program", "year", "is_closed", "changed_by", "changed_at"]
     list_filter = ["is_closed", "year"]
 
@@ -369,7 +422,23 @@ admin.site.unregister(Group)
 
 @admin.register(User)
 class TrackedUserAdmin(BumpsVersion, UserAdmin):
-    pass
+    """A ward's office keeps the people of its organisations (and new accounts not yet given a role); only a
+    superuser makes superusers or grants permissions one by one."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        ids = permissions.office_organisation_ids(request.user)
+        if ids is None:
+            return queryset
+        return queryset.filter(
+            Q(memberships__organisation_id__in=ids) | Q(memberships__isnull=True), is_superuser=False
+        ).distinct()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions", "groups"]
+        return fields
 
 
 @admin.register(Group)

@@ -292,3 +292,25 @@ def test_slugs_and_codes_of_another_organisation_answer_404(client_for, wards):
     assert client.get(f"/p/{wards.a.slug}/imports/template.xlsx").status_code == 404
     assert client.get(f"/o/{wards.org_a.code}/rollup.xlsx").status_code == 404
     assert client.get("/p/no-such-programme/").status_code == 404
+
+
+def test_the_admin_shows_a_wards_office_its_own_rows_only(client_for, wards, program):
+    client = client_for(wards.office_a)
+    listing = client.get("/admin/targets/target/")
+    assert listing.status_code == 200
+    shown = {t.program_id for t in listing.context["cl"].result_list}
+    assert shown == {wards.a.pk}
+    district_target = Target.objects.get(program=program, code="XD-01")
+    assert client.get(f"/admin/targets/target/{district_target.pk}/change/").status_code in (302, 404)
+    form = client.get(f"/admin/targets/target/{wards.xd01_a.pk}/change/").context["adminform"].form
+    assert set(form.fields["lead_unit"].queryset.values_list("organisation_id", flat=True)) == {wards.org_a.pk}
+    programs = client.get("/admin/targets/program/").context["cl"].result_list
+    assert {p.pk for p in programs} == {wards.a.pk}
+
+
+def test_a_wards_office_cannot_reach_other_people_or_make_a_superuser(client_for, wards, office):
+    client = client_for(wards.office_a)
+    people = {u.username for u in client.get("/admin/auth/user/").context["cl"].result_list}
+    assert "office-a" in people and "office-b" not in people and "office" not in people
+    page = client.get(f"/admin/auth/user/{wards.office_a.pk}/change/")
+    assert "is_superuser" not in page.context["adminform"].form.fields
