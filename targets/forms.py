@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -407,3 +407,19 @@ class OverrideForm(forms.Form):
         help_text=_("Required when the assessment differs from the computed one."),
     )
     seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
+class SinceForm(forms.Form):
+    """The day "what changed" compares with (``?since=``, dd/mm/yyyy); empty: the last meeting."""
+
+    since = forms.DateField(
+        label=_("Changes since"),
+        required=False,
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+    )
+
+    def clean_since(self):
+        since = self.cleaned_data["since"]
+        if since is not None and since > timezone.localdate():
+            raise forms.ValidationError(_("Choose a day that has passed."))
+        return since

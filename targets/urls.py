@@ -8,6 +8,7 @@ register_converter(CodeConverter, "code")
 # The pages of one programme, under /p/<slug>/ (each view gets the programme from permissions.program_required).
 program_patterns = [
     path("", dashboard.overview, name="overview"),
+    path("changes/", dashboard.changes, name="changes"),
     path("groups/<code:code>/", dashboard.group_detail, name="group_detail"),
     path("targets/", dashboard.target_list, name="target_list"),
     path("targets/export.xlsx", exports.target_table_export, name="target_export"),

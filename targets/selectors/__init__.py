@@ -4,6 +4,11 @@ Each docstring states how many queries the function runs; the page tests assert 
 ``django_assert_num_queries`` so that they stay fixed as targets, reports and years grow.
 """
 
+from .changes import (
+    Changes,
+    changes_since,
+    last_meeting,
+)
 from .charts import (
     groups_chart,
     sparklines,
@@ -179,6 +184,9 @@ __all__ = [
     "period_reports",
     "period_average_codes",
     "program_current",
+    "Changes",
+    "changes_since",
+    "last_meeting",
     "ProgrammeRollup",
     "late_year",
     "organisation_by_code",

@@ -162,13 +162,19 @@ class TargetRow:
         return (self.group_number, self.order, self.code)
 
 
-def _scope_figures(scope: QuerySet, *, up_to: int, lead_unit_of: dict[int, int]):
+def _scope_figures(scope: QuerySet, *, up_to: int, lead_unit_of: dict[int, int], approved_by=None):
     """Approved yearly figures of the targets of ``scope`` up to ``up_to``: {target id: {year: (value, estimate)}}.
-    1 query."""
+    With ``approved_by`` (a datetime), the figures that stood then: those approved by that time, including
+    those a later correction superseded, a later approval of the period taking over. 1 query."""
+    if approved_by is None:
+        standing = Q(status=ProgressReport.Status.APPROVED)
+    else:
+        statuses = [ProgressReport.Status.APPROVED, ProgressReport.Status.SUPERSEDED]
+        standing = Q(status__in=statuses, reviewed_at__lte=approved_by)
     rows = (
         ProgressReport.objects.filter(
+            standing,
             target__in=scope.values("pk"),
-            status=ProgressReport.Status.APPROVED,
             quarter__isnull=True,
             year__lte=up_to,
         )
@@ -182,23 +188,26 @@ def _scope_figures(scope: QuerySet, *, up_to: int, lead_unit_of: dict[int, int])
     return figures
 
 
-def _scope_reviews(scope: QuerySet, *, up_to: int) -> dict[int, dict[int, assessment.ReviewFacts]]:
-    """The review rows of the targets of ``scope`` up to ``up_to`` that stand (frozen or overridden):
-    {target id: {year: ReviewFacts}}. 1 query."""
+def _scope_reviews(scope: QuerySet, *, up_to: int, approved_by=None) -> dict[int, dict[int, assessment.ReviewFacts]]:
+    """The review rows of the targets of ``scope`` up to ``up_to`` that stand (frozen or overridden), as they
+    were at ``approved_by`` when given (rows changed since are left out): {target id: {year: ReviewFacts}}.
+    1 query."""
     reviews: dict[int, dict[int, assessment.ReviewFacts]] = defaultdict(dict)
-    for target_id, year, figure, verdict, computed, is_overridden, is_frozen in (
-        AnnualReview.objects.filter(target__in=scope.values("pk"), year__lte=up_to)
-        .filter(Q(is_frozen=True) | Q(is_overridden=True))
-        .values_list("target_id", "year", "figure", "assessment", "computed_assessment", "is_overridden", "is_frozen")
-    ):
+    rows = AnnualReview.objects.filter(target__in=scope.values("pk"), year__lte=up_to)
+    if approved_by is not None:
+        rows = rows.filter(updated_at__lte=approved_by)
+    for target_id, year, figure, verdict, computed, is_overridden, is_frozen in rows.filter(
+        Q(is_frozen=True) | Q(is_overridden=True)
+    ).values_list("target_id", "year", "figure", "assessment", "computed_assessment", "is_overridden", "is_frozen"):
         reviews[target_id][year] = assessment.ReviewFacts(figure, verdict, computed, is_overridden, is_frozen)
     return reviews
 
 
-def dashboard_rows(*, targets: QuerySet, as_of: AsOf) -> list[TargetRow]:
+def dashboard_rows(*, targets: QuerySet, as_of: AsOf, approved_by=None) -> list[TargetRow]:
     """Every target of ``targets`` (an unevaluated queryset: the scope) judged as of ``as_of``, in the
     programme's order. 4 queries: targets with group and lead unit, milestones, approved yearly figures, the
-    review rows that stand. A year's figure is the one that counts (a closed year's frozen one)."""
+    review rows that stand. A year's figure is the one that counts (a closed year's frozen one). With
+    ``approved_by`` (a datetime), only what had been approved by then counts: the picture a meeting saw."""
     scope = targets.order_by()
     items = list(targets.select_related("group", "lead_unit").order_by("group__number", "order", "code"))
     milestones: dict[int, list[tuple]] = defaultdict(list)
@@ -208,8 +217,9 @@ def dashboard_rows(*, targets: QuerySet, as_of: AsOf) -> list[TargetRow]:
         .values_list("target_id", "year", "min_value", "max_value", "deadline")
     ):
         milestones[target_id].append((year, low, high, deadline))
-    figures = _scope_figures(scope, up_to=as_of.year, lead_unit_of={t.id: t.lead_unit_id for t in items})
-    reviews = _scope_reviews(scope, up_to=as_of.year)
+    lead_unit_of = {t.id: t.lead_unit_id for t in items}
+    figures = _scope_figures(scope, up_to=as_of.year, lead_unit_of=lead_unit_of, approved_by=approved_by)
+    reviews = _scope_reviews(scope, up_to=as_of.year, approved_by=approved_by)
     today = as_of.date
     rows = []
     for item in items:

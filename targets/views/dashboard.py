@@ -10,11 +10,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from .. import assessment, permissions, selectors
 from ..filters import TargetFilter
+from ..forms import SinceForm
 from ..models import AnnualReview
 from ..permissions import program_required, role_required
 from ..tables import TARGETS_PER_PAGE, TargetTable
@@ -210,3 +212,17 @@ def help_page(request):
             "deadline_labels": selectors.DEADLINE_LABELS,
         },
     )
+
+
+@require_GET
+@program_required
+@page_etag(PROGRAM)
+def changes(request, program):
+    """What changed since the last meeting (the latest closed year's closing) or a chosen day (``?since=``)."""
+    today = timezone.localdate()
+    default, closed_year = selectors.last_meeting(program=program, today=today)
+    form = SinceForm(request.GET or None)
+    since = form.cleaned_data["since"] if form.is_valid() and form.cleaned_data["since"] else default
+    result = selectors.changes_since(program=program, since=since, today=today)
+    result.since_closure = closed_year if since == default else None
+    return render(request, "targets/changes.html", {"program": program, "form": form, "changes": result})
