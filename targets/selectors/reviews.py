@@ -69,6 +69,7 @@ class ReviewLine:
     review_updated_at: datetime.datetime | None  # of the stored review, None when there is none
     lead_unit: str
     supporting_units: list[str]
+    unapproved: bool = False  # the figure is a unit's submitted estimate, not yet approved (``with_estimates``)
 
     @property
     def assessment_label(self) -> str:
@@ -121,13 +122,16 @@ class Review:
         return [(value, str(AnnualReview.Assessment(value).label), self.counts[value]) for value in ASSESSMENT_ORDER]
 
 
-def review_year(*, program: Program, year: int, target: Target | None = None) -> Review:
+def review_year(*, program: Program, year: int, target: Target | None = None, with_estimates: bool = False) -> Review:
     """Every target of ``program`` with the year's plan, last year's and this year's approved figures, the
     percentage of the plan and the verdict that stands (``assessment.standing_verdict``: frozen, the office's
     override, or computed), grouped; the totals by assessment and by group; the year's closure.
 
     A closed year shows what was frozen when it was closed (figure and assessment of each review row).
-    With ``target``, only that target's line (for the services that store one review).
+    With ``target``, only that target's line (for the services that store one review). With
+    ``with_estimates`` and the year open (the December meeting), a target without an approved figure shows
+    the whole-year figure its units submitted (the lead unit's first), judged by the same rules and marked
+    ``unapproved``: 1 query more.
     7 queries: groups, targets with lead units, milestones, supporting units, approved yearly figures of the
     year and the year before, the stored reviews of both years, the closure.
     """
@@ -162,6 +166,16 @@ def review_year(*, program: Program, year: int, target: Target | None = None) ->
     )
     stored = {(r.target_id, r.year): r for r in AnnualReview.objects.filter(**scope, year__in=[year - 1, year])}
     closure = YearClosure.objects.filter(program=program, year=year).first()
+    submitted = {}
+    if with_estimates and not (closure is not None and closure.is_closed):
+        submitted = assessment.year_figures(
+            ProgressReport.objects.filter(
+                **scope, status=ProgressReport.Status.SUBMITTED, quarter__isnull=True, year=year
+            )
+            .order_by("submitted_at", "id")
+            .values_list("target_id", "unit_id", "year", "value", "is_estimate"),
+            lead_unit_of,
+        )
 
     milestone_years = sorted(program.milestone_years)
     by_group: dict[int, list[ReviewLine]] = defaultdict(list)
@@ -170,6 +184,9 @@ def review_year(*, program: Program, year: int, target: Target | None = None) ->
         review = stored.get((item.id, year))
         last_review = stored.get((item.id, year - 1))
         figure, is_estimate = figures.get((item.id, year), (None, False))
+        unapproved = figure is None and (item.id, year) in submitted
+        if unapproved:
+            figure, is_estimate = submitted[(item.id, year)]
         previous = assessment.standing_figure(figures.get((item.id, year - 1), (None, False))[0], last_review)
         verdict = assessment.standing_verdict(facts, year, figure, review)
         figure, plan = verdict.figure, verdict.plan
@@ -195,6 +212,7 @@ def review_year(*, program: Program, year: int, target: Target | None = None) ->
                 review_updated_at=review.updated_at if review is not None else None,
                 lead_unit=item.lead_unit.display_name,
                 supporting_units=supporting[item.id],
+                unapproved=unapproved,
             )
         )
 

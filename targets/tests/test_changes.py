@@ -95,3 +95,18 @@ def test_query_count_does_not_grow_with_reports(client_for, leader, office, prog
 
 def test_the_overview_links_to_it(client_for, leader, program):
     assert f'href="{URL}"' in client_for(leader).get("/p/12-ctr-qu/").content.decode()
+
+
+def test_the_open_years_review_shows_the_submitted_estimates_marked(client_for, leader, staff_a, program):
+    """The December meeting: a unit's submitted estimate stands in for the missing approved figure, marked."""
+    make_report(target="VH-01", author=staff_a, status=Status.SUBMITTED, year=2026, value="95", is_estimate=True)
+    client = client_for(leader)
+    plain = {line.code: line for line in client.get("/p/12-ctr-qu/reviews/2026/").context["review"].lines}
+    assert plain["VH-01"].figure is None and not plain["VH-01"].unapproved
+    response = client.get("/p/12-ctr-qu/reviews/2026/", {"estimates": "1"})
+    line = {line.code: line for line in response.context["review"].lines}["VH-01"]
+    assert line.unapproved and line.figure == 95 and line.assessment != "no_data"
+    assert 'class="small text-warning-emphasis unapproved"' in response.content.decode()
+    close_year(program, 2026)
+    closed = client.get("/p/12-ctr-qu/reviews/2026/", {"estimates": "1"}).context["review"]
+    assert not any(line.unapproved for line in closed.lines)

@@ -48,11 +48,15 @@ def _check_year(program, year: int):
 
 def _page(request, program, year, *, close_form=None, reopen_form=None):
     may_close = permissions.can_close_year(request.user, program)
-    review = selectors.review_year(program=program, year=year)
+    # ``?estimates=1`` (an open year, for the December meeting): the units' submitted figures where no
+    # figure is approved yet, marked as such.
+    with_estimates = request.GET.get("estimates") == "1"
+    review = selectors.review_year(program=program, year=year, with_estimates=with_estimates)
     context = {
         "program": program,
         "year": year,
         "review": review,
+        "with_estimates": with_estimates and not review.is_closed,
         "years": list(program.years),
         "history": selectors.review_closure_history(program=program, year=year),
         "may_close": may_close,
