@@ -314,3 +314,16 @@ def test_a_wards_office_cannot_reach_other_people_or_make_a_superuser(client_for
     assert "office-a" in people and "office-b" not in people and "office" not in people
     page = client.get(f"/admin/auth/user/{wards.office_a.pk}/change/")
     assert "is_superuser" not in page.context["adminform"].form.fields
+
+
+def test_the_report_list_filters_by_programme(client_for, wards, program, office):
+    """A superuser sees every programme's reports, and narrows them to one with ``?program=``."""
+    admin = get_user_model().objects.create_superuser("root2", password=PASSWORD)
+    a = make_report(target=wards.xd01_a, author=wards.staff_a, status=Status.SUBMITTED, year=2025)
+    b = make_report(target=wards.xd01_b, author=wards.staff_b, status=Status.SUBMITTED, year=2025)
+    client = client_for(admin)
+    everything = client.get("/reports/")
+    assert {a, b} <= set(everything.context["listing"].page.object_list)
+    assert 'name="program"' in everything.content.decode()
+    only_a = client.get("/reports/", {"program": wards.a.slug, "status": "submitted"})
+    assert a in only_a.context["listing"].page.object_list and b not in only_a.context["listing"].page.object_list
