@@ -107,6 +107,7 @@ from .reviews import (
 )
 from .tasks import (
     REMINDER_NOTICE_DAYS,
+    TASK_DUE_SOON_LABEL,
     TASK_FLAGGED_LABEL,
     TASK_STALE_LABEL,
     TASK_STATUS_CHOICES,
@@ -115,7 +116,10 @@ from .tasks import (
     TaskPage,
     TaskPanel,
     TaskRow,
+    TaskUpdateList,
     UpdateLine,
+    solution_group_by_number,
+    target_task_rows,
     task_as_of,
     task_by_code,
     task_overdue_by_unit,
@@ -125,7 +129,9 @@ from .tasks import (
     task_rows,
     task_state_of,
     task_status_counts,
+    task_update_list,
     tasks_to_remind,
+    unit_task_rows,
 )
 from .units import (
     UnitPunctuality,
@@ -219,6 +225,7 @@ __all__ = [
     "unit_punctuality",
     "UnitPunctuality",
     "REMINDER_NOTICE_DAYS",
+    "TASK_DUE_SOON_LABEL",
     "TASK_FLAGGED_LABEL",
     "TASK_STALE_LABEL",
     "TASK_STATUS_CHOICES",
@@ -238,6 +245,11 @@ __all__ = [
     "task_state_of",
     "task_status_counts",
     "tasks_to_remind",
+    "TaskUpdateList",
+    "solution_group_by_number",
+    "target_task_rows",
+    "task_update_list",
+    "unit_task_rows",
     "report_due_date",
     "waiting_for",
     "year_close_checklist",
