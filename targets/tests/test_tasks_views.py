@@ -130,7 +130,9 @@ def test_the_table_requires_sign_in_and_a_role(client, client_for, nobody, tasks
 
 
 @pytest.mark.parametrize("count", [0, 20])
-def test_the_tables_queries_do_not_grow(client_for, leader, office, staff_a, program, tasks, count, django_assert_num_queries):
+def test_the_tables_queries_do_not_grow(
+    client_for, leader, office, staff_a, program, tasks, count, django_assert_num_queries
+):
     grow(program, author=staff_a, office=office, count=count)
     client = client_for(leader)
     # session, user, memberships (rights), programme; the filter's groups and units; the tasks with their
@@ -140,14 +142,14 @@ def test_the_tables_queries_do_not_grow(client_for, leader, office, staff_a, pro
 
 
 def test_the_export_is_the_table_as_shown(client_for, leader, program, tasks):
-    tasks["late"].name = "=HYPERLINK(\"http://x\")"
+    tasks["late"].name = '=HYPERLINK("http://x")'
     tasks["late"].save()
     response = client_for(leader).get(f"{P}/tasks/export.xlsx", {"group": "3", "sort": "-code"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(BytesIO(response.content)).active
     assert sheet["A5"].value == "NV-3.02" and sheet["A6"].value == "NV-3.01" and sheet["A7"].value is None
-    assert sheet["C6"].value == "=HYPERLINK(\"http://x\")" and sheet["C6"].data_type == "s"  # text, never a formula
+    assert sheet["C6"].value == '=HYPERLINK("http://x")' and sheet["C6"].data_type == "s"  # text, never a formula
     assert sheet["H5"].value.date() == D(2026, 3, 31)
     assert sheet["K5"].value == 76 and sheet["L5"].value == 3  # days overdue, reminders
     assert "3" in sheet["A2"].value  # the filters said above the table
@@ -307,8 +309,14 @@ def test_return_edit_and_approve(client_for, staff_a, office, tasks):
     assert edit.status_code == 200 and 'id="review-comment"' in edit.content.decode()  # the comment repeated
     response = staff.post(
         f"{base}/edit/",
-        {"version": update.version, "date": "12/06/2026", "content": "Đã bổ sung.", "is_done": "on",
-         "completed_on": "10/06/2026", "action": "submit"},
+        {
+            "version": update.version,
+            "date": "12/06/2026",
+            "content": "Đã bổ sung.",
+            "is_done": "on",
+            "completed_on": "10/06/2026",
+            "action": "submit",
+        },
     )
     assert response.status_code == 302
     update.refresh_from_db()
@@ -337,7 +345,13 @@ def test_an_approved_update_is_not_edited_but_corrected(client_for, staff_a, off
     assert client.get(f"{P}/tasks/NV-3.01/updates/{approved.pk}/edit/").status_code == 302
     response = client.post(
         f"{P}/tasks/NV-3.01/updates/{approved.pk}/correct/",
-        {"date": "12/06/2026", "content": "Sửa ngày.", "is_done": "on", "completed_on": "25/07/2025", "action": "submit"},
+        {
+            "date": "12/06/2026",
+            "content": "Sửa ngày.",
+            "is_done": "on",
+            "completed_on": "25/07/2025",
+            "action": "submit",
+        },
     )
     assert response.status_code == 302
     correction = TaskUpdate.objects.filter(task=tasks["late"]).latest("id")
@@ -417,7 +431,9 @@ def test_the_office_corrects_a_completion_date(client_for, office, staff_a, task
     client.post(url, {"completed_on": "30/06/2025", "completion_comment": "", "version": update.version})
     update.refresh_from_db()
     assert update.completed_on == D(2025, 8, 1)  # no comment, no change
-    client.post(url, {"completed_on": "30/06/2025", "completion_comment": "Theo văn bản số 12.", "version": update.version})
+    client.post(
+        url, {"completed_on": "30/06/2025", "completion_comment": "Theo văn bản số 12.", "version": update.version}
+    )
     update.refresh_from_db()
     assert (update.completed_on, update.completed_on_reported) == (D(2025, 6, 30), D(2025, 8, 1))
     assert selectors.task_state_of(task=tasks["late"]).status == TaskStatus.DONE_ON_TIME
