@@ -738,3 +738,94 @@ def rollup_workbook(*, organisation, lines, totals, as_of_date, late_year: int) 
 
 def rollup_filename(*, organisation) -> str:
     return filename(_("roll-up"), organisation.code, timezone.localtime().strftime("%Y%m%d"))
+
+
+# --- The task table ----------------------------------------------------------------------------------------
+
+
+def _date_cell(ws, value, **style):
+    """A date as a date (Excel sorts and filters it), shown dd/mm/yyyy; empty when None."""
+    return _style(WriteOnlyCell(ws, value=value), number_format="dd/mm/yyyy", **style)
+
+
+def task_table_workbook(*, rows, program, as_of_date, filters: list[tuple[str, str]]) -> bytes:
+    """The task table as filtered and sorted on screen: ``rows`` are ``selectors.TaskRow``, ``filters`` the
+    (label, value) pairs chosen, written above the table so that a printout says what it shows."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title(_("Tasks")))
+    headers = [
+        (_("Code"), 9),
+        (_("Group"), 7),
+        (_("Task"), 50),
+        (_("Expected output"), 28),
+        (_("Lead unit"), 26),
+        (_("Supporting units"), 26),
+        (_("Recurrence"), 12),
+        (_("Deadline"), 12),
+        (_("Deadline status"), 18),
+        (_("Completed on"), 12),
+        (_("Days overdue"), 9),
+        (_("Reminders"), 9),
+        (_("Last approved update"), 12),
+        (_("Flags"), 24),
+    ]
+    widths = [w for _label, w in headers]
+    _widths(ws, widths)
+    header_row = 4
+    _print_setup(ws, title_rows=f"{header_row}:{header_row}", freeze=f"D{header_row + 1}")
+    last_col = get_column_letter(len(headers))
+    ws.merged_cells.add(f"A1:{last_col}1")
+    ws.merged_cells.add(f"A2:{last_col}2")
+    title = _("Tasks of action programme %(number)s as of %(date)s") % {
+        "number": program.number,
+        "date": as_of_date.strftime("%d/%m/%Y"),
+    }
+    ws.append([text_cell(ws, title, font=FONT_TITLE)])
+    described = "; ".join(f"{label}: {value}" for label, value in filters) if filters else _("all tasks")
+    ws.append([text_cell(ws, _("Filters: %(filters)s") % {"filters": described}, font=FONT_ITALIC)])
+    ws.append([])
+    ws.append(
+        [
+            text_cell(ws, label, font=FONT_BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL)
+            for label, _w in headers
+        ]
+    )
+    cell = {"font": FONT, "border": BORDER}
+    count = 0
+    for row in rows:
+        count += 1
+        task, state = row.task, row.state
+        flags = []
+        if state.due_soon:
+            flags.append(str(selectors.TASK_DUE_SOON_LABEL))
+        if state.stale:
+            flags.append(str(selectors.TASK_STALE_LABEL))
+        if state.flagged:
+            flags.append(str(selectors.TASK_FLAGGED_LABEL))
+        _append_fitted(
+            ws,
+            header_row + count,
+            widths,
+            [
+                text_cell(ws, task.code, **cell),
+                number_cell(ws, task.solution_group.number, number_format="0", **cell),
+                text_cell(ws, task.name, alignment=LEFT, **cell),
+                text_cell(ws, task.expected_output, alignment=LEFT, **cell),
+                text_cell(ws, task.lead_unit.display_name, alignment=LEFT, **cell),
+                text_cell(ws, ", ".join(u.display_name for u in row.supporting_units), alignment=LEFT, **cell),
+                text_cell(ws, task.get_recurrence_display(), **cell),
+                _date_cell(ws, state.deadline, **cell),
+                text_cell(ws, row.status_label, **cell),
+                _date_cell(ws, state.completed_on, **cell),
+                number_cell(ws, state.overdue_days, number_format="0", **cell),
+                number_cell(ws, row.reminder_count, number_format="0", **cell),
+                _date_cell(ws, row.last_update, **cell),
+                text_cell(ws, "; ".join(flags), alignment=LEFT, **cell),
+            ],
+        )
+    ws.auto_filter.ref = f"A{header_row}:{last_col}{header_row + max(count, 1)}"
+    return _save(wb)
+
+
+def task_table_filename(*, program) -> str:
+    return filename(_("tasks"), program.number, timezone.localtime().strftime("%Y%m%d"))

@@ -10,8 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions
-from .models import YEAR_MAX, YEAR_MIN, DomainGroup, Program, ProgressReport, Target, Unit
-from .selectors import PROGRESS_CHOICES
+from .models import YEAR_MAX, YEAR_MIN, DomainGroup, Program, ProgressReport, SolutionGroup, Target, Unit
+from .selectors import PROGRESS_CHOICES, TASK_STATUS_CHOICES
 from .text import fold, localised
 
 SEARCH_MAX_LENGTH = 100
@@ -114,3 +114,56 @@ class ReportFilter(django_filters.FilterSet):
     def is_active(self) -> bool:
         """Whether a filter is chosen (and valid)."""
         return self.is_bound and self.is_valid() and any(v not in (None, "") for v in self.form.cleaned_data.values())
+
+
+class TaskFilterForm(forms.Form):
+    """The filters of the task table (``/tasks/``): ``q``, ``group`` (a solution group's number), ``unit`` (the
+    lead unit's code), ``status`` (a deadline status) and ``year`` (tasks due in it). The selector
+    (``selectors.task_rows``) filters; this form only says which values are valid. A filter with a bad
+    value gets a message beside it and is left out, as on the target table. 2 queries (the choices)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Code or content, with or without accents")}),
+    )
+    group = forms.TypedChoiceField(label=_("Group of solutions"), coerce=int, required=False, empty_value=None)
+    unit = forms.ChoiceField(label=_("Lead unit"), required=False)
+    status = forms.ChoiceField(label=_("Deadline status"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, data=None, *, program: Program):
+        super().__init__(data)
+        groups = SolutionGroup.objects.filter(program=program).order_by("number").values_list("number", "name")
+        self.fields["group"].choices = [("", _("All groups"))] + [(n, f"{n}. {name}") for n, name in groups]
+        units = (
+            Unit.objects.filter(led_tasks__program=program)
+            .distinct()
+            .order_by("name", "code")
+            .values_list("code", "name", "name_en")
+        )
+        self.fields["unit"].choices = [("", _("All units"))] + [(c, localised(n, en)) for c, n, en in units]
+        self.fields["status"].choices = [("", _("All statuses")), *TASK_STATUS_CHOICES]
+        self.fields["year"].choices = [("", _("Every year"))] + [(y, str(y)) for y in program.years]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select form-select-sm")
+        self.fields["q"].widget.attrs["class"] = "form-control form-control-sm"
+
+    def chosen(self) -> dict:
+        """The valid filters chosen, under ``selectors.task_rows``'s argument names."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = self.cleaned_data
+        return {name: data[name] for name in self.fields if data.get(name) not in (None, "")}
+
+    def described(self) -> list[tuple[str, str]]:
+        """(label, what was chosen) for every valid filter in use, as the reader sees them (the export)."""
+        described = []
+        for name, value in self.chosen().items():
+            field = self.fields[name]
+            if hasattr(field, "choices"):
+                value = {str(k): v for k, v in field.choices}.get(str(value), value)
+            described.append((str(field.label), str(value)))
+        return described

@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import VALUE_DIGITS, VALUE_PLACES, AnnualReview, ProgressReport, YearClosure
+from .models import VALUE_DIGITS, VALUE_PLACES, AnnualReview, ProgressReport, TaskReminder, TaskUpdate, YearClosure
 
 # --- Figures ------------------------------------------------------------------------------------------------
 
@@ -423,3 +423,146 @@ class SinceForm(forms.Form):
         if since is not None and since > timezone.localdate():
             raise forms.ValidationError(_("Choose a day that has passed."))
         return since
+
+
+# --- Task updates (issue 14) ----------------------------------------------------------------------------------
+
+# Dates are written dd/mm/yyyy in either language (Vietnamese administrative documents); ISO is what a
+# date picker or a script may send.
+DATE_INPUTS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+TASK_CONTENT_MAX_LENGTH = TaskUpdate._meta.get_field("content").max_length
+
+
+class TaskDateField(forms.DateField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_INPUTS)
+        kwargs.setdefault("error_messages", {"invalid": _("Enter a date as dd/mm/yyyy, such as 25/10/2026.")})
+        super().__init__(**kwargs)
+
+
+class TaskUpdateForm(forms.Form):
+    """A new update of a task, an edit (``version`` given, see ``TaskUpdateEditForm``) or a correction of an
+    approved one. ``units`` are the units the user may write for on this task (``permissions``): the choice is
+    offered only when there are several; a posted unit outside them is an error, never a write.
+
+    Field names are a contract: ``date``, ``content``, ``progress``, ``is_done``, ``completed_on``,
+    ``evidence_url``, ``evidence_file`` (and ``unit``)."""
+
+    unit = forms.TypedChoiceField(label=_("Reporting unit"), coerce=int, required=False)
+    date = TaskDateField(label=_("Date of the update"))
+    content = forms.CharField(label=_("What was done"), max_length=TASK_CONTENT_MAX_LENGTH, widget=forms.Textarea)
+    progress = forms.IntegerField(
+        label=_("Progress (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "invalid": _("Enter a whole percentage between 0 and 100."),
+            "min_value": _("The progress is a percentage between 0 and 100."),
+            "max_value": _("The progress is a percentage between 0 and 100."),
+        },
+    )
+    is_done = forms.BooleanField(label=_("The task is done"), required=False)
+    completed_on = TaskDateField(label=_("Completed on"), required=False)
+    evidence_url = forms.URLField(label=_("Evidence link"), required=False, max_length=500, assume_scheme="https")
+    evidence_file = forms.FileField(label=_("Evidence file"), required=False, max_length=150)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {unit.pk: unit for unit in units}
+        if len(self.units) > 1:
+            self.fields["unit"].required = True
+            self.fields["unit"].choices = [("", "---------")] + [(u.pk, u.display_name) for u in units]
+        elif self.units:
+            self.fields["unit"].choices = [(u.pk, u.display_name) for u in units]
+        else:
+            del self.fields["unit"]  # edits and corrections keep the update's unit
+        self.fields["evidence_file"].help_text = gettext("PDF, Word, Excel, JPEG or PNG, at most %(limit)s.") % {
+            "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)
+        }
+
+    @property
+    def offers_unit_choice(self) -> bool:
+        return len(self.units) > 1
+
+    def clean_unit(self):
+        unit_id = self.cleaned_data.get("unit")
+        if unit_id in (None, ""):
+            return next(iter(self.units.values())) if len(self.units) == 1 else None
+        return self.units[unit_id]  # the field's choices already refused anything else
+
+    def clean_content(self):
+        content = self.cleaned_data["content"].strip()
+        if not content:
+            raise ValidationError(gettext("Say what was done."), code="required")
+        return content
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            validate_evidence_file(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        # Said here as well as by the model, so that the message stands beside the field it names.
+        if data.get("is_done") and not data.get("completed_on") and "completed_on" not in self.errors:
+            self.add_error("completed_on", gettext("Enter the date the task was completed."))
+        elif data.get("completed_on") and not data.get("is_done"):
+            self.add_error(
+                "completed_on", gettext("A completion date goes with “done”: tick it or leave the date empty.")
+            )
+        return data
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "date": data["date"],
+            "content": data["content"],
+            "progress": data["progress"],
+            "is_done": data["is_done"],
+            "completed_on": data["completed_on"],
+            "evidence_url": data["evidence_url"],
+            "evidence_file": data.get("evidence_file") or None,
+        }
+
+
+class TaskUpdateEditForm(TaskUpdateForm):
+    """Editing a draft or returned update: the version it was loaded at travels in a hidden field."""
+
+    version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput, min_value=1)
+    remove_evidence_file = forms.BooleanField(label=_("Remove the attached file"), required=False)
+
+    def service_arguments(self) -> dict:
+        return {
+            **super().service_arguments(),
+            "version": self.cleaned_data["version"],
+            "remove_evidence_file": self.cleaned_data["remove_evidence_file"],
+        }
+
+
+class CompletionForm(forms.Form):
+    """The office corrects the completion date of an approved update, with a comment."""
+
+    completed_on = TaskDateField(label=_("Completed on"))
+    completion_comment = forms.CharField(label=_("Why the date changes"), max_length=COMMENT_MAX_LENGTH)
+    version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput, min_value=1, required=False)
+
+
+REMINDER_NOTE_MAX_LENGTH = TaskReminder._meta.get_field("note").max_length
+
+
+class RemindForm(forms.Form):
+    """The office's reminder (đôn đốc): the unit (the lead unit by default) and a note."""
+
+    unit = forms.TypedChoiceField(label=_("Unit to remind"), coerce=int, required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=REMINDER_NOTE_MAX_LENGTH)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {unit.pk: unit for unit in units}
+        self.fields["unit"].choices = [("", "---------")] + [(u.pk, u.display_name) for u in units]
+
+    def clean_unit(self):
+        unit_id = self.cleaned_data.get("unit")
+        return None if unit_id in (None, "") else self.units[unit_id]

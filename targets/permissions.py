@@ -724,6 +724,55 @@ def get_task_for_update(user, program: Program, code: str) -> Task:
     return task
 
 
+def _task_update_or_404(program: Program, code: str, pk) -> TaskUpdate:
+    """The update ``pk`` of the task ``code`` of ``program`` (the URL's programme: the decorator has checked
+    it), with its task, programme, unit and people; 404 when it is not that task's."""
+    update = (
+        TaskUpdate.objects.filter(pk=pk, task__program=program, task__code=code)
+        .select_related("task__program__organisation", "task__solution_group", "task__lead_unit", "unit", "author")
+        .first()
+    )
+    if update is None:
+        raise Http404
+    return update
+
+
+def get_task_update_to_view(user, program: Program, code: str, pk) -> TaskUpdate:
+    """For an update's evidence: 404 when it is not the task's, 403 when ``task_update_visibility`` hides it."""
+    update = _task_update_or_404(program, code, pk)
+    if not can_view_task_update(user, update):
+        raise PermissionDenied
+    return update
+
+
+def get_task_update_to_edit(user, program: Program, code: str, pk) -> TaskUpdate:
+    """For editing, submitting, withdrawing or correcting: 404 when it is not the task's, 403 without the
+    right. Whether the status allows the step is the service's question."""
+    update = _task_update_or_404(program, code, pk)
+    if not can_edit_task_update(user, update):
+        raise PermissionDenied
+    return update
+
+
+def get_task_update_to_review(user, program: Program, code: str, pk) -> TaskUpdate:
+    """For approving, returning or correcting the completion date: the office of the programme only."""
+    if not can_review(user, program):
+        raise PermissionDenied
+    return _task_update_or_404(program, code, pk)
+
+
+def get_task_to_remind(user, program: Program, code: str) -> Task:
+    """The active task ``code`` of ``program`` for a reminder: 404 when missing, 403 for anyone but its office."""
+    if not can_remind(user, program):
+        raise PermissionDenied
+    task = (
+        Task.objects.filter(program=program, is_active=True, code=code).select_related("program", "lead_unit").first()
+    )
+    if task is None:
+        raise Http404
+    return task
+
+
 # --- The annual review, imports, admin ----------------------------------------------------------------------
 
 

@@ -44,3 +44,30 @@ class TargetTable(tables.Table):
 
     def value_status(self, record):
         return record.status_label
+
+
+TASKS_PER_PAGE = 25
+
+
+class TaskTable(tables.Table):
+    """The task table (``/tasks/``) over ``selectors.TaskRow``: headers, sorting and pagination; the cells are
+    written by ``templates/targets/_task_table.html`` in the order of these columns."""
+
+    code = tables.Column(verbose_name=_("Code"), accessor="task__code", order_by=("sort_key",))
+    name = tables.Column(verbose_name=_("Task"), accessor="task__name", order_by=("task__name", "sort_key"))
+    group = tables.Column(
+        verbose_name=_("Group"), accessor="task__solution_group__number", order_by=("sort_key",), attrs={}
+    )
+    lead_unit = tables.Column(verbose_name=_("Lead unit"), order_by=("lead_unit_name", "sort_key"))
+    deadline = tables.Column(verbose_name=_("Deadline"), accessor="state__deadline", order_by=("deadline_key",))
+    status = tables.Column(verbose_name=_("Deadline status"), order_by=("status_rank", "sort_key"))
+    reminders = tables.Column(
+        verbose_name=_("Reminders"), accessor="reminder_count", order_by=("reminder_count", "sort_key")
+    )
+    last_update = tables.Column(verbose_name=_("Last approved update"), orderable=False)
+
+    class Meta:
+        template_name = "targets/_task_table.html"
+        empty_text = _("No task matches these filters.")
+        attrs = {"class": "table table-sm table-hover align-middle task-table table-stack", "id": "tasks"}
+        per_page = TASKS_PER_PAGE

@@ -1,7 +1,7 @@
 from django.urls import include, path, register_converter
 
 from .converters import CodeConverter
-from .views import dashboard, exports, general, imports, organisations, reports, reviews
+from .views import dashboard, exports, general, imports, organisations, reports, reviews, tasks
 
 register_converter(CodeConverter, "code")
 
@@ -23,6 +23,25 @@ program_patterns = [
     path("reviews/<int:year>/reopen/", reviews.review_reopen, name="review_reopen"),
     path("reviews/<int:year>/targets/<code:code>/", reviews.review_edit, name="review_edit"),
     path("imports/template.xlsx", imports.import_template, name="import_template"),
+    # Tasks (issue 14)
+    path("solutions/<int:number>/", tasks.solution_group_detail, name="solution_group_detail"),
+    path("tasks/", tasks.task_list, name="task_list"),
+    path("tasks/export.xlsx", tasks.task_export, name="task_export"),
+    path("tasks/<code:code>/", tasks.task_detail, name="task_detail"),
+    path("tasks/<code:code>/remind/", tasks.task_remind, name="task_remind"),
+    path("tasks/<code:code>/updates/new/", tasks.task_update_new, name="task_update_new"),
+    path("tasks/<code:code>/updates/<int:pk>/edit/", tasks.task_update_edit, name="task_update_edit"),
+    path("tasks/<code:code>/updates/<int:pk>/correct/", tasks.task_update_correct, name="task_update_correct"),
+    path("tasks/<code:code>/updates/<int:pk>/submit/", tasks.task_update_submit, name="task_update_submit"),
+    path("tasks/<code:code>/updates/<int:pk>/withdraw/", tasks.task_update_withdraw, name="task_update_withdraw"),
+    path("tasks/<code:code>/updates/<int:pk>/approve/", tasks.task_update_approve, name="task_update_approve"),
+    path("tasks/<code:code>/updates/<int:pk>/return/", tasks.task_update_return, name="task_update_return"),
+    path(
+        "tasks/<code:code>/updates/<int:pk>/completion/",
+        tasks.task_completion_correct,
+        name="task_completion_correct",
+    ),
+    path("tasks/<code:code>/updates/<int:pk>/evidence/", tasks.task_update_evidence, name="task_update_evidence"),
 ]
 
 urlpatterns = [

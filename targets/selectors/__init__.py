@@ -112,6 +112,7 @@ from .reviews import (
 )
 from .tasks import (
     REMINDER_NOTICE_DAYS,
+    TASK_DUE_SOON_LABEL,
     TASK_FLAGGED_LABEL,
     TASK_STALE_LABEL,
     TASK_STATUS_CHOICES,
@@ -120,7 +121,10 @@ from .tasks import (
     TaskPage,
     TaskPanel,
     TaskRow,
+    TaskUpdateList,
     UpdateLine,
+    solution_group_by_number,
+    target_task_rows,
     task_as_of,
     task_by_code,
     task_overdue_by_unit,
@@ -130,7 +134,9 @@ from .tasks import (
     task_rows,
     task_state_of,
     task_status_counts,
+    task_update_list,
     tasks_to_remind,
+    unit_task_rows,
 )
 from .units import (
     UnitPunctuality,
@@ -227,6 +233,7 @@ __all__ = [
     "unit_punctuality",
     "UnitPunctuality",
     "REMINDER_NOTICE_DAYS",
+    "TASK_DUE_SOON_LABEL",
     "TASK_FLAGGED_LABEL",
     "TASK_STALE_LABEL",
     "TASK_STATUS_CHOICES",
@@ -246,6 +253,11 @@ __all__ = [
     "task_state_of",
     "task_status_counts",
     "tasks_to_remind",
+    "TaskUpdateList",
+    "solution_group_by_number",
+    "target_task_rows",
+    "task_update_list",
+    "unit_task_rows",
     "report_due_date",
     "waiting_for",
     "year_close_checklist",

@@ -7,13 +7,27 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import assessment, permissions
-from ..models import Program, Task, TaskReminder, TaskUpdate, Unit
+from ..models import Program, Task, TaskReminder, TaskUpdate, Unit, YearClosure
 from ..text import fold
 from .reporting import closed_years
 
@@ -29,6 +43,7 @@ TASK_STATUS_LABELS = {
 }
 TASK_STATUS_CHOICES = [(str(status), TASK_STATUS_LABELS[status]) for status in assessment.TASK_STATUS_ORDER]
 TASK_STALE_LABEL = _("Overdue, not updated")
+TASK_DUE_SOON_LABEL = _("Due soon")
 TASK_FLAGGED_LABEL = _("Reminded three times, still overdue")
 # The notices of reminders a unit's staff see on their overview: those of the last days.
 REMINDER_NOTICE_DAYS = 30
@@ -56,6 +71,19 @@ class TaskRow:
     @property
     def sort_key(self) -> tuple:
         return (self.task.solution_group.number, self.task.order, self.task.code)
+
+    # Sort keys of the table's columns, never empty (an ongoing task has no deadline: it sorts last).
+    @property
+    def status_rank(self) -> tuple:
+        return (assessment.TASK_STATUS_ORDER.index(self.state.status), -(self.state.overdue_days or 0))
+
+    @property
+    def deadline_key(self) -> tuple:
+        return (self.state.deadline or datetime.date.max, self.sort_key)
+
+    @property
+    def lead_unit_name(self) -> str:
+        return self.task.lead_unit.display_name
 
 
 def task_as_of(*, year: int | None, today: datetime.date | None = None) -> tuple[datetime.date, int]:
@@ -407,3 +435,72 @@ def tasks_to_remind(*, today: datetime.date, days: int) -> list[TaskRow]:
         return state.status == TaskStatus.OPEN_IN_TIME and state.deadline is not None and state.deadline <= soon
 
     return [row for row in rows if to_remind(row.state)]
+
+
+def unit_task_rows(*, program: Program, unit: Unit, today: datetime.date | None = None) -> list[TaskRow]:
+    """The active tasks of ``program`` that ``unit`` leads or supports, as the table's rows (a unit's page).
+    3 queries."""
+    supported = Task.supporting_units.through.objects.filter(unit_id=unit.pk).values("task_id")
+    tasks = Task.objects.filter(program=program, is_active=True).filter(Q(lead_unit=unit) | Q(pk__in=supported))
+    as_of, year = task_as_of(year=None, today=today)
+    return _rows(tasks, today=as_of, year=year)
+
+
+def target_task_rows(*, target, today: datetime.date | None = None) -> list[TaskRow]:
+    """The active tasks that serve ``target``, as the table's rows (a target's page). 3 queries."""
+    tasks = Task.objects.filter(program_id=target.program_id, is_active=True, targets=target)
+    as_of, year = task_as_of(year=None, today=today)
+    return _rows(tasks, today=as_of, year=year)
+
+
+def solution_group_by_number(*, program: Program, number: int):
+    """The group of solutions ``number`` of ``program``, or None. 1 query."""
+    return program.solution_groups.filter(number=number).first()
+
+
+# The most task updates the list of /reports/ shows in one status; the count says how many there are.
+TASK_UPDATE_LIST_LIMIT = 50
+
+
+@dataclass
+class TaskUpdateList:
+    """The task updates of ``/reports/`` in one status (or all): the ``total`` and the first ones."""
+
+    status: str | None
+    total: int
+    updates: list[TaskUpdate]
+
+    @property
+    def is_queue(self) -> bool:
+        return self.status == UpdateStatus.SUBMITTED
+
+
+def task_update_list(*, user, status: str | None, program: Program | None = None) -> TaskUpdateList:
+    """The task updates ``user`` may see (``permissions.task_update_visibility``), across the user's
+    programmes or of ``program``, in ``status`` (every status when None): the office's queue of submitted
+    updates oldest first, else what needs work first (returned, drafts), then the newest. At most
+    ``TASK_UPDATE_LIST_LIMIT``, each with ``actions`` (``permissions.task_update_actions``) and its task's
+    programme. 1 query (the total counted in the same query)."""
+    updates = permissions.task_updates_visible_to(user)
+    if program is not None:
+        updates = updates.filter(task__program=program)
+    if status:
+        updates = updates.filter(status=status)
+    closed = YearClosure.objects.filter(
+        program_id=OuterRef("task__program_id"), year=ExtractYear(OuterRef("date")), is_closed=True
+    )
+    rank = Case(
+        When(status=UpdateStatus.RETURNED, then=Value(0)),
+        When(status=UpdateStatus.DRAFT, then=Value(1)),
+        When(status=UpdateStatus.SUBMITTED, then=Value(2)),
+        default=Value(3),
+    )
+    order = ("submitted_at", "id") if status == UpdateStatus.SUBMITTED else (rank, "-updated_at", "-id")
+    rows = list(
+        updates.select_related("task__program__organisation", "unit", "author")
+        .annotate(year_closed=Exists(closed), total=Window(Count("id")))
+        .order_by(*order)[:TASK_UPDATE_LIST_LIMIT]
+    )
+    for update in rows:
+        update.actions = permissions.task_update_actions(user, update, year_closed=update.year_closed)
+    return TaskUpdateList(status=status, total=rows[0].total if rows else 0, updates=rows)

@@ -32,8 +32,8 @@ def test_home_query_count_is_fixed(client_for, office, program, django_assert_nu
     # session, user, the user's groups (role), ETag versions, what waits for the office (the oldest submitted reports
     # with their total: 1), then the overview (test_dashboard_overview.py): programme, groups, targets with
     # groups and lead units, milestones, approved yearly figures, the review rows that stand (frozen or
-    # overridden), latest approved figures
-    with django_assert_num_queries(12):
+    # overridden), latest approved figures, the tasks panel's tasks (none here)
+    with django_assert_num_queries(13):
         assert client.get("/p/12-ctr-qu/").status_code == 200
 
 

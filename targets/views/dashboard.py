@@ -57,6 +57,14 @@ def overview(request, program):
         groups_chart=selectors.groups_chart(by_group, program=program, year=as_of.year if as_of.is_past else None),
         statuses=selectors.PROGRESS_CHOICES,
         due_soon_days=settings.TARGETS_DUE_SOON_DAYS,
+        # The tasks panel, judged as of the same day as the targets (the end of a past year).
+        task_panel=selectors.task_panel(program=program, year=as_of.year if as_of.is_past else None),
+        # Staff see the reminders (đôn đốc) sent to their units.
+        reminder_notices=(
+            selectors.task_reminder_notices(user=request.user, program=program)
+            if permissions.is_unit_staff(request.user, program)
+            else []
+        ),
     )
     return render(request, "targets/home.html", context)
 
@@ -124,6 +132,7 @@ def target_detail(request, program, code):
             "page": page,
             "row": page.row,
             "may_report": permissions.can_report_on(request.user, target),
+            "task_rows": selectors.target_task_rows(target=target),
         },
     )
 
@@ -149,7 +158,12 @@ def unit_detail(request, program, code):
         raise Http404
     as_of = selectors.dashboard_as_of(program=program, year=request.GET.get("year"))
     panel = selectors.unit_panel(unit=unit, program=program, as_of=as_of)
-    return render(request, "targets/unit.html", {"program": program, "unit": unit, "as_of": as_of, "panel": panel})
+    tasks = selectors.unit_task_rows(program=program, unit=unit)
+    return render(
+        request,
+        "targets/unit.html",
+        {"program": program, "unit": unit, "as_of": as_of, "panel": panel, "task_rows": tasks},
+    )
 
 
 # The help page's examples: one target per direction, judged live by assessment.py so that the page can

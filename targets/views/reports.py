@@ -289,6 +289,8 @@ def report_list(request):
             "filterset": filterset,
             "filter_query": filter_query,
             "to_undo": selectors.approvals_to_undo(user=user) if may_review else [],
+            # The task updates in the same status, beside the figures (the office's queue holds both).
+            "task_updates": selectors.task_update_list(user=user, status=status, program=program),
         },
     )
 
