@@ -575,6 +575,9 @@ class ProgressReport(models.Model):
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="report_status_submitted"),
             models.Index(fields=["target", "year", "status"], name="report_target_year_status"),
+            # A programme's approved yearly figures (dashboards, review, exports): its targets first, so that
+            # SQLite's planner, without statistics, prefers it to the status index (selectors/scopes.py).
+            models.Index(fields=["target", "status", "quarter", "year"], name="report_target_status_quarter"),
         ]
 
     def __str__(self):

@@ -323,7 +323,10 @@ def reporting_units_for(user, target: Target) -> list[Unit]:
     units that ``may_report_for`` allows, the lead first, then by code. 1 query (none without a role)."""
     if not (is_office(user, target.program) or is_unit_staff(user, target.program)):
         return []
-    units = Unit.objects.filter(Q(led_targets=target) | Q(supported_targets=target)).distinct()
+    # By the target's own rows (its lead unit, its supporting links), not by joining every unit to the
+    # targets it leads or supports: that join read every unit of the instance with all their targets.
+    supporting = Target.supporting_units.through.objects.filter(target_id=target.pk).values("unit_id")
+    units = Unit.objects.filter(Q(pk=target.lead_unit_id) | Q(pk__in=supporting))
     return _by_preference(target, [unit for unit in units if may_report_for(user, unit)])
 
 

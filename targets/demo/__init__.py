@@ -16,15 +16,20 @@ from .data import (
 from .scale import (
     SCALE_AUTHOR,
     SCALE_BATCH,
+    SCALE_CITY,
     SCALE_LIMITS,
     SCALE_REFERENCE_NUMBER,
     SCALE_REVIEWER,
     SCALE_SUFFIX,
+    SCALE_WARD_PREFIX,
     ScaleDataError,
     ScaleProgramme,
     ScaleSummary,
     scale_data_generate,
     scale_number,
+    scale_ward_code,
+    scale_ward_number,
+    scale_ward_slug,
 )
 
 __all__ = [
@@ -35,10 +40,12 @@ __all__ = [
     "DEMO_OPEN_YEAR",
     "SCALE_AUTHOR",
     "SCALE_BATCH",
+    "SCALE_CITY",
     "SCALE_LIMITS",
     "SCALE_REFERENCE_NUMBER",
     "SCALE_REVIEWER",
     "SCALE_SUFFIX",
+    "SCALE_WARD_PREFIX",
     "ScaleDataError",
     "ScaleProgramme",
     "ScaleSummary",
@@ -47,4 +54,7 @@ __all__ = [
     "demo_value",
     "scale_data_generate",
     "scale_number",
+    "scale_ward_code",
+    "scale_ward_number",
+    "scale_ward_slug",
 ]

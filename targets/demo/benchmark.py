@@ -12,6 +12,7 @@ from django.db.models import Count, Max
 from django.urls import Resolver404, resolve
 
 from ..models import DomainGroup, Program, ProgressReport, Target
+from .scale import scale_ward_slug
 
 # (name, URL with {placeholders}); the floor first: the site's layout alone, for a signed-in user, which
 # every page is compared with (views/general.py ``layout_floor``).
@@ -30,12 +31,14 @@ PAGES = [
     ("review", "/p/{program}/reviews/{year}/"),
     ("imports", "/imports/"),
     ("help", "/help/"),
+    ("rollup", "/o/{city}/"),
 ]
 # Downloads: measured one at a time in a child process, for their time and peak memory.
 EXPORTS = [
     ("review_export", "/p/{program}/reviews/{year}/export.xlsx"),
     ("targets_export", "/p/{program}/targets/export.xlsx"),
     ("import_template", "/p/{program}/imports/template.xlsx"),
+    ("rollup_export", "/o/{city}/rollup.xlsx"),
 ]
 # Pages that a signed-in user is redirected away from.
 ANONYMOUS_ONLY = {"login"}
@@ -47,13 +50,24 @@ class Page:
     url: str
 
 
-def placeholders(*, today: datetime.date | None = None) -> dict[str, str]:
-    """Real codes to put into the URLs: the measured programme (the newest synthetic one of
-    ``generate_scale_data`` when there is one, else the newest active one), its first group, its target with
-    the most reports, that target's lead unit, and the latest year with an approved figure. 5 queries."""
+def placeholders(*, today: datetime.date | None = None, program: str | None = None) -> dict[str, str]:
+    """Real codes to put into the URLs: the measured programme (the one of slug ``program``; else the first
+    synthetic ward's first programme of ``generate_scale_data --organisations``, so that an instance holding
+    that ward alone and one holding it beside the others measure the same one; else the newest synthetic
+    programme of ``--programs``; else the newest active one), the organisation above its own (the city: its
+    roll-up), its first group, its target with the most reports, that target's lead unit, and the latest
+    year with an approved figure. At most 6 queries ({} when there is no such programme)."""
     today = today or datetime.date.today()
-    active = Program.objects.filter(is_active=True).order_by("-issued_on", "-id")
-    program = active.filter(slug__startswith="mau-").first() or active.first()
+    programs = Program.objects.select_related("organisation__parent")
+    if program is not None:
+        program = programs.filter(slug=program).first()
+    else:
+        active = programs.filter(is_active=True).order_by("-issued_on", "-id")
+        program = (
+            active.filter(slug=scale_ward_slug(1, 1)).first()
+            or active.filter(slug__startswith="mau-").first()
+            or active.first()
+        )
     if program is None:
         return {}
     group = DomainGroup.objects.filter(program=program).order_by("number").first()
@@ -67,7 +81,8 @@ def placeholders(*, today: datetime.date | None = None) -> dict[str, str]:
     year = ProgressReport.objects.filter(
         target__program=program, status=ProgressReport.Status.APPROVED, year__lt=today.year
     ).aggregate(year=Max("year"))["year"]
-    values = {"year": str(year or today.year - 1), "program": program.slug}
+    city = program.organisation.parent or program.organisation
+    values = {"year": str(year or today.year - 1), "program": program.slug, "city": city.code}
     if group:
         values["group"] = group.code
     if target:

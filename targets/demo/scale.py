@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..assessment import facts_for, standing_verdict
@@ -45,9 +46,18 @@ SCALE_SUFFIX = "-CTr/SCALE"
 SCALE_BATCH = 2000
 SCALE_AUTHOR = "scale-staff"
 SCALE_REVIEWER = "scale-office"
+# The city the synthetic wards sit under (fixtures/organisations.csv), their codes and their programmes'.
+SCALE_CITY = "ha-noi"
+SCALE_WARD_PREFIX = "phuong-mau-"
 # Allowed ranges of scale_data_generate's arguments, checked in this order; the messages name the options
 # of generate_scale_data, the generator's one caller.
-SCALE_LIMITS = {"programs": (1, 1000), "copies": (1, 999), "years": (1, 30)}
+SCALE_LIMITS = {
+    "programs": (1, 1000),
+    "organisations": (1, 1000),
+    "per_organisation": (1, 10),
+    "copies": (1, 999),
+    "years": (1, 30),
+}
 
 
 class ScaleDataError(ValueError):
@@ -59,6 +69,7 @@ class ScaleProgramme:
     """What one synthetic programme holds."""
 
     number: str
+    slug: str
     targets: int
     reports: int
     reviews: int
@@ -81,9 +92,27 @@ def scale_number(n: int) -> str:
     return f"{n:03d}{SCALE_SUFFIX}"
 
 
+def scale_ward_code(n: int) -> str:
+    """The code of the ``n``-th synthetic ward organisation: phuong-mau-001, phuong-mau-002, ..."""
+    return f"{SCALE_WARD_PREFIX}{n:03d}"
+
+
+def scale_ward_slug(n: int, k: int) -> str:
+    """The slug of the ``k``-th programme of the ``n``-th synthetic ward: phuong-mau-001-1, phuong-mau-001-2, ..."""
+    return f"{scale_ward_code(n)}-{k}"
+
+
+def scale_ward_number(k: int) -> str:
+    """The number of a ward's ``k``-th synthetic programme: 01-CTr/ĐU-SCALE, 02-CTr/ĐU-SCALE (numbers are
+    unique within an organisation, so every ward has the same ones, as real wards do)."""
+    return f"{k:02d}-CTr/ĐU-SCALE"
+
+
 def scale_data_generate(
     *,
-    programs: int,
+    programs: int | None = None,
+    organisations: int | None = None,
+    per_organisation: int = 2,
     years: int,
     copies: int = 1,
     seed: int = 15,
@@ -94,25 +123,43 @@ def scale_data_generate(
 
     This is a synthetic-data generator for the benchmark and the load test, not a write path of the
     application: rows go in with ``bulk_create`` in batches of ``SCALE_BATCH``, in one transaction per
-    programme (not one for the whole run, so a long city-scale load keeps what it has finished), with
-    one history row per object as the real write paths would leave.
+    programme or ward (not one for the whole run, so a long city-scale load keeps what it has finished),
+    with one history row per object as the real write paths would leave.
 
     Each programme is a copy of the reference programme (its 6 groups, 41 targets with their milestones,
-    directions and baselines; loaded from fixtures/program.json if missing), ``copies`` times over, with
-    its own set of units, and quarterly approved reports for the last ``years`` years ending with
-    ``today``'s: for every finished year Q1, Q2, Q3 and the year's figure (quarter empty, the figure the
-    dashboards and the annual review use), for the current year each finished quarter; a few reports
-    waiting in the approval queue; frozen annual reviews and closures for the finished years.
+    directions and baselines; loaded from fixtures/program.json if missing), ``copies`` times over, and
+    quarterly approved reports for the last ``years`` years ending with ``today``'s: for every finished
+    year Q1, Q2, Q3 and the year's figure (quarter empty, the figure the dashboards and the annual review
+    use), for the current year each finished quarter; a few reports waiting in the approval queue; frozen
+    annual reviews and closures for the finished years.
 
-    ``programs`` is the number of synthetic programmes wanted in total: the run adds the missing ones
-    and does nothing if there are already as many. ``on_programme`` is called after each programme is
-    committed, so that a caller can show progress. Raises ``ScaleDataError`` for an argument out of
-    ``SCALE_LIMITS`` (before writing anything) or a reference programme without targets.
+    Two shapes, which may be asked for together:
+
+    * ``programs``: the number of synthetic programmes ``NNN-CTr/SCALE`` wanted in total, each issued by an
+      organisation of its own (``mau-NNN``) with its own units.
+    * ``organisations``: the number of synthetic ward organisations (``phuong-mau-NNN``, under the city)
+      wanted in total, each with ``per_organisation`` programmes (``01-CTr/ĐU-SCALE``, ``02-…``; slugs
+      ``phuong-mau-NNN-1``, ``-2``) sharing the ward's units, which carry the reference's codes: unit codes
+      are unique within an organisation only. The Hanoi scale is 126 wards × 2.
+
+    Each run adds the missing programmes or wards and does nothing if there are already as many.
+    ``on_programme`` is called after each programme is committed, so that a caller can show progress.
+    Raises ``ScaleDataError`` for an argument out of ``SCALE_LIMITS`` or nothing asked for (before
+    writing anything), or a reference programme without targets.
     """
-    for name, value in (("programs", programs), ("copies", copies), ("years", years)):
+    if programs is None and organisations is None:
+        raise ScaleDataError("Ask for --programs or --organisations.")
+    arguments = {
+        "programs": programs,
+        "organisations": organisations,
+        "per_organisation": per_organisation,
+        "copies": copies,
+        "years": years,
+    }
+    for name, value in arguments.items():
         low, high = SCALE_LIMITS[name]
-        if value < low or value > high:
-            raise ScaleDataError(f"--{name} must be between {low} and {high}.")
+        if value is not None and (value < low or value > high):
+            raise ScaleDataError(f"--{name.replace('_', '-')} must be between {low} and {high}.")
     today = today or timezone.localdate()
     reference = Program.objects.filter(number=SCALE_REFERENCE_NUMBER).select_related("organisation").first()
     if reference is None:
@@ -125,25 +172,36 @@ def scale_data_generate(
     if not template:
         raise ScaleDataError(f"The reference programme {SCALE_REFERENCE_NUMBER} has no targets.")
     author, reviewer = _scale_accounts(reference.organisation)
-    summary = ScaleSummary(existing=Program.objects.filter(number__endswith=SCALE_SUFFIX).count())
-    if summary.existing < programs:
-        started = timezone.now()
-        for n in range(summary.existing + 1, programs + 1):
-            rng = random.Random(seed * 1000 + n)
-            created = _scale_programme(
-                n=n,
-                reference=reference,
-                template=template,
-                copies=copies,
-                years=years,
-                today=today,
-                rng=rng,
-                author=author,
-                reviewer=reviewer,
-            )
+    synthetic = Program.objects.filter(
+        Q(number__endswith=SCALE_SUFFIX) | Q(organisation__code__startswith=SCALE_WARD_PREFIX)
+    )
+    summary = ScaleSummary(existing=synthetic.count())
+    common = {
+        "reference": reference,
+        "template": template,
+        "copies": copies,
+        "years": years,
+        "today": today,
+        "author": author,
+        "reviewer": reviewer,
+    }
+    started = timezone.now()
+    if programs is not None:
+        existing = Program.objects.filter(number__endswith=SCALE_SUFFIX).count()
+        for n in range(existing + 1, programs + 1):
+            created = _scale_programme(n=n, rng=random.Random(seed * 1000 + n), **common)
             summary.created.append(created)
             if on_programme is not None:
                 on_programme(created)
+    if organisations is not None:
+        city = Organisation.objects.filter(code=SCALE_CITY).first() or reference.organisation.parent
+        existing = Organisation.objects.filter(code__startswith=SCALE_WARD_PREFIX).count()
+        for n in range(existing + 1, organisations + 1):
+            for created in _scale_ward(n=n, city=city, per_organisation=per_organisation, seed=seed, **common):
+                summary.created.append(created)
+                if on_programme is not None:
+                    on_programme(created)
+    if summary.created:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh planner statistics after a bulk load, as autovacuum would
@@ -171,12 +229,26 @@ def _scale_assessment(target: Target, milestones: list[Milestone], year: int, va
     return str(verdict.assessment)
 
 
+def _scale_units(*, organisation, reference, template, code, name) -> dict[str, Unit]:
+    """The units the reference's targets name, as units of ``organisation`` (``code`` and ``name`` map the
+    reference unit's code and name to the new one's): {reference code: new unit}."""
+    unit_codes = {t.lead_unit.code for t in template} | {u.code for t in template for u in t.supporting_units.all()}
+    reference_units = list(
+        Unit.objects.filter(organisation_id=reference.organisation_id, code__in=unit_codes).order_by("code")
+    )
+    units = Unit.objects.bulk_create(
+        [
+            Unit(organisation=organisation, code=code(u.code), name=name(u.name), kind=u.kind, is_active=True)
+            for u in reference_units
+        ]
+    )
+    return {ref.code: new for ref, new in zip(reference_units, units, strict=True)}
+
+
 @transaction.atomic
 def _scale_programme(*, n, reference, template, copies, years, today, rng, author, reviewer) -> ScaleProgramme:
     """Write the ``n``-th synthetic programme and everything in it, in one transaction."""
-    now = timezone.now()
     report_years = list(range(today.year - years + 1, today.year + 1))
-    current_quarter = (today.month - 1) // 3 + 1  # quarters before it have ended
     # Each synthetic programme is issued by an organisation of its own, beside the reference one (under
     # the same parent: the city), with its own units.
     organisation = Organisation(
@@ -189,6 +261,14 @@ def _scale_programme(*, n, reference, template, copies, years, today, rng, autho
     )
     organisation.full_clean()
     organisation.save()
+    # Units: the reference programme's, renamed for this district.
+    unit_for = _scale_units(
+        organisation=organisation,
+        reference=reference,
+        template=template,
+        code=lambda code: f"{code}.{n:03d}",
+        name=lambda name: f"{name} ({n:03d})",
+    )
     program = Program(
         organisation=organisation,
         number=scale_number(n),
@@ -202,26 +282,85 @@ def _scale_programme(*, n, reference, template, copies, years, today, rng, autho
     )
     program.full_clean()
     program.save()
-
-    # Units: the reference programme's, renamed for this district.
-    unit_codes = {t.lead_unit.code for t in template} | {u.code for t in template for u in t.supporting_units.all()}
-    reference_units = Unit.objects.filter(organisation_id=reference.organisation_id, code__in=unit_codes).order_by(
-        "code"
+    return _scale_fill(
+        program=program,
+        unit_for=unit_for,
+        reference=reference,
+        template=template,
+        copies=copies,
+        report_years=report_years,
+        today=today,
+        rng=rng,
+        author=author,
+        reviewer=reviewer,
     )
-    units = Unit.objects.bulk_create(
-        [
-            Unit(
-                organisation=organisation,
-                code=f"{u.code}.{n:03d}",
-                name=f"{u.name} ({n:03d})",
-                kind=u.kind,
-                is_active=True,
+
+
+@transaction.atomic
+def _scale_ward(
+    *, n, city, per_organisation, seed, reference, template, copies, years, today, author, reviewer
+) -> list[ScaleProgramme]:
+    """Write the ``n``-th synthetic ward organisation, its units and its ``per_organisation`` programmes, in
+    one transaction (so that a ward is there whole or not at all, and a run can resume by counting them)."""
+    report_years = list(range(today.year - years + 1, today.year + 1))
+    organisation = Organisation(
+        code=scale_ward_code(n),
+        name=f"Đảng bộ phường Mẫu {n:03d}",
+        parent=city,
+        parent_body=reference.organisation.parent_body,
+        issuing_body=f"ĐẢNG ỦY PHƯỜNG MẪU {n:03d}",
+        place_name=f"Mẫu {n:03d}",
+    )
+    organisation.full_clean()
+    organisation.save()
+    # The ward's units carry the reference's codes (unique within an organisation, not across them).
+    unit_for = _scale_units(
+        organisation=organisation,
+        reference=reference,
+        template=template,
+        code=lambda code: code,
+        name=lambda name: f"{name} (phường Mẫu {n:03d})",
+    )
+    created = []
+    for k in range(1, per_organisation + 1):
+        program = Program(
+            organisation=organisation,
+            number=scale_ward_number(k),
+            slug=scale_ward_slug(n, k),
+            title=reference.title if k == 1 else f"{reference.title} ({k})",
+            issued_on=datetime.date(2025, 7, 1) + datetime.timedelta(days=k - 1),
+            resolution=reference.resolution,
+            first_year=min(reference.first_year, report_years[0]),
+            last_year=max(reference.last_year, report_years[-1]),
+            milestone_years=reference.milestone_years,
+        )
+        program.full_clean()
+        program.save()
+        rng = random.Random(seed * 1_000_000 + n * 100 + k)
+        created.append(
+            _scale_fill(
+                program=program,
+                unit_for=unit_for,
+                reference=reference,
+                template=template,
+                copies=copies,
+                report_years=report_years,
+                today=today,
+                rng=rng,
+                author=author,
+                reviewer=reviewer,
             )
-            for u in reference_units
-        ]
-    )
-    unit_for = {ref.code: new for ref, new in zip(reference_units, units, strict=True)}
+        )
+    return created
 
+
+def _scale_fill(
+    *, program, unit_for, reference, template, copies, report_years, today, rng, author, reviewer
+) -> ScaleProgramme:
+    """The groups, targets, milestones, reports, reviews and closures of the synthetic ``program`` (saved),
+    its targets led by the units of ``unit_for`` (reference code → unit). Inside the caller's transaction."""
+    now = timezone.now()
+    current_quarter = (today.month - 1) // 3 + 1  # quarters before it have ended
     groups = DomainGroup.objects.bulk_create(
         [
             DomainGroup(program=program, number=g.number, code=g.code, name=g.name, name_en=g.name_en)
@@ -349,4 +488,6 @@ def _scale_programme(*, n, reference, template, copies, years, today, rng, autho
         ]
     )
     YearClosure.history.bulk_history_create(closures, default_user=reviewer, default_date=now)
-    return ScaleProgramme(number=program.number, targets=len(targets), reports=len(reports), reviews=len(reviews))
+    return ScaleProgramme(
+        number=program.number, slug=program.slug, targets=len(targets), reports=len(reports), reviews=len(reviews)
+    )

@@ -28,6 +28,7 @@ from .charts import trend_chart
 from .history import TargetHistoryEntry, target_history_page
 from .labels import DEADLINE_LABELS, DUE_SOON_LABEL, PROGRESS_CHOICES, PROGRESS_LABELS  # noqa: F401
 from .reporting import targets_without_figure
+from .scopes import of_program
 
 User = get_user_model()
 
@@ -340,7 +341,7 @@ def latest_figures(*, program: Program, as_of: AsOf, limit: int = LATEST_FIGURES
     # joined with its target's and unit's whole rows took twice as long as sorting the narrow rows.
     latest = (
         ProgressReport.objects.filter(
-            target__program=program, status=ProgressReport.Status.APPROVED, year__lte=as_of.year
+            **of_program(program), status=ProgressReport.Status.APPROVED, year__lte=as_of.year
         )
         .order_by(*order)
         .values("pk")[:limit]

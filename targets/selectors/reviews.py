@@ -21,13 +21,15 @@ from ..models import (
     Target,
     YearClosure,
 )
+from .scopes import of_program
 
 User = get_user_model()
 
 
 # --- The annual review and the Excel exports (issue 5) ----------------------------------------------------
-# One programme-year at a time. Every query filters on the programme (a join), never on a list of target
-# ids, so the number of queries and the size of each statement stay the same from 41 targets to 4,000.
+# One programme-year at a time. Every query filters on the programme (through a subquery of its targets'
+# ids, ``scopes.of_program``, which SQLite plans from the programme; never on a list of ids), so the number
+# of queries and the size of each statement stay the same from 41 targets to 4,000.
 
 # Exceeded, achieved, not achieved, no data: the order of the review's totals (plain strings for templates).
 ASSESSMENT_ORDER = tuple(str(value) for value in assessment.ASSESSMENT_ORDER)
@@ -136,7 +138,7 @@ def review_year(*, program: Program, year: int, target: Target | None = None, wi
     year and the year before, the stored reviews of both years, the closure.
     """
     # Every related query filters on the programme, or on the one target when there is one.
-    scope = {"target": target} if target is not None else {"target__program": program}
+    scope = {"target": target} if target is not None else of_program(program)
     groups = list(program.groups.order_by("number"))
     targets = program.targets.select_related("lead_unit").order_by("group__number", "order", "code")
     targets = list(targets.filter(pk=target.pk) if target is not None else targets)
@@ -256,7 +258,7 @@ def review_closure_history(*, program: Program, year: int) -> list:
 def review_pending_count(*, program: Program, year: int) -> int:
     """Reports of the year still waiting for the office (submitted), which closing would leave out. 1 query."""
     return ProgressReport.objects.filter(
-        target__program=program, year=year, status=ProgressReport.Status.SUBMITTED
+        **of_program(program), year=year, status=ProgressReport.Status.SUBMITTED
     ).count()
 
 
@@ -296,7 +298,7 @@ def review_figures(*, program: Program, year: int):
     1 query, streamed in chunks so that a city-wide export never holds every report in memory.
     """
     return (
-        ProgressReport.objects.filter(target__program=program, year=year, status=ProgressReport.Status.APPROVED)
+        ProgressReport.objects.filter(**of_program(program), year=year, status=ProgressReport.Status.APPROVED)
         .order_by(
             "target__group__number",
             "target__order",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ..models import Program, ProgressReport, Unit
 from ..text import localised
+from .scopes import of_program
 
 # A year's figure is due by this day of the next year (31 January): the day the office gathers the
 # yearly figures for the review. Said on the page, so that the share can be checked by hand.
@@ -61,7 +62,7 @@ def unit_punctuality(*, program: Program, today: datetime.date | None = None) ->
     if years:
         rows = (
             ProgressReport.objects.filter(
-                target__program=program,
+                **of_program(program),
                 unit_id=F("target__lead_unit_id"),
                 quarter__isnull=True,
                 year__in=years,

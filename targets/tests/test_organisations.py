@@ -14,9 +14,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from targets import services
+from targets import demo, services
 from targets.models import DomainGroup, Membership, Milestone, Organisation, Program, ProgressReport, Target, Unit
 from targets.tests.factories import make_report
 from targets.tests.test_imports import row, upload, xlsx
@@ -216,6 +218,35 @@ def test_the_rollup_costs_the_same_queries_for_more_wards(client_for, wards, dja
         response = client.get(f"/o/{wards.city.code}/")
     assert len(response.context["lines"]) == 4
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_the_rollup_and_a_wards_pages_cost_the_same_queries_as_wards_and_programmes_are_added(client_for, wards):
+    make_report(target=wards.xd01_a, author=wards.staff_a, status=Status.APPROVED, year=2025, value="95")
+    city, ward = wards.city_leader, wards.office_a
+    pages = [
+        (city, f"/o/{wards.city.code}/"),  # the roll-up
+        (city, f"/o/{wards.city.code}/rollup.xlsx"),
+        (ward, f"/p/{wards.a.slug}/"),  # the ward's overview
+        (ward, f"/p/{wards.a.slug}/reviews/2025/"),
+        (ward, f"/o/{wards.org_a.code}/"),  # the ward's own page: its programmes
+    ]
+
+    def queries() -> list[int]:
+        counted = []
+        for user, url in pages:
+            client = client_for(user)
+            client.get(url)  # the session and the like warmed
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200, url
+            counted.append(len(captured))
+        return counted
+
+    before = queries()
+    lines = len(client_for(city).get(f"/o/{wards.city.code}/").context["lines"])
+    # Two more wards under the city, with two programmes each, their units and a year of reports.
+    demo.scale_data_generate(organisations=2, per_organisation=2, years=1)
+    assert len(client_for(city).get(f"/o/{wards.city.code}/").context["lines"]) == lines + 4
+    assert queries() == before
 
 
 def test_program_copy_round_trip(wards, program):

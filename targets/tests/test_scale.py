@@ -7,9 +7,14 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from targets.demo.benchmark import PAGES, placeholders, resolvable
-from targets.models import AnnualReview, Program, ProgressReport, Target, Unit, YearClosure
+from targets.models import AnnualReview, Organisation, Program, ProgressReport, Target, Unit, YearClosure
+from targets.selectors.dashboards import AsOf, dashboard_rows, latest_figures
+from targets.selectors.reviews import review_figures, review_pending_count, review_year
+from targets.selectors.units import unit_punctuality
 
 TODAY = datetime.date(2026, 11, 26)  # in the fourth quarter: Q1–Q3 of 2026 have ended
 
@@ -99,3 +104,76 @@ def test_bench_prints_every_resolvable_page_beside_the_layout_floor(scale, tmp_p
     again = io.StringIO()
     call_command("bench", "--requests", "2", "--no-exports", "--compare", str(saved), stdout=again)
     assert "Overview, cold:" in again.getvalue()
+    # The roll-up of the city above the measured programme is on the table, against the overview.
+    assert figures["rollup"]["url"] == "/o/ha-noi/" and figures["rollup"]["status"] == 200
+    assert "Roll-up of ha-noi" in table and "the 10× budget" in table
+    # Against a run of the same programme alone: each page, and the overview's 1.5× budget.
+    alone = io.StringIO()
+    call_command("bench", "--requests", "1", "--no-exports", "--alone", str(saved), stdout=alone)
+    assert "× alone" in alone.getvalue() and "1.5× budget" in alone.getvalue()
+    with pytest.raises(CommandError, match="no-such"):
+        call_command("bench", "--requests", "1", "--no-exports", "--program", "no-such", stdout=io.StringIO())
+
+
+def test_organisations_make_wards_under_the_city_with_their_programmes(db):
+    out = io.StringIO()
+    args = ["--organisations", "2", "--per-organisation", "2", "--years", "1", "--today", TODAY.isoformat()]
+    call_command("generate_scale_data", *args, stdout=out)
+    wards = Organisation.objects.filter(code__startswith="phuong-mau-").order_by("code")
+    assert [w.code for w in wards] == ["phuong-mau-001", "phuong-mau-002"]
+    assert all(w.parent.code == "ha-noi" for w in wards)
+    for ward in wards:
+        programmes = ward.programs.order_by("number")
+        assert [p.number for p in programmes] == ["01-CTr/ĐU-SCALE", "02-CTr/ĐU-SCALE"]
+        assert [p.slug for p in programmes] == [f"{ward.code}-1", f"{ward.code}-2"]
+        for programme in programmes:
+            assert programme.targets.count() == 41
+            # The ward's units, with the reference's codes: unique within an organisation only.
+            assert set(programme.targets.values_list("lead_unit__organisation", flat=True)) == {ward.pk}
+            assert ProgressReport.objects.filter(target__program=programme, status="approved").count() == 41 * 3
+    reference_codes = set(Unit.objects.filter(organisation__code="quan-cau-giay").values_list("code", flat=True))
+    assert set(wards[0].units.values_list("code", flat=True)) <= reference_codes
+    assert "phuong-mau-002-2 (02-CTr/ĐU-SCALE): 41 targets" in out.getvalue()
+    # The bench measures the first ward's first programme and the city's roll-up.
+    assert placeholders(today=TODAY)["program"] == "phuong-mau-001-1"
+    assert placeholders(today=TODAY)["city"] == "ha-noi"
+    # Asking again for as many adds nothing; asking for one more ward adds its two programmes.
+    reports = ProgressReport.objects.count()
+    call_command("generate_scale_data", *args, stdout=io.StringIO())
+    assert ProgressReport.objects.count() == reports
+    args[1] = "3"
+    call_command("generate_scale_data", *args, stdout=io.StringIO())
+    assert Program.objects.filter(organisation__code="phuong-mau-003").count() == 2
+    # --programs keeps its meaning beside the wards: synthetic programmes of an organisation each.
+    call_command("generate_scale_data", "--programs", "1", "--years", "1", "--today", TODAY.isoformat(), stdout=out)
+    assert Program.objects.get(number="001-CTr/SCALE").organisation.code == "mau-001"
+
+
+@pytest.mark.parametrize("args", [["--organisations", "0"], ["--organisations", "1", "--per-organisation", "11"]])
+def test_bad_ward_arguments_are_refused(empty_db, args):
+    with pytest.raises(CommandError, match="--(organisations|per-organisation) must be between"):
+        call_command("generate_scale_data", *args, stdout=io.StringIO())
+    assert Program.objects.count() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner")
+def test_on_sqlite_the_reads_of_a_programme_start_from_its_targets(program):
+    """Beside other programmes' hundreds of thousands of reports, SQLite (which keeps no statistics) reached a
+    programme's approved figures through the status index (issue 13: 5 → 512 ms). Its plans do not depend on
+    the rows, so the plans of an empty database show it: no read of one programme goes through that index."""
+    as_of = AsOf(date=TODAY, year=TODAY.year, is_past=False, years=[])
+    with CaptureQueriesContext(connection) as captured:
+        dashboard_rows(targets=Target.objects.filter(program=program), as_of=as_of)
+        latest_figures(program=program, as_of=as_of)
+        review_year(program=program, year=2025)
+        list(review_figures(program=program, year=2025))
+        review_pending_count(program=program, year=2025)
+        unit_punctuality(program=program, today=TODAY)
+    reads = [q["sql"] for q in captured.captured_queries if '"targets_progressreport"' in q["sql"]]
+    assert len(reads) >= 6
+    with connection.cursor() as cursor:
+        for sql in reads:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " | ".join(row[-1] for row in cursor.fetchall())
+            assert "report_status_submitted" not in plan, (sql, plan)
+            assert "SCAN targets_progressreport" not in plan, (sql, plan)

@@ -12,7 +12,11 @@ resident set size (VmHWM), and the peak of Python allocations during the request
 (``tracemalloc``, a second run, since tracing slows it down).
 
 Run it production-like (``make bench``: DJANGO_DEBUG=false after collectstatic). ``--save`` keeps the
-figures as JSON; ``--compare`` prints each page's time against a saved run (district → city).
+figures as JSON; ``--compare`` prints each page's time against a saved run (district → city);
+``--alone`` against a saved run of the same programme in an instance holding it alone (the Hanoi-scale
+budget: its overview within 1.5×, on PostgreSQL and on SQLite). Every run prints the city's roll-up
+against the programme's overview (budget 10×). ``--program`` names the programme measured
+(docs/scaling.md, "Hanoi scale").
 """
 
 import contextlib
@@ -44,6 +48,8 @@ from targets.permissions import ROLE_OFFICE
 BENCH_USER = "bench-office"
 PAGE_BUDGET = 5.0  # × the floor (the layout alone) at district scale, every page cold
 CITY_BUDGET = 10.0  # × the overview's district time, at city scale
+ROLLUP_BUDGET = 10.0  # the city's roll-up, × a ward's overview in the same run, cold
+ALONE_BUDGET = 1.5  # a ward's overview beside the others, × the same ward's in an instance holding it alone
 MEMORY_BUDGET_MB = 200
 
 
@@ -131,6 +137,16 @@ class Command(_ImportBenchMixin, BaseCommand):
         parser.add_argument("--exports-only", action="store_true", help="Only the exports.")
         parser.add_argument("--save", help="Write the figures to this JSON file.")
         parser.add_argument("--compare", help="A JSON file saved by --save (e.g. at district scale).")
+        parser.add_argument(
+            "--alone",
+            help="A JSON file saved by --save for the same programme in an instance holding it alone: each "
+            f"page's time against it, and the overview against the {ALONE_BUDGET:g}× budget.",
+        )
+        parser.add_argument(
+            "--program",
+            help="The slug of the programme measured (default: the first synthetic ward's first programme, "
+            "else the newest synthetic programme, else the newest active one).",
+        )
         parser.add_argument("--export-child", help=argparse_hidden())
         parser.add_argument(
             "--import",
@@ -151,14 +167,17 @@ class Command(_ImportBenchMixin, BaseCommand):
         if options["requests"] < 1:
             raise CommandError("--requests must be at least 1.")
         username = options["user"] or self._bench_user()
-        values = placeholders()
+        values = placeholders(program=options["program"])
+        if options["program"] and not values:
+            raise CommandError(f"No programme with the slug {options['program']!r}.")
         scale = self._scale()
         self.stdout.write(
             f"Database: {connection.vendor} {connection.settings_dict['NAME']} · {scale['programs']} programmes, "
             f"{scale['targets']} targets, {scale['reports']} reports · DEBUG={settings.DEBUG} · "
             f"{os.cpu_count()} CPUs"
         )
-        results = {"scale": scale, "vendor": connection.vendor, "pages": {}, "exports": {}}
+        self.stdout.write(f"Measured: programme {values.get('program')}, roll-up of {values.get('city')}")
+        results = {"scale": scale, "vendor": connection.vendor, "values": values, "pages": {}, "exports": {}}
         if not options["exports_only"]:
             pages, notes = resolvable(PAGES, values)
             for note in notes:
@@ -171,7 +190,9 @@ class Command(_ImportBenchMixin, BaseCommand):
             for page in exports:
                 results["exports"][page.name] = self._export(page, username)
         compare = json.loads(Path(options["compare"]).read_text()) if options["compare"] else None
+        alone = json.loads(Path(options["alone"]).read_text()) if options["alone"] else None
         self._print(results, compare)
+        self._print_hanoi(results, alone)
         if options["save"]:
             Path(options["save"]).write_text(json.dumps(results, indent=2))
             self.stdout.write(f"Saved to {options['save']}.")
@@ -331,6 +352,57 @@ class Command(_ImportBenchMixin, BaseCommand):
                     f"{f['rss_peak_mb']:>12.1f} {f['python_peak_mb']:>15.1f}  {f['url']}"
                 )
             self.stdout.write(f"Memory budget: {MEMORY_BUDGET_MB} MB peak for the export of every target.")
+
+    def _print_hanoi(self, results, alone):
+        """The Hanoi-scale budgets: the roll-up against the overview of this run, and with ``alone`` (a run
+        saved on an instance holding the measured programme alone) each page against that run."""
+        pages = results["pages"]
+        overview, rollup = pages.get("overview"), pages.get("rollup")
+        if overview and rollup:
+            ratio = rollup["median_ms"] / overview["median_ms"]
+            verdict = "within" if ratio <= ROLLUP_BUDGET else "OVER"
+            self.stdout.write(
+                f"Roll-up of {results['values'].get('city')} ({rollup['median_ms']:.1f} ms, {rollup['queries']} "
+                f"queries), cold: {ratio:.1f}× the overview of {results['values'].get('program')} "
+                f"({overview['median_ms']:.1f} ms): {verdict} the {ROLLUP_BUDGET:g}× budget."
+            )
+        if not alone:
+            return
+        same = alone.get("values", {}).get("program") == results["values"].get("program")
+        if not same:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"--alone measured {alone.get('values', {}).get('program')}, this run "
+                    f"{results['values'].get('program')}: not the same programme."
+                )
+            )
+        scale = alone.get("scale", {})
+        self.stdout.write(
+            f"\nBeside the others ({results['scale']['programs']} programmes, {results['scale']['reports']} "
+            f"reports) against alone ({scale.get('programs')} programmes, {scale.get('reports')} reports), cold:"
+        )
+        for name, figure in pages.items():
+            before = alone.get("pages", {}).get(name, {})
+            if not before.get("median_ms"):
+                continue
+            self.stdout.write(
+                f"  {name:<16} {before['median_ms']:>8.2f} ms → {figure['median_ms']:>8.2f} ms "
+                f"{figure['median_ms'] / before['median_ms']:>5.2f}×  queries {before.get('queries')} → "
+                f"{figure['queries']}"
+            )
+        for name, figure in results["exports"].items():
+            before = alone.get("exports", {}).get(name, {})
+            if "ms" in figure and before.get("ms"):
+                ratio = figure["ms"] / before["ms"]
+                self.stdout.write(f"  {name:<16} {before['ms']:>8.0f} ms → {figure['ms']:>8.0f} ms {ratio:>5.2f}×")
+        before = alone.get("pages", {}).get("overview", {}).get("median_ms")
+        if overview and before:
+            ratio = overview["median_ms"] / before
+            verdict = "within" if ratio <= ALONE_BUDGET else "OVER"
+            self.stdout.write(
+                f"Overview of {results['values'].get('program')}, cold: {ratio:.2f}× alone: {verdict} the "
+                f"{ALONE_BUDGET:g}× budget."
+            )
 
 
 def argparse_hidden():

@@ -6,11 +6,13 @@ directions and baselines) with its own set of units, and quarterly approved repo
 figure the dashboards and the annual review use), for the current year each finished quarter; a few
 reports waiting in the approval queue; frozen annual reviews and closures for the finished years.
 
-``--programs N`` is the number of synthetic programmes wanted in total: run it with 1 for the
-district scale, then with 100 on the same database for the city scale (about 4,100 targets and
-164,000 reports). The work is done by ``demo.scale_data_generate``: rows are written with
-``bulk_create`` in batches, one transaction per programme, with one history row per object as the
-real write paths would leave.
+``--programs N`` is the number of synthetic programmes wanted in total, each of an organisation of its
+own: run it with 1 for the district scale, then with 100 on the same database for the city scale (about
+4,100 targets and 164,000 reports). ``--organisations N --per-organisation 2`` makes N synthetic ward
+organisations under the city (``phuong-mau-001`` …), each with 2 programmes (``phuong-mau-001-1``,
+``-2``): 126 wards is the Hanoi scale (about 10,000 targets and 400,000 reports). The work is done by
+``demo.scale_data_generate``: rows are written with ``bulk_create`` in batches, one transaction per
+programme (per ward), with one history row per object as the real write paths would leave.
 """
 
 import datetime
@@ -27,7 +29,23 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--programs", type=int, default=1, help="Synthetic programmes wanted in total.")
+        parser.add_argument(
+            "--programs",
+            type=int,
+            default=None,
+            help="Synthetic programmes wanted in total, each of an organisation of its own (default 1 when "
+            "--organisations is not given).",
+        )
+        parser.add_argument(
+            "--organisations",
+            type=int,
+            default=None,
+            help="Synthetic ward organisations wanted in total under the city, each with --per-organisation "
+            "programmes (126: the Hanoi scale).",
+        )
+        parser.add_argument(
+            "--per-organisation", type=int, default=2, help="Programmes of each synthetic ward (default 2)."
+        )
         parser.add_argument("--years", type=int, default=10, help="Years of reports, ending with the current one.")
         parser.add_argument(
             "--copies",
@@ -40,10 +58,14 @@ class Command(BaseCommand):
             "--today", type=datetime.date.fromisoformat, default=None, help="Pretend today is this date (ISO)."
         )
 
-    def handle(self, *args, programs, years, copies, seed, today, **options):
+    def handle(self, *args, programs, organisations, per_organisation, years, copies, seed, today, **options):
+        if programs is None and organisations is None:
+            programs = 1
         try:
             summary = demo.scale_data_generate(
                 programs=programs,
+                organisations=organisations,
+                per_organisation=per_organisation,
                 years=years,
                 copies=copies,
                 seed=seed,
@@ -65,5 +87,6 @@ class Command(BaseCommand):
     def _print_programme(self, programme: demo.ScaleProgramme) -> None:
         # As each programme is committed, so a city-scale run shows its progress.
         self.stdout.write(
-            f"{programme.number}: {programme.targets} targets, {programme.reports} reports, {programme.reviews} reviews"
+            f"{programme.slug} ({programme.number}): {programme.targets} targets, {programme.reports} reports, "
+            f"{programme.reviews} reviews"
         )
