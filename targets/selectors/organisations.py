@@ -5,6 +5,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -65,12 +66,43 @@ SORTS = {
 DEFAULT_SORT = "organisation"
 
 
+ROLLUP_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _rollup_key(program: Program, today: datetime.date) -> str:
+    """A programme's counts as of ``today``: the key moves with its data version (``program_version_bump``
+    after every committed change) and with the day, so a cached value is never stale and nobody deletes it."""
+    return f"targets:rollup:1:{program.pk}:{program.data_version}:{today.isoformat()}"
+
+
+def _programme_counts(program_ids: list[int], today: datetime.date) -> dict[int, dict]:
+    """Each programme's counts as its overview counts them, computed in one pass over all their targets:
+    {program id: {"total", "by_status", "by_deadline", "late"}}. 5 queries whatever their number."""
+    counts = {pk: {"total": 0, "by_status": {}, "by_deadline": {}, "late": 0} for pk in program_ids}
+    as_of = AsOf(date=today, year=today.year, is_past=False, years=[])
+    for row in dashboard_rows(targets=Target.objects.filter(program__in=program_ids), as_of=as_of):
+        line = counts[row.program_id]
+        line["total"] += 1
+        status = str(row.result.status)
+        line["by_status"][status] = line["by_status"].get(status, 0) + 1
+        for milestone in row.milestones:
+            line["by_deadline"][milestone.bucket] = line["by_deadline"].get(milestone.bucket, 0) + 1
+    for program_id, late in late_report_counts(program_ids=program_ids, today=today).items():
+        counts[program_id]["late"] = late
+    return counts
+
+
 def rollup(*, organisation: Organisation, today: datetime.date | None = None, sort: str = DEFAULT_SORT):
     """Every programme of the organisations below ``organisation``, each counted as its overview counts
-    (``dashboard_rows`` as of today, all programmes in one pass), sorted by ``sort`` (``SORTS``).
+    (``dashboard_rows`` as of today), sorted by ``sort`` (``SORTS``).
+
+    Each programme's counts are kept in the cache under a key made of its data version and the day
+    (``_rollup_key``): a change in one ward's programme moves its version, so the next view recomputes that
+    programme only, in one pass with any other that changed. Nothing is ever invalidated by hand.
 
     A fixed number of queries whatever the number of organisations, programmes and reports: the
-    descendants 1, the programmes 1, the rows 4, the late reports 1."""
+    descendants 1, the programmes 1, and for the programmes not in the cache the rows 4 and the late
+    reports 1."""
     today = today or timezone.localdate()
     below = descendant_ids(organisation)
     programs = list(
@@ -78,19 +110,29 @@ def rollup(*, organisation: Organisation, today: datetime.date | None = None, so
         .select_related("organisation")
         .order_by("organisation__name", "-issued_on", "number")
     )
-    lines = {p.pk: ProgrammeRollup(program=p, organisation=p.organisation) for p in programs}
-    if programs:
-        as_of = AsOf(date=today, year=today.year, is_past=False, years=[])
-        for row in dashboard_rows(targets=Target.objects.filter(program__in=list(lines)), as_of=as_of):
-            line = lines[row.program_id]
-            line.total += 1
-            line.by_status[row.result.status] = line.by_status.get(row.result.status, 0) + 1
-            for milestone in row.milestones:
-                line.by_deadline[milestone.bucket] = line.by_deadline.get(milestone.bucket, 0) + 1
-        for program_id, count in late_report_counts(program_ids=list(lines), today=today).items():
-            lines[program_id].late = count
+    keys = {p.pk: _rollup_key(p, today) for p in programs}
+    cached = cache.get_many(list(keys.values()))
+    counts = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in keys if pk not in counts]
+    if missing:
+        fresh = _programme_counts(missing, today)
+        cache.set_many({keys[pk]: value for pk, value in fresh.items()}, ROLLUP_CACHE_SECONDS)
+        counts.update(fresh)
+    lines = []
+    for program in programs:
+        value = counts[program.pk]
+        lines.append(
+            ProgrammeRollup(
+                program=program,
+                organisation=program.organisation,
+                total=value["total"],
+                by_status={assessment.Progress(k): n for k, n in value["by_status"].items()},
+                by_deadline=dict(value["by_deadline"]),
+                late=value["late"],
+            )
+        )
     key = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    return sorted(lines.values(), key=key)
+    return sorted(lines, key=key)
 
 
 def late_report_counts(*, program_ids: list[int], today: datetime.date) -> dict[int, int]:

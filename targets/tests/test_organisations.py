@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -210,10 +211,12 @@ def test_the_rollup_costs_the_same_queries_for_more_wards(client_for, wards, dja
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    cache.clear()  # cold: no programme's counts kept
     with CaptureQueriesContext(connection) as before:
         client.get(f"/o/{wards.city.code}/")
     yen_hoa = Organisation.objects.get(code="phuong-yen-hoa")
     services.program_copy(source=wards.a, organisation=yen_hoa, create_units=True)
+    cache.clear()
     with CaptureQueriesContext(connection) as after:
         response = client.get(f"/o/{wards.city.code}/")
     assert len(response.context["lines"]) == 4
@@ -236,6 +239,7 @@ def test_the_rollup_and_a_wards_pages_cost_the_same_queries_as_wards_and_program
         for user, url in pages:
             client = client_for(user)
             client.get(url)  # the session and the like warmed
+            cache.clear()  # cold: the roll-up's counts recomputed
             with CaptureQueriesContext(connection) as captured:
                 assert client.get(url).status_code == 200, url
             counted.append(len(captured))
@@ -247,6 +251,34 @@ def test_the_rollup_and_a_wards_pages_cost_the_same_queries_as_wards_and_program
     demo.scale_data_generate(organisations=2, per_organisation=2, years=1)
     assert len(client_for(city).get(f"/o/{wards.city.code}/").context["lines"]) == lines + 4
     assert queries() == before
+
+
+def test_the_rollup_keeps_each_programmes_counts_under_its_version(
+    client_for, wards, django_capture_on_commit_callbacks
+):
+    """A repeat view reads every programme's counts from the cache; an approval in one ward moves that
+    programme's data version, so the next view recomputes it (and only it) and shows the change."""
+    client = client_for(wards.city_leader)
+    url = f"/o/{wards.city.code}/"
+    cold = client.get(url)
+    with CaptureQueriesContext(connection) as warm_queries:
+        warm = client.get(url)
+    assert [line.status_counts for line in warm.context["lines"]] == [
+        line.status_counts for line in cold.context["lines"]
+    ]
+    with CaptureQueriesContext(connection) as cold_queries:
+        cache.clear()
+        client.get(url)
+    assert len(warm_queries) < len(cold_queries)
+    submitted = make_report(target=wards.xd01_a, author=wards.staff_a, status=Status.SUBMITTED, year=2025)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_approve(user=wards.office_a, report=submitted)
+    after = {line.program.slug: line for line in client.get(url).context["lines"]}
+    overview = client.get(f"/p/{wards.a.slug}/")
+    assert after[wards.a.slug].status_counts == [c["count"] for c in overview.context["counts"]]
+    before = {line.program.slug: line for line in cold.context["lines"]}
+    assert after[wards.a.slug].status_counts != before[wards.a.slug].status_counts
+    assert after[wards.b.slug].status_counts == before[wards.b.slug].status_counts
 
 
 def test_program_copy_round_trip(wards, program):
