@@ -10,7 +10,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -191,16 +190,15 @@ def test_a_role_change_of_the_user_changes_the_etag(
     leader_client = client_for(leader)
     before = _etag(leader_client, "/p/12-ctr-qu/targets/").headers["ETag"]
     leader_cookies = leader_client.cookies
-    # The office makes the leader unit staff as well, in the admin's user form.
+    # The office makes the leader unit staff as well, with a membership in the admin.
     client.cookies = type(leader_cookies)()
     office_client = client_for(office)
-    url = reverse("admin:auth_user_change", args=[leader.pk])
-    data = _admin_data(office_client.get(url))
-    data["groups"] = [str(Group.objects.get(name=services.ROLE_UNIT_STAFF).pk)]
+    data = {"user": str(leader.pk), "organisation": str(program.organisation_id), "role": services.ROLE_UNIT_STAFF}
     with django_capture_on_commit_callbacks(execute=True):
-        response = office_client.post(url, data)
+        response = office_client.post(reverse("admin:targets_membership_add"), data)
         assert response.status_code == 302, response.context["adminform"].form.errors
-    assert list(leader.groups.values_list("name", flat=True)) == [services.ROLE_UNIT_STAFF]
+    roles = leader.memberships.values_list("role", flat=True)
+    assert sorted(roles) == [services.ROLE_LEADER, services.ROLE_UNIT_STAFF]
     client.cookies = leader_cookies
     assert client.get("/p/12-ctr-qu/targets/", headers={"If-None-Match": before}).status_code == 200
 
