@@ -1,10 +1,13 @@
-"""Demo tasks of 12-CTr/QU (issue 14.7): about 40 tasks across its 6 groups of solutions, in the wording of
-a district's task appendix (phân công nhiệm vụ), with updates in every state of the workflow and a history
-of reminders. The wording is ILLUSTRATIVE (``source_note``): the programme's real appendix is not in the
-fixtures. Dates are fixed where the story needs a past (done on time, done late) and taken from the day
-of loading where it needs the present (a submission waiting, an overdue task reminded three times)."""
+"""Demo tasks (issue 14.7): about 40 tasks across the 6 groups of solutions of 12-CTr/QU, in the wording of a
+district's task appendix (phân công nhiệm vụ), and about 15 for the Cầu Giấy ward's 2025–2030 programme, with
+updates in every state of the workflow and a history of reminders. The wording is ILLUSTRATIVE
+(``source_note``): the programmes' real appendices are not in the fixtures. Dates are fixed where the story
+needs a past (done on time, done late) and taken from the day of loading where it needs the present (a
+submission waiting, an overdue task reminded three times). Both programmes go through the same code
+(``DEMO_TASK_SETS``, ``demo_tasks_load``)."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -15,13 +18,18 @@ User = get_user_model()
 D = datetime.date
 Status = TaskUpdate.Status
 
-DEMO_TASK_PROGRAMME = "12-ctr-qu"
 DEMO_TASK_SOURCE = "illustrative: demo wording, not the programme's appendix"
-ASSIGNED_BY = (
-    "12-CTr/QU",
-    D(2022, 10, 20),
-    "Chương trình hành động của Ban Chấp hành Đảng bộ quận (phụ lục phân công)",
-)
+
+
+@dataclass(frozen=True)
+class DemoTaskSet:
+    """The demo tasks of one programme: the document that assigned them (number, date, summary), the tasks
+    (rows as ``DEMO_TASKS``), and the year in which its yearly reports came in late (None: never)."""
+
+    assigned_by: tuple[str, datetime.date, str]
+    tasks: list[tuple]
+    yearly_late_year: int | None = None
+
 
 # (group, content, lead unit, supporting units, deadline, recurrence, expected output, story)
 # Stories: on_time, late, corrected (late, corrected by a new update), office_date (late, date corrected by
@@ -110,6 +118,66 @@ DEMO_TASKS = [
      ["BTCQU", "BTGQU"], D(2026, 10, 31), "once", "Báo cáo tổng kết", "submitted"),
 ]  # fmt: skip
 
+# The Cầu Giấy ward's programme (01-CTr/ĐU, 2025–2030): the ward's units (-PCG), deadlines from the end of
+# 2025, when the two-tier local government had just started; its first yearly reports came in late.
+DEMO_WARD_TASKS = [
+    (1, "Ban hành Quy chế làm việc của Ban Chấp hành Đảng bộ phường nhiệm kỳ 2025–2030", "VPDU-PCG", ["BTV-PCG"],
+     D(2025, 12, 31), "once", "Quy chế", "on_time"),
+    (1, "Xây dựng Chương trình kiểm tra, giám sát của Ban Chấp hành Đảng bộ phường năm 2026", "UBKT-PCG",
+     ["VPDU-PCG"], D(2026, 1, 31), "once", "Chương trình kiểm tra, giám sát", "late"),
+    (1, "Kiện toàn tổ chức bộ máy, vị trí việc làm của các cơ quan phường theo mô hình chính quyền địa phương "
+     "hai cấp", "BXDD-PCG", ["UBND-PCG", "VP-PCG"], D(2026, 6, 30), "once", "Đề án vị trí việc làm", "reminded"),
+    (1, "Báo cáo kết quả thực hiện Chương trình hành động hằng năm", "VPDU-PCG", ["VP-PCG"],
+     D(2025, 12, 15), "yearly", "Báo cáo năm", "yearly"),
+    (2, "Xây dựng Kế hoạch phát triển kinh tế tư nhân, hỗ trợ hộ kinh doanh chuyển đổi lên doanh nghiệp",
+     "PKT-PCG", ["MTTQ-PCG"], D(2026, 3, 31), "once", "Kế hoạch", "on_time"),
+    (2, "Ban hành Kế hoạch thu ngân sách nhà nước năm 2026, chống thất thu thuế đối với hộ kinh doanh", "UBND-PCG",
+     ["PKT-PCG", "VP-PCG"], D(2026, 2, 28), "once", "Kế hoạch", "corrected"),
+    (2, "Xây dựng Đề án phát triển các tuyến phố thương mại, dịch vụ văn minh trên địa bàn phường", "PKT-PCG",
+     ["TDP-PCG"], D(2026, 9, 30), "once", "Đề án", "overdue"),
+    (3, "Ban hành Kế hoạch thực hiện Nghị quyết 57-NQ/TW về đột phá phát triển khoa học, công nghệ, đổi mới sáng "
+     "tạo và chuyển đổi số trên địa bàn phường", "VPDU-PCG", ["UBND-PCG"], D(2025, 12, 31), "once", "Kế hoạch",
+     "office_date"),
+    (3, "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính tại Trung tâm Phục vụ hành chính công phường",
+     "TTHCC-PCG", ["VP-PCG", "CAP-PCG"], D(2027, 6, 30), "once", "Báo cáo kết quả số hóa", "submitted"),
+    (3, "Xây dựng mô hình “Tổ dân phố số”, hướng dẫn người dân sử dụng dịch vụ công trực tuyến và ứng dụng VNeID",
+     "DTN-PCG", ["TDP-PCG", "CAP-PCG"], D(2027, 12, 31), "once", "Mô hình điểm", "draft"),
+    (4, "Báo cáo kết quả xây dựng gia đình văn hóa, tổ dân phố văn hóa", "PVHXH-PCG", ["MTTQ-PCG", "TDP-PCG"],
+     D(2025, 11, 30), "yearly", "Báo cáo năm", "yearly"),
+    (4, "Thực hiện các chính sách an sinh xã hội, chăm lo người có công, hộ nghèo, hộ cận nghèo", "PVHXH-PCG",
+     ["MTTQ-PCG", "HLHPN-PCG"], None, "ongoing", "Báo cáo 6 tháng", "ongoing"),
+    (5, "Ban hành Kế hoạch kiểm tra, xử lý vi phạm trật tự xây dựng, lấn chiếm vỉa hè, lòng đường", "PKT-PCG",
+     ["CAP-PCG", "TDP-PCG"], D(2026, 3, 31), "once", "Kế hoạch", "returned"),
+    (5, "Triển khai phân loại chất thải rắn sinh hoạt tại nguồn ở các tổ dân phố", "PKT-PCG",
+     ["TDP-PCG", "HLHPN-PCG"], D(2026, 12, 31), "once", "Báo cáo kết quả", "submitted"),
+    (6, "Xây dựng Kế hoạch bảo đảm an ninh trật tự, phòng cháy chữa cháy tại các khu dân cư", "CAP-PCG",
+     ["BCHQS-PCG", "TDP-PCG"], D(2026, 4, 30), "once", "Kế hoạch", "on_time"),
+    (6, "Xây dựng Đề án nâng cao chất lượng hoạt động của lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở",
+     "CAP-PCG", ["MTTQ-PCG", "DTN-PCG"], D(2029, 12, 31), "once", "Đề án", "open"),
+]  # fmt: skip
+
+# The programmes the demo fills with tasks, by slug.
+DEMO_TASK_SETS = {
+    "12-ctr-qu": DemoTaskSet(
+        assigned_by=(
+            "12-CTr/QU",
+            D(2022, 10, 20),
+            "Chương trình hành động của Ban Chấp hành Đảng bộ quận (phụ lục phân công)",
+        ),
+        tasks=DEMO_TASKS,
+        yearly_late_year=2024,
+    ),
+    "01-ctr-du-phuong-cau-giay": DemoTaskSet(
+        assigned_by=(
+            "01-CTr/ĐU",
+            D(2025, 9, 13),
+            "Chương trình hành động thực hiện Nghị quyết Đại hội Đảng bộ phường lần thứ I (phụ lục phân công)",
+        ),
+        tasks=DEMO_WARD_TASKS,
+        yearly_late_year=2025,
+    ),
+}
+
 
 def _days(date: datetime.date, days: int) -> datetime.date:
     return date + datetime.timedelta(days=days)
@@ -163,7 +231,7 @@ class _Writer:
             self.reminders += 1
 
 
-def _story(w: _Writer, task: Task, story: str) -> None:
+def _story(w: _Writer, task: Task, story: str, *, yearly_late_year: int | None) -> None:
     today, deadline = w.today, task.deadline
     if story == "on_time":
         w.update(
@@ -253,14 +321,17 @@ def _story(w: _Writer, task: Task, story: str) -> None:
             progress=50,
         )
     elif story == "ongoing":
-        for year in range(2023, today.year + 1):
+        # Every half year from the first one after the task was assigned (none before it existed).
+        for year in range(task.assigned_by_date.year, today.year + 1):
+            if D(year, 6, 30) < task.assigned_by_date:
+                continue
             w.update(
                 task, date=D(year, 6, 30), content=f"Kết quả thực hiện 6 tháng đầu năm {year}.", status=Status.APPROVED
             )
     elif story == "yearly":
         for year in range(deadline.year, today.year + 1):
             due = deadline.replace(year=year)
-            if year == 2024:
+            if year == yearly_late_year:
                 done_on = min(_days(due, 10), D(year, 12, 31))  # late that year (a year is judged on its own)
             elif due <= today:
                 done_on = _days(due, -5)
@@ -273,10 +344,12 @@ def _story(w: _Writer, task: Task, story: str) -> None:
 
 
 def demo_tasks_load(*, program: Program, today: datetime.date | None = None) -> dict[str, int]:
-    """The demo tasks of ``program`` (12-CTr/QU only) with their updates and reminders; nothing when the
-    programme has tasks already. Written straight to the database with ``full_clean()``, as the demo's
-    figures are (the services would mail every step)."""
-    if program.slug != DEMO_TASK_PROGRAMME or program.tasks.exists():
+    """The demo tasks of ``program`` (those of ``DEMO_TASK_SETS``) with their updates and reminders; nothing
+    for another programme or when the programme has tasks already. Written straight to the database with
+    ``full_clean()``, as the demo's figures are (the services would mail every step). Updates are signed by
+    the staff of the reporting unit (``staff-<unit code>``), reviews and reminders by the programme's office."""
+    demo = DEMO_TASK_SETS.get(program.slug)
+    if demo is None or program.tasks.exists():
         return {"tasks": 0, "updates": 0, "reminders": 0}
     today = today or timezone.localdate()
     groups = {g.number: g for g in SolutionGroup.objects.filter(program=program)}
@@ -285,8 +358,8 @@ def demo_tasks_load(*, program: Program, today: datetime.date | None = None) -> 
     office = office.order_by("pk").first() or User.objects.filter(is_superuser=True).order_by("pk").first()
     staff = {u.username: u for u in User.objects.filter(username__startswith="staff-")}
     writer = _Writer(office=office, staff=staff, today=today)
-    number, counter = ASSIGNED_BY[0], {}
-    for order, (group, name, lead, supporting, deadline, recurrence, output, story) in enumerate(DEMO_TASKS, 1):
+    (number, assigned_on, summary), counter = demo.assigned_by, {}
+    for order, (group, name, lead, supporting, deadline, recurrence, output, story) in enumerate(demo.tasks, 1):
         counter[group] = counter.get(group, 0) + 1
         task = Task(
             program=program,
@@ -298,13 +371,13 @@ def demo_tasks_load(*, program: Program, today: datetime.date | None = None) -> 
             recurrence=recurrence,
             expected_output=output,
             assigned_by_number=number,
-            assigned_by_date=ASSIGNED_BY[1],
-            assigned_by_summary=ASSIGNED_BY[2],
+            assigned_by_date=assigned_on,
+            assigned_by_summary=summary,
             source_note=DEMO_TASK_SOURCE,
             order=order,
         )
         task.full_clean()
         task.save()
         task.supporting_units.set([units[code] for code in supporting])
-        _story(writer, task, story)
-    return {"tasks": len(DEMO_TASKS), "updates": writer.updates, "reminders": writer.reminders}
+        _story(writer, task, story, yearly_late_year=demo.yearly_late_year)
+    return {"tasks": len(demo.tasks), "updates": writer.updates, "reminders": writer.reminders}
