@@ -667,12 +667,13 @@ def target_table_filename(*, program) -> str:
 
 def rollup_workbook(*, organisation, lines, totals, as_of_date, late_year: int) -> bytes:
     """The roll-up of ``organisation`` (``selectors.rollup``): one row per programme of the organisations
-    below it, with its targets by progress status, its milestones by deadline status and its late reports,
-    then the totals; in the order of the page."""
+    below it, with its targets by progress status, its milestones by deadline status, its late reports and
+    its tasks by deadline status, then the totals; in the order of the page."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet_title(_("Roll-up")))
     status_labels = [str(selectors.PROGRESS_LABELS[s]) for s in assessment.PROGRESS_ORDER]
     deadline_labels = [str(selectors.DEADLINE_LABELS[d]) for d in assessment.DEADLINE_ORDER]
+    task_labels = [str(selectors.TASK_STATUS_LABELS[t]) for t in assessment.TASK_STATUS_ORDER]
     headers = [
         (_("Organisation"), 30),
         (_("Programme"), 16),
@@ -681,6 +682,8 @@ def rollup_workbook(*, organisation, lines, totals, as_of_date, late_year: int) 
         *[(label, 11) for label in status_labels],
         *[(label, 12) for label in deadline_labels],
         (_("Yearly figures of %(year)s not submitted on time") % {"year": late_year}, 14),
+        (_("Tasks"), 9),
+        *[(_("Tasks: %(status)s") % {"status": label}, 13) for label in task_labels],
     ]
     _widths(ws, [w for _label, w in headers])
     header_row = 4
@@ -719,6 +722,8 @@ def rollup_workbook(*, organisation, lines, totals, as_of_date, late_year: int) 
                 *[number_cell(ws, n, number_format="0", **cell) for n in line.status_counts],
                 *[number_cell(ws, n, number_format="0", **cell) for n in line.deadline_counts],
                 number_cell(ws, line.late, number_format="0", **cell),
+                number_cell(ws, line.tasks, number_format="0", **cell),
+                *[number_cell(ws, n, number_format="0", **cell) for n in line.task_counts],
             ],
         )
     bold = {"font": FONT_BOLD, "border": BORDER}
@@ -731,6 +736,8 @@ def rollup_workbook(*, organisation, lines, totals, as_of_date, late_year: int) 
             *[number_cell(ws, n, number_format="0", **bold) for n in totals["status_counts"]],
             *[number_cell(ws, n, number_format="0", **bold) for n in totals["deadline_counts"]],
             number_cell(ws, totals["late"], number_format="0", **bold),
+            number_cell(ws, totals["tasks"], number_format="0", **bold),
+            *[number_cell(ws, n, number_format="0", **bold) for n in totals["task_counts"]],
         ]
     )
     return _save(wb)

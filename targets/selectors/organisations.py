@@ -11,14 +11,16 @@ from django.utils import timezone
 from .. import assessment, permissions
 from ..models import Organisation, Program, ProgressReport, Target
 from .dashboards import AsOf, dashboard_rows
+from .tasks import task_status_counts_by_program
 from .units import report_due_date
 
 
 @dataclass
 class ProgrammeRollup:
     """One programme in the roll-up: its targets by progress status (``assessment.PROGRESS_ORDER``) and its
-    milestones by deadline status (``assessment.DEADLINE_ORDER``), as its overview counts them, and the
-    yearly figures of last year still missing after their due day (the late reports)."""
+    milestones by deadline status (``assessment.DEADLINE_ORDER``), as its overview counts them, the
+    yearly figures of last year still missing after their due day (the late reports), and its active tasks
+    by deadline status (``assessment.TASK_STATUS_ORDER``), as its task table counts them."""
 
     program: Program
     organisation: Organisation
@@ -26,6 +28,7 @@ class ProgrammeRollup:
     by_status: dict = field(default_factory=dict)
     by_deadline: dict = field(default_factory=dict)
     late: int = 0
+    by_task_status: dict = field(default_factory=dict)
 
     @property
     def status_counts(self) -> list[int]:
@@ -34,6 +37,14 @@ class ProgrammeRollup:
     @property
     def deadline_counts(self) -> list[int]:
         return [self.by_deadline.get(d, 0) for d in assessment.DEADLINE_ORDER]
+
+    @property
+    def task_counts(self) -> list[int]:
+        return [self.by_task_status.get(s, 0) for s in assessment.TASK_STATUS_ORDER]
+
+    @property
+    def tasks(self) -> int:
+        return sum(self.by_task_status.values())
 
     @property
     def behind(self) -> int:
@@ -61,16 +72,18 @@ SORTS = {
     "behind": lambda r: (-r.behind, r.organisation.name),
     "late": lambda r: (-r.late, r.organisation.name),
     "overdue": lambda r: (-r.by_deadline.get(assessment.Deadline.OVERDUE, 0), r.organisation.name),
+    "tasks_overdue": lambda r: (-r.by_task_status.get(assessment.TaskStatus.OVERDUE, 0), r.organisation.name),
 }
 DEFAULT_SORT = "organisation"
 
 
 def rollup(*, organisation: Organisation, today: datetime.date | None = None, sort: str = DEFAULT_SORT):
     """Every programme of the organisations below ``organisation``, each counted as its overview counts
-    (``dashboard_rows`` as of today, all programmes in one pass), sorted by ``sort`` (``SORTS``).
+    (``dashboard_rows`` as of today, all programmes in one pass) with its tasks counted as its task table
+    counts them (all programmes' tasks in one pass), sorted by ``sort`` (``SORTS``).
 
-    A fixed number of queries whatever the number of organisations, programmes and reports: the
-    descendants 1, the programmes 1, the rows 4, the late reports 1."""
+    A fixed number of queries whatever the number of organisations, programmes, reports and tasks: the
+    descendants 1, the programmes 1, the rows 4, the late reports 1, the tasks 2."""
     today = today or timezone.localdate()
     below = descendant_ids(organisation)
     programs = list(
@@ -89,6 +102,8 @@ def rollup(*, organisation: Organisation, today: datetime.date | None = None, so
                 line.by_deadline[milestone.bucket] = line.by_deadline.get(milestone.bucket, 0) + 1
         for program_id, count in late_report_counts(program_ids=list(lines), today=today).items():
             lines[program_id].late = count
+        for program_id, counts in task_status_counts_by_program(program_ids=list(lines), today=today).items():
+            lines[program_id].by_task_status = dict(counts)
     key = SORTS.get(sort, SORTS[DEFAULT_SORT])
     return sorted(lines.values(), key=key)
 
@@ -129,4 +144,7 @@ def rollup_totals(lines: list[ProgrammeRollup]) -> dict:
         "deadline_counts": [sum(col) for col in zip(*(line.deadline_counts for line in lines), strict=False)]
         or [0] * len(assessment.DEADLINE_ORDER),
         "late": sum(line.late for line in lines),
+        "tasks": sum(line.tasks for line in lines),
+        "task_counts": [sum(col) for col in zip(*(line.task_counts for line in lines), strict=False)]
+        or [0] * len(assessment.TASK_STATUS_ORDER),
     }
