@@ -519,14 +519,65 @@ def _figures_sheet(wb: Workbook, program, year: int) -> None:
     ws.auto_filter.ref = f"A1:J{rows}"
 
 
+def _tasks_sheet(wb: Workbook, program, year: int) -> None:
+    """The tasks due in the year (``selectors.task_review_rows``), with their deadline status as of the end
+    of the year (or today, while it runs) and their result: the latest approved update up to that day."""
+    as_of, _year = selectors.task_as_of(year=year)
+    ws = wb.create_sheet(sheet_title(_("Tasks %(year)s") % {"year": year}))
+    headers = [
+        (_("Code"), 9),
+        (_("Task"), 50),
+        (_("Lead unit"), 26),
+        (_("Deadline"), 12),
+        (_("Deadline status as of %(date)s") % {"date": as_of.strftime("%d/%m/%Y")}, 18),
+        (_("Completed on"), 12),
+        (_("Last approved update"), 12),
+        (_("Result"), 50),
+        (_("Progress (%)"), 9),
+    ]
+    widths = [w for _label, w in headers]
+    _widths(ws, widths)
+    _print_setup(ws, title_rows="1:1", freeze="C2")
+    ws.append(
+        [
+            text_cell(ws, label, font=FONT_BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL)
+            for label, _w in headers
+        ]
+    )
+    cell = {"font": FONT, "border": BORDER}
+    count = 0
+    for line in selectors.task_review_rows(program=program, year=year):
+        count += 1
+        task, state, latest = line.row.task, line.row.state, line.latest
+        _append_fitted(
+            ws,
+            1 + count,
+            widths,
+            [
+                text_cell(ws, task.code, **cell),
+                text_cell(ws, task.name, alignment=LEFT, **cell),
+                text_cell(ws, task.lead_unit.display_name, alignment=LEFT, **cell),
+                _date_cell(ws, state.deadline, **cell),
+                text_cell(ws, line.row.status_label, **cell),
+                _date_cell(ws, state.completed_on, **cell),
+                _date_cell(ws, latest.date if latest else None, **cell),
+                text_cell(ws, latest.content if latest else "", alignment=LEFT, **cell),
+                number_cell(ws, latest.progress if latest else None, number_format="0", **cell),
+            ],
+        )
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{1 + max(count, 1)}"
+
+
 def annual_review_workbook(*, program, year: int) -> bytes:
     """The annual review of ``program`` for ``year`` as an .xlsx file: the review in the layout of a Party
-    document, a sheet per group with a bar chart, and every approved figure of the year."""
+    document, a sheet per group with a bar chart, every approved figure of the year, and the tasks due in
+    the year with their deadline status and result."""
     review = selectors.review_year(program=program, year=year)
     wb = Workbook(write_only=True)
     _review_sheet(wb, review)
     _group_sheet(wb, review)
     _figures_sheet(wb, program, year)
+    _tasks_sheet(wb, program, year)
     return _save(wb)
 
 

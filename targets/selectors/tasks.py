@@ -212,6 +212,29 @@ def task_status_counts_by_program(*, program_ids: list[int], today: datetime.dat
     return counts
 
 
+@dataclass
+class TaskReviewRow:
+    """A task in the year's review: its row as the table judges it for the year, and its latest approved
+    update dated on or before the day judged (its result), if any."""
+
+    row: TaskRow
+    latest: TaskUpdate | None
+
+
+def task_review_rows(*, program: Program, year: int, today: datetime.date | None = None) -> list[TaskReviewRow]:
+    """The tasks of ``program`` due in ``year`` as the table lists them for that year (``task_rows`` with
+    ``year``: judged as of its end, or today while it runs), each with its latest approved update up to that
+    day. 4 queries: the rows 3, the latest updates 1."""
+    as_of, _year = task_as_of(year=year, today=today)
+    rows = task_rows(program=program, year=year, today=today)
+    latest: dict[int, TaskUpdate] = {}
+    if rows:
+        newest = _approved(task=OuterRef("pk"), date__lte=as_of).order_by("-date", "-id").values("pk")[:1]
+        ids = Task.objects.filter(pk__in=[row.task.pk for row in rows]).annotate(u=Subquery(newest)).values("u")
+        latest = {u.task_id: u for u in TaskUpdate.objects.filter(pk__in=ids)}
+    return [TaskReviewRow(row=row, latest=latest.get(row.task.pk)) for row in rows]
+
+
 def task_status_counts(rows: list[TaskRow]) -> list[dict]:
     """The number of rows in each deadline status, in ``TASK_STATUS_ORDER`` (zeros included). No query."""
     counts = Counter(row.state.status for row in rows)
