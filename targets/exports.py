@@ -48,6 +48,21 @@ FIGURE_COLUMNS = (
     ("note", gettext_lazy("Note")),
 )
 
+# The task list's columns (``task_imports``), in the order of its template.
+TASK_COLUMNS = (
+    ("code", gettext_lazy("Code")),
+    ("group", gettext_lazy("Group of solutions (number)")),
+    ("name", gettext_lazy("Task")),
+    ("lead_unit", gettext_lazy("Lead unit (code)")),
+    ("supporting_units", gettext_lazy("Supporting units (codes, separated by ;)")),
+    ("deadline", gettext_lazy("Deadline (dd/mm/yyyy)")),
+    ("recurrence", gettext_lazy("Recurrence")),
+    ("expected_output", gettext_lazy("Expected output")),
+    ("assigned_by_number", gettext_lazy("Assigned by (number)")),
+    ("assigned_by_date", gettext_lazy("Assigned by (date)")),
+    ("assigned_by_summary", gettext_lazy("Assigned by (summary)")),
+    ("targets", gettext_lazy("Targets served (codes, separated by ;)")),
+)
 FONT_NAME = "Times New Roman"  # the typeface of Party documents
 FONT = Font(name=FONT_NAME, size=11)
 FONT_BOLD = Font(name=FONT_NAME, size=11, bold=True)
@@ -887,3 +902,64 @@ def task_table_workbook(*, rows, program, as_of_date, filters: list[tuple[str, s
 
 def task_table_filename(*, program) -> str:
     return filename(_("tasks"), program.number, timezone.localtime().strftime("%Y%m%d"))
+
+
+# --- The task list's import template -------------------------------------------------------------------------
+
+
+def _joined(items) -> str:
+    return "; ".join(item.code for item in items)
+
+
+def task_import_template_workbook(*, tasks) -> bytes:
+    """The task list in the import's layout (``TASK_COLUMNS``): one row per task of the programme as it
+    stands (``tasks`` with their group, lead unit, supporting units and targets), so that the office edits
+    the list and uploads it back; an empty template when there is none yet. A help sheet says how."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title(_("Tasks")))
+    widths = [10, 8, 50, 14, 22, 13, 13, 28, 16, 13, 28, 22]
+    _widths(ws, widths)
+    _print_setup(ws, title_rows="1:1", freeze="C2")
+    ws.append(
+        [
+            text_cell(ws, str(label), font=FONT_BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL)
+            for _key, label in TASK_COLUMNS
+        ]
+    )
+    rows = 1
+    for task in tasks:
+        rows += 1
+        ws.append(
+            [
+                text_cell(ws, task.code, font=FONT),
+                number_cell(ws, task.solution_group.number, font=FONT, number_format="0"),
+                text_cell(ws, task.name, font=FONT),
+                text_cell(ws, task.lead_unit.code, font=FONT),
+                text_cell(ws, _joined(task.supporting_units.all()), font=FONT),
+                text_cell(ws, task.deadline.strftime("%d/%m/%Y") if task.deadline else "", font=FONT),
+                text_cell(ws, task.get_recurrence_display(), font=FONT),
+                text_cell(ws, task.expected_output, font=FONT),
+                text_cell(ws, task.assigned_by_number, font=FONT),
+                text_cell(ws, task.assigned_by_date.strftime("%d/%m/%Y") if task.assigned_by_date else "", font=FONT),
+                text_cell(ws, task.assigned_by_summary, font=FONT),
+                text_cell(ws, _joined(task.targets.all()), font=FONT),
+            ]
+        )
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(TASK_COLUMNS))}{max(rows, 2)}"
+
+    help_ws = wb.create_sheet(sheet_title(_("How to fill in")))
+    _widths(help_ws, [110])
+    for line in [
+        _("Fill in the first sheet and upload it on the task import page. Keep the header row as it is."),
+        _("One row per task. A code already in the programme updates that task; a new code adds a task."),
+        _("Group of solutions: its number. Units and targets: their codes; several separated by ;."),
+        _("Deadline and dates: dd/mm/yyyy, within the programme's years; empty for an ongoing task."),
+        _("Recurrence: once, yearly or ongoing (một lần, hằng năm, thường xuyên)."),
+        _("Nothing is saved until every row is correct: the preview lists each row with its errors."),
+    ]:
+        help_ws.append([text_cell(help_ws, line, font=FONT_BODY, alignment=TOP_LEFT)])
+    return _save(wb)
+
+
+def task_import_template_filename(*, program) -> str:
+    return filename(_("task-list"), program.number, timezone.localtime().strftime("%Y%m%d"))
