@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .. import notifications, permissions
@@ -207,7 +208,8 @@ def task_import_confirm(*, user, program, rows: list) -> tuple[list[Task], list[
 
     A fixed number of queries whatever the number of rows: the existing tasks of the codes (locked: a
     concurrent import or edit of the same tasks waits), then in bulk the new tasks and their history, the
-    updated ones and their history, the links to units and targets replaced (delete, insert each)."""
+    updated ones and their history, the links to units and targets replaced (delete, insert each), and the
+    links' history beside the tasks' (the import's history rows, then per link kind a read and an insert)."""
     from ..task_imports import task_from_row  # imported here: the reader imports this module (via imports.py)
 
     if not permissions.can_import_tasks(user, program):
@@ -271,6 +273,7 @@ def task_import_confirm(*, user, program, rows: list) -> tuple[list[Task], list[
     )
     _replace_links(Task.supporting_units.through, "unit_id", by_code, rows, lambda row: row.supporting_units)
     _replace_links(Task.targets.through, "target_id", by_code, rows, lambda row: row.targets)
+    _link_history(task_ids=[task.pk for task in by_code.values()], now=now)
     program_version_bump(program_ids=[program.pk])
     return [by_code[t.code.upper()] for t, _r in new], [task for task, _row in changed]
 
@@ -281,3 +284,23 @@ def _replace_links(through, column: str, by_code: dict, rows: list, chosen) -> N
     through.objects.filter(task_id__in=task_ids).delete()
     links = [through(task_id=by_code[row.code.upper()].pk, **{column: item.pk}) for row in rows for item in chosen(row)]
     through.objects.bulk_create(links, batch_size=IMPORT_BATCH)
+
+
+def _link_history(*, task_ids: list[int], now) -> None:
+    """The import's history rows of the tasks get their links (units, targets) as a save would record them:
+    the bulk writes bypass the signals ``simple_history`` records them with. 5 queries."""
+    records = {
+        record.id: record
+        for record in Task.history.filter(id__in=task_ids, history_date=now, history_change_reason="import")
+    }
+    for field in Task.history.model._history_m2m_fields:
+        m2m_history = HistoricalRecords.m2m_models[field]
+        through = field.remote_field.through
+        names = [f.attname for f in through._meta.fields]
+        m2m_history.objects.bulk_create(
+            [
+                m2m_history(history=records[link.task_id], **{name: getattr(link, name) for name in names})
+                for link in through.objects.filter(task_id__in=list(records))
+            ],
+            batch_size=IMPORT_BATCH,
+        )

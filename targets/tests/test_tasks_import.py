@@ -115,6 +115,9 @@ def test_the_office_imports_new_tasks_and_updates_existing_ones(office_client, p
     assert [tasks[c].order for c in ("NV-1.01", "NV-2.01", "NV-1.02")] == [1, 2, 3]
     assert Task.history.count() == before + 3
     assert Task.history.filter(id=existing.pk).latest("history_date").history_change_reason == "import"
+    record = Task.history.filter(id=new.pk).latest("history_date")  # the links are in the history too
+    assert sorted(link.unit.code for link in record.supporting_units.all()) == ["BTCQU", "VPQU"]
+    assert sorted(link.target.code for link in record.targets.all()) == ["XD-01", "XD-02"]
     # The confirmation is used up.
     assert office_client.post(f"{URL}confirm/", {"token": token}).status_code == 302
     assert Task.objects.filter(program=program).count() == 3
@@ -277,3 +280,18 @@ def test_hostile_cells_give_row_messages_not_a_500(office_client, program):
     assert set(found) == {2, 3, 4}
     assert ("Task", "At most 2000 characters, please.") in found[4]
     assert written() == before
+
+
+def test_the_confirmation_costs_the_same_queries_for_more_rows(office_client, program):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(prefix, count):
+        response = post_rows(office_client, [task_row(f"{prefix}.{n:02d}") for n in range(count)])
+        token = response.context["confirm_form"].initial["token"]
+        with CaptureQueriesContext(connection) as captured:
+            assert office_client.post(f"{URL}confirm/", {"token": token}).status_code == 302
+        return len(captured.captured_queries)
+
+    assert queries("NV-1", 2) == queries("NV-2", 30)
+    assert Task.objects.filter(program=program).count() == 32
