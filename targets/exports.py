@@ -48,6 +48,21 @@ FIGURE_COLUMNS = (
     ("note", gettext_lazy("Note")),
 )
 
+# The task list's columns (``task_imports``), in the order of its template.
+TASK_COLUMNS = (
+    ("code", gettext_lazy("Code")),
+    ("group", gettext_lazy("Group of solutions (number)")),
+    ("name", gettext_lazy("Task")),
+    ("lead_unit", gettext_lazy("Lead unit (code)")),
+    ("supporting_units", gettext_lazy("Supporting units (codes, separated by ;)")),
+    ("deadline", gettext_lazy("Deadline (dd/mm/yyyy)")),
+    ("recurrence", gettext_lazy("Recurrence")),
+    ("expected_output", gettext_lazy("Expected output")),
+    ("assigned_by_number", gettext_lazy("Assigned by (number)")),
+    ("assigned_by_date", gettext_lazy("Assigned by (date)")),
+    ("assigned_by_summary", gettext_lazy("Assigned by (summary)")),
+    ("targets", gettext_lazy("Targets served (codes, separated by ;)")),
+)
 FONT_NAME = "Times New Roman"  # the typeface of Party documents
 FONT = Font(name=FONT_NAME, size=11)
 FONT_BOLD = Font(name=FONT_NAME, size=11, bold=True)
@@ -519,14 +534,65 @@ def _figures_sheet(wb: Workbook, program, year: int) -> None:
     ws.auto_filter.ref = f"A1:J{rows}"
 
 
+def _tasks_sheet(wb: Workbook, program, year: int) -> None:
+    """The tasks due in the year (``selectors.task_review_rows``), with their deadline status as of the end
+    of the year (or today, while it runs) and their result: the latest approved update up to that day."""
+    as_of, _year = selectors.task_as_of(year=year)
+    ws = wb.create_sheet(sheet_title(_("Tasks %(year)s") % {"year": year}))
+    headers = [
+        (_("Code"), 9),
+        (_("Task"), 50),
+        (_("Lead unit"), 26),
+        (_("Deadline"), 12),
+        (_("Deadline status as of %(date)s") % {"date": as_of.strftime("%d/%m/%Y")}, 18),
+        (_("Completed on"), 12),
+        (_("Last approved update"), 12),
+        (_("Result"), 50),
+        (_("Progress (%)"), 9),
+    ]
+    widths = [w for _label, w in headers]
+    _widths(ws, widths)
+    _print_setup(ws, title_rows="1:1", freeze="C2")
+    ws.append(
+        [
+            text_cell(ws, label, font=FONT_BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL)
+            for label, _w in headers
+        ]
+    )
+    cell = {"font": FONT, "border": BORDER}
+    count = 0
+    for line in selectors.task_review_rows(program=program, year=year):
+        count += 1
+        task, state, latest = line.row.task, line.row.state, line.latest
+        _append_fitted(
+            ws,
+            1 + count,
+            widths,
+            [
+                text_cell(ws, task.code, **cell),
+                text_cell(ws, task.name, alignment=LEFT, **cell),
+                text_cell(ws, task.lead_unit.display_name, alignment=LEFT, **cell),
+                _date_cell(ws, state.deadline, **cell),
+                text_cell(ws, line.row.status_label, **cell),
+                _date_cell(ws, state.completed_on, **cell),
+                _date_cell(ws, latest.date if latest else None, **cell),
+                text_cell(ws, latest.content if latest else "", alignment=LEFT, **cell),
+                number_cell(ws, latest.progress if latest else None, number_format="0", **cell),
+            ],
+        )
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{1 + max(count, 1)}"
+
+
 def annual_review_workbook(*, program, year: int) -> bytes:
     """The annual review of ``program`` for ``year`` as an .xlsx file: the review in the layout of a Party
-    document, a sheet per group with a bar chart, and every approved figure of the year."""
+    document, a sheet per group with a bar chart, every approved figure of the year, and the tasks due in
+    the year with their deadline status and result."""
     review = selectors.review_year(program=program, year=year)
     wb = Workbook(write_only=True)
     _review_sheet(wb, review)
     _group_sheet(wb, review)
     _figures_sheet(wb, program, year)
+    _tasks_sheet(wb, program, year)
     return _save(wb)
 
 
@@ -667,12 +733,13 @@ def target_table_filename(*, program) -> str:
 
 def rollup_workbook(*, organisation, lines, totals, as_of_date, late_year: int) -> bytes:
     """The roll-up of ``organisation`` (``selectors.rollup``): one row per programme of the organisations
-    below it, with its targets by progress status, its milestones by deadline status and its late reports,
-    then the totals; in the order of the page."""
+    below it, with its targets by progress status, its milestones by deadline status, its late reports and
+    its tasks by deadline status, then the totals; in the order of the page."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet_title(_("Roll-up")))
     status_labels = [str(selectors.PROGRESS_LABELS[s]) for s in assessment.PROGRESS_ORDER]
     deadline_labels = [str(selectors.DEADLINE_LABELS[d]) for d in assessment.DEADLINE_ORDER]
+    task_labels = [str(selectors.TASK_STATUS_LABELS[t]) for t in assessment.TASK_STATUS_ORDER]
     headers = [
         (_("Organisation"), 30),
         (_("Programme"), 16),
@@ -681,6 +748,8 @@ def rollup_workbook(*, organisation, lines, totals, as_of_date, late_year: int) 
         *[(label, 11) for label in status_labels],
         *[(label, 12) for label in deadline_labels],
         (_("Yearly figures of %(year)s not submitted on time") % {"year": late_year}, 14),
+        (_("Tasks"), 9),
+        *[(_("Tasks: %(status)s") % {"status": label}, 13) for label in task_labels],
     ]
     _widths(ws, [w for _label, w in headers])
     header_row = 4
@@ -719,6 +788,8 @@ def rollup_workbook(*, organisation, lines, totals, as_of_date, late_year: int) 
                 *[number_cell(ws, n, number_format="0", **cell) for n in line.status_counts],
                 *[number_cell(ws, n, number_format="0", **cell) for n in line.deadline_counts],
                 number_cell(ws, line.late, number_format="0", **cell),
+                number_cell(ws, line.tasks, number_format="0", **cell),
+                *[number_cell(ws, n, number_format="0", **cell) for n in line.task_counts],
             ],
         )
     bold = {"font": FONT_BOLD, "border": BORDER}
@@ -731,6 +802,8 @@ def rollup_workbook(*, organisation, lines, totals, as_of_date, late_year: int) 
             *[number_cell(ws, n, number_format="0", **bold) for n in totals["status_counts"]],
             *[number_cell(ws, n, number_format="0", **bold) for n in totals["deadline_counts"]],
             number_cell(ws, totals["late"], number_format="0", **bold),
+            number_cell(ws, totals["tasks"], number_format="0", **bold),
+            *[number_cell(ws, n, number_format="0", **bold) for n in totals["task_counts"]],
         ]
     )
     return _save(wb)
@@ -829,3 +902,64 @@ def task_table_workbook(*, rows, program, as_of_date, filters: list[tuple[str, s
 
 def task_table_filename(*, program) -> str:
     return filename(_("tasks"), program.number, timezone.localtime().strftime("%Y%m%d"))
+
+
+# --- The task list's import template -------------------------------------------------------------------------
+
+
+def _joined(items) -> str:
+    return "; ".join(item.code for item in items)
+
+
+def task_import_template_workbook(*, tasks) -> bytes:
+    """The task list in the import's layout (``TASK_COLUMNS``): one row per task of the programme as it
+    stands (``tasks`` with their group, lead unit, supporting units and targets), so that the office edits
+    the list and uploads it back; an empty template when there is none yet. A help sheet says how."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title(_("Tasks")))
+    widths = [10, 8, 50, 14, 22, 13, 13, 28, 16, 13, 28, 22]
+    _widths(ws, widths)
+    _print_setup(ws, title_rows="1:1", freeze="C2")
+    ws.append(
+        [
+            text_cell(ws, str(label), font=FONT_BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL)
+            for _key, label in TASK_COLUMNS
+        ]
+    )
+    rows = 1
+    for task in tasks:
+        rows += 1
+        ws.append(
+            [
+                text_cell(ws, task.code, font=FONT),
+                number_cell(ws, task.solution_group.number, font=FONT, number_format="0"),
+                text_cell(ws, task.name, font=FONT),
+                text_cell(ws, task.lead_unit.code, font=FONT),
+                text_cell(ws, _joined(task.supporting_units.all()), font=FONT),
+                text_cell(ws, task.deadline.strftime("%d/%m/%Y") if task.deadline else "", font=FONT),
+                text_cell(ws, task.get_recurrence_display(), font=FONT),
+                text_cell(ws, task.expected_output, font=FONT),
+                text_cell(ws, task.assigned_by_number, font=FONT),
+                text_cell(ws, task.assigned_by_date.strftime("%d/%m/%Y") if task.assigned_by_date else "", font=FONT),
+                text_cell(ws, task.assigned_by_summary, font=FONT),
+                text_cell(ws, _joined(task.targets.all()), font=FONT),
+            ]
+        )
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(TASK_COLUMNS))}{max(rows, 2)}"
+
+    help_ws = wb.create_sheet(sheet_title(_("How to fill in")))
+    _widths(help_ws, [110])
+    for line in [
+        _("Fill in the first sheet and upload it on the task import page. Keep the header row as it is."),
+        _("One row per task. A code already in the programme updates that task; a new code adds a task."),
+        _("Group of solutions: its number. Units and targets: their codes; several separated by ;."),
+        _("Deadline and dates: dd/mm/yyyy, within the programme's years; empty for an ongoing task."),
+        _("Recurrence: once, yearly or ongoing (một lần, hằng năm, thường xuyên)."),
+        _("Nothing is saved until every row is correct: the preview lists each row with its errors."),
+    ]:
+        help_ws.append([text_cell(help_ws, line, font=FONT_BODY, alignment=TOP_LEFT)])
+    return _save(wb)
+
+
+def task_import_template_filename(*, program) -> str:
+    return filename(_("task-list"), program.number, timezone.localtime().strftime("%Y%m%d"))

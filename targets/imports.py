@@ -97,12 +97,12 @@ class FileRefused(Exception):
         self.messages = list(messages)
 
 
-def _header_names() -> list[set[str]]:
+def _header_names(columns=FIGURE_COLUMNS) -> list[set[str]]:
     """For each column, its header as written in every language of the site (folded), and its key."""
-    names = [{fold(key.replace("_", " "))} for key in COLUMN_KEYS]
+    names = [{fold(key.replace("_", " "))} for key, _label in columns]
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            for index, (_key, label) in enumerate(FIGURE_COLUMNS):
+            for index, (_key, label) in enumerate(columns):
                 names[index].add(fold(str(label)))
     return names
 
@@ -111,8 +111,9 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_upload(upload) -> list[tuple[int, tuple]]:
-    """The rows under the header as (row number, eight cell values), blank rows left out.
+def read_upload(upload, *, columns=FIGURE_COLUMNS) -> list[tuple[int, tuple]]:
+    """The rows under the header as (row number, one value per column of ``columns``: the figures' eight
+    by default, the task list's for ``task_imports``), blank rows left out.
 
     Raises ``FileRefused`` for a file that is not an .xlsx workbook, is too large, corrupt or empty, has
     wrong headers or more rows than ``IMPORT_MAX_ROWS``. A cell formatted as a percentage holds 0.95 for
@@ -154,7 +155,7 @@ def read_upload(upload) -> list[tuple[int, tuple]]:
     except Exception:  # openpyxl raises many kinds for a damaged file; all mean the same to the user
         raise FileRefused(_("The file is not a readable Excel workbook: it may be damaged.")) from None
     try:
-        return _read_rows(workbook, deadline=time.monotonic() + settings.IMPORT_READ_SECONDS)
+        return _read_rows(workbook, deadline=time.monotonic() + settings.IMPORT_READ_SECONDS, columns=columns)
     except FileRefused:
         raise
     except Exception:
@@ -331,11 +332,12 @@ def _cell_value(cell):
     return value
 
 
-def _read_rows(workbook, *, deadline: float) -> list[tuple[int, tuple]]:
+def _read_rows(workbook, *, deadline: float, columns=FIGURE_COLUMNS) -> list[tuple[int, tuple]]:
     if not workbook.worksheets:
         raise FileRefused(_("The file is empty."))
     sheet = workbook.worksheets[0]
-    width = len(COLUMN_KEYS)
+    width = len(columns)
+    labels = dict(columns)
     max_rows = settings.IMPORT_MAX_ROWS
     # Only the template's columns and the rows the limit allows (+ the header), whatever size the sheet
     # claims: openpyxl would otherwise fill in every cell up to its declared dimension.
@@ -346,13 +348,13 @@ def _read_rows(workbook, *, deadline: float) -> list[tuple[int, tuple]]:
         raise FileRefused(_("The file is empty: the first row should hold the headers of the template."))
     header_values = (header_values + [None] * width)[:width]
     problems = []
-    for index, (names, value) in enumerate(zip(_header_names(), header_values, strict=True)):
+    for index, (names, value) in enumerate(zip(_header_names(columns), header_values, strict=True)):
         if fold(str(value or "")) not in names:
             problems.append(
                 _("Column %(column)s: the header should be “%(expected)s”, not “%(found)s”.")
                 % {
                     "column": get_column_letter(index + 1),
-                    "expected": COLUMN_LABELS[COLUMN_KEYS[index]],
+                    "expected": labels[columns[index][0]],
                     "found": "" if value is None else str(value).strip(),
                 }
             )

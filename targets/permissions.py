@@ -789,3 +789,8 @@ def can_export(user, where=None) -> bool:
 
 def can_import(user, where=None) -> bool:
     return is_office(user, where) or is_unit_staff(user, where)
+
+
+def can_import_tasks(user, where=None) -> bool:
+    """Load a programme's task list from a workbook (``tasks/import/``): its office."""
+    return is_office(user, where)

@@ -1,7 +1,7 @@
 from django.urls import include, path, register_converter
 
 from .converters import CodeConverter
-from .views import dashboard, exports, general, imports, organisations, reports, reviews, tasks
+from .views import dashboard, exports, general, imports, organisations, reports, reviews, task_imports, tasks
 
 register_converter(CodeConverter, "code")
 
@@ -27,6 +27,9 @@ program_patterns = [
     path("solutions/<int:number>/", tasks.solution_group_detail, name="solution_group_detail"),
     path("tasks/", tasks.task_list, name="task_list"),
     path("tasks/export.xlsx", tasks.task_export, name="task_export"),
+    path("tasks/import/", task_imports.task_import, name="task_import"),
+    path("tasks/import/confirm/", task_imports.task_import_confirm, name="task_import_confirm"),
+    path("tasks/import/template.xlsx", task_imports.task_import_template, name="task_import_template"),
     path("tasks/<code:code>/", tasks.task_detail, name="task_detail"),
     path("tasks/<code:code>/remind/", tasks.task_remind, name="task_remind"),
     path("tasks/<code:code>/updates/new/", tasks.task_update_new, name="task_update_new"),

@@ -12,14 +12,16 @@ from django.utils import timezone
 from .. import assessment, permissions
 from ..models import Organisation, Program, ProgressReport, Target
 from .dashboards import AsOf, dashboard_rows
+from .tasks import task_status_counts_by_program
 from .units import report_due_date
 
 
 @dataclass
 class ProgrammeRollup:
     """One programme in the roll-up: its targets by progress status (``assessment.PROGRESS_ORDER``) and its
-    milestones by deadline status (``assessment.DEADLINE_ORDER``), as its overview counts them, and the
-    yearly figures of last year still missing after their due day (the late reports)."""
+    milestones by deadline status (``assessment.DEADLINE_ORDER``), as its overview counts them, the
+    yearly figures of last year still missing after their due day (the late reports), and its active tasks
+    by deadline status (``assessment.TASK_STATUS_ORDER``), as its task table counts them."""
 
     program: Program
     organisation: Organisation
@@ -27,6 +29,7 @@ class ProgrammeRollup:
     by_status: dict = field(default_factory=dict)
     by_deadline: dict = field(default_factory=dict)
     late: int = 0
+    by_task_status: dict = field(default_factory=dict)
 
     @property
     def status_counts(self) -> list[int]:
@@ -35,6 +38,14 @@ class ProgrammeRollup:
     @property
     def deadline_counts(self) -> list[int]:
         return [self.by_deadline.get(d, 0) for d in assessment.DEADLINE_ORDER]
+
+    @property
+    def task_counts(self) -> list[int]:
+        return [self.by_task_status.get(s, 0) for s in assessment.TASK_STATUS_ORDER]
+
+    @property
+    def tasks(self) -> int:
+        return sum(self.by_task_status.values())
 
     @property
     def behind(self) -> int:
@@ -62,6 +73,7 @@ SORTS = {
     "behind": lambda r: (-r.behind, r.organisation.name),
     "late": lambda r: (-r.late, r.organisation.name),
     "overdue": lambda r: (-r.by_deadline.get(assessment.Deadline.OVERDUE, 0), r.organisation.name),
+    "tasks_overdue": lambda r: (-r.by_task_status.get(assessment.TaskStatus.OVERDUE, 0), r.organisation.name),
 }
 DEFAULT_SORT = "organisation"
 
@@ -72,13 +84,15 @@ ROLLUP_CACHE_SECONDS = 24 * 60 * 60
 def _rollup_key(program: Program, today: datetime.date) -> str:
     """A programme's counts as of ``today``: the key moves with its data version (``program_version_bump``
     after every committed change) and with the day, so a cached value is never stale and nobody deletes it."""
-    return f"targets:rollup:1:{program.pk}:{program.data_version}:{today.isoformat()}"
+    return f"targets:rollup:2:{program.pk}:{program.data_version}:{today.isoformat()}"
 
 
 def _programme_counts(program_ids: list[int], today: datetime.date) -> dict[int, dict]:
     """Each programme's counts as its overview counts them, computed in one pass over all their targets:
-    {program id: {"total", "by_status", "by_deadline", "late"}}. 5 queries whatever their number."""
-    counts = {pk: {"total": 0, "by_status": {}, "by_deadline": {}, "late": 0} for pk in program_ids}
+    {program id: {"total", "by_status", "by_deadline", "late", "by_task_status"}}. 7 queries whatever their
+    number."""
+    empty = {"total": 0, "by_status": {}, "by_deadline": {}, "late": 0, "by_task_status": {}}
+    counts = {pk: {k: (dict(v) if isinstance(v, dict) else v) for k, v in empty.items()} for pk in program_ids}
     as_of = AsOf(date=today, year=today.year, is_past=False, years=[])
     for row in dashboard_rows(targets=Target.objects.filter(program__in=program_ids), as_of=as_of):
         line = counts[row.program_id]
@@ -89,20 +103,24 @@ def _programme_counts(program_ids: list[int], today: datetime.date) -> dict[int,
             line["by_deadline"][milestone.bucket] = line["by_deadline"].get(milestone.bucket, 0) + 1
     for program_id, late in late_report_counts(program_ids=program_ids, today=today).items():
         counts[program_id]["late"] = late
+    for program_id, by_status in task_status_counts_by_program(program_ids=program_ids, today=today).items():
+        counts[program_id]["by_task_status"] = {str(k): n for k, n in by_status.items()}
     return counts
 
 
 def rollup(*, organisation: Organisation, today: datetime.date | None = None, sort: str = DEFAULT_SORT):
     """Every programme of the organisations below ``organisation``, each counted as its overview counts
-    (``dashboard_rows`` as of today), sorted by ``sort`` (``SORTS``).
+    (``dashboard_rows`` as of today) with its tasks counted as its task table counts them, sorted by
+    ``sort`` (``SORTS``).
 
     Each programme's counts are kept in the cache under a key made of its data version and the day
-    (``_rollup_key``): a change in one ward's programme moves its version, so the next view recomputes that
-    programme only, in one pass with any other that changed. Nothing is ever invalidated by hand.
+    (``_rollup_key``): a change in one ward's programme (a figure, a task update) moves its version, so the
+    next view recomputes that programme only, in one pass with any other that changed. Nothing is ever
+    invalidated by hand.
 
-    A fixed number of queries whatever the number of organisations, programmes and reports: the
-    descendants 1, the programmes 1, and for the programmes not in the cache the rows 4 and the late
-    reports 1."""
+    A fixed number of queries whatever the number of organisations, programmes, reports and tasks: the
+    descendants 1, the programmes 1, and for the programmes not in the cache the rows 4, the late reports
+    1 and the tasks 2."""
     today = today or timezone.localdate()
     below = descendant_ids(organisation)
     programs = list(
@@ -129,6 +147,7 @@ def rollup(*, organisation: Organisation, today: datetime.date | None = None, so
                 by_status={assessment.Progress(k): n for k, n in value["by_status"].items()},
                 by_deadline=dict(value["by_deadline"]),
                 late=value["late"],
+                by_task_status={assessment.TaskStatus(k): n for k, n in value["by_task_status"].items()},
             )
         )
     key = SORTS.get(sort, SORTS[DEFAULT_SORT])
@@ -171,4 +190,7 @@ def rollup_totals(lines: list[ProgrammeRollup]) -> dict:
         "deadline_counts": [sum(col) for col in zip(*(line.deadline_counts for line in lines), strict=False)]
         or [0] * len(assessment.DEADLINE_ORDER),
         "late": sum(line.late for line in lines),
+        "tasks": sum(line.tasks for line in lines),
+        "task_counts": [sum(col) for col in zip(*(line.task_counts for line in lines), strict=False)]
+        or [0] * len(assessment.TASK_STATUS_ORDER),
     }

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import assessment, permissions
-from ..models import Program, Task, TaskReminder, TaskUpdate, Unit, YearClosure
+from ..models import Program, Target, Task, TaskReminder, TaskUpdate, Unit, YearClosure
 from ..text import fold
 from .reporting import closed_years
 
@@ -195,6 +195,46 @@ def task_rows(
     return rows
 
 
+def task_status_counts_by_program(*, program_ids: list[int], today: datetime.date) -> dict[int, Counter]:
+    """For each programme of ``program_ids``, its active tasks by deadline status as of ``today``, judged as
+    its task table judges them (``task_rows`` without filters): one pass over all the programmes' tasks.
+    2 queries: the tasks with their counts, their completions."""
+    tasks = list(
+        _with_counts(Task.objects.filter(program_id__in=program_ids, is_active=True), year=today.year).only(
+            "id", "program_id", "recurrence", "deadline"
+        )
+    )
+    completions = _completions([t.pk for t in tasks]) if tasks else {}
+    counts: dict[int, Counter] = {}
+    for task in tasks:
+        state = _state(task, completions.get(task.pk, ()), today=today, year=today.year)
+        counts.setdefault(task.program_id, Counter())[state.status] += 1
+    return counts
+
+
+@dataclass
+class TaskReviewRow:
+    """A task in the year's review: its row as the table judges it for the year, and its latest approved
+    update dated on or before the day judged (its result), if any."""
+
+    row: TaskRow
+    latest: TaskUpdate | None
+
+
+def task_review_rows(*, program: Program, year: int, today: datetime.date | None = None) -> list[TaskReviewRow]:
+    """The tasks of ``program`` due in ``year`` as the table lists them for that year (``task_rows`` with
+    ``year``: judged as of its end, or today while it runs), each with its latest approved update up to that
+    day. 4 queries: the rows 3, the latest updates 1."""
+    as_of, _year = task_as_of(year=year, today=today)
+    rows = task_rows(program=program, year=year, today=today)
+    latest: dict[int, TaskUpdate] = {}
+    if rows:
+        newest = _approved(task=OuterRef("pk"), date__lte=as_of).order_by("-date", "-id").values("pk")[:1]
+        ids = Task.objects.filter(pk__in=[row.task.pk for row in rows]).annotate(u=Subquery(newest)).values("u")
+        latest = {u.task_id: u for u in TaskUpdate.objects.filter(pk__in=ids)}
+    return [TaskReviewRow(row=row, latest=latest.get(row.task.pk)) for row in rows]
+
+
 def task_status_counts(rows: list[TaskRow]) -> list[dict]:
     """The number of rows in each deadline status, in ``TASK_STATUS_ORDER`` (zeros included). No query."""
     counts = Counter(row.state.status for row in rows)
@@ -250,6 +290,20 @@ def task_panel(*, program: Program, today: datetime.date | None = None, year: in
         due_soon=sorted((row for row in rows if row.state.due_soon), key=lambda r: (r.state.deadline, r.sort_key)),
         as_of=as_of,
         year=judged_year,
+    )
+
+
+def task_import_list(*, program: Program) -> list[Task]:
+    """Every task of ``program`` (active or not) in its order, with its group, lead unit, supporting units
+    and targets (by code): the task list's import template. 3 queries."""
+    return list(
+        Task.objects.filter(program=program)
+        .select_related("solution_group", "lead_unit")
+        .prefetch_related(
+            Prefetch("supporting_units", queryset=Unit.objects.order_by("code")),
+            Prefetch("targets", queryset=Target.objects.order_by("code").only("id", "code")),
+        )
+        .order_by("solution_group__number", "order", "code")
     )
 
 

@@ -16,6 +16,7 @@ from .accounts import (
 )
 from .imports import (
     import_confirm,
+    task_import_confirm,
 )
 from .programmes import (
     program_copy,
@@ -82,6 +83,7 @@ __all__ = [
     "ROLE_UNIT_STAFF",
     "ReportConflict",
     "import_confirm",
+    "task_import_confirm",
     "program_load_reference",
     "program_version_bump",
     "report_approve",

@@ -1,4 +1,5 @@
-"""Confirming an import of figures from Excel: every row checked first, then all written in bulk."""
+"""Confirming an import from Excel, of figures or of a programme's task list: every row checked first,
+then all written in bulk."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,10 +7,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .. import notifications, permissions
-from ..models import ProgressReport, Target, YearClosure
+from ..models import ProgressReport, Target, Task, YearClosure
+from ..text import fold
 from .common import _refuse
 from .reporting import REPORT_OPEN, ReportStatus, closed_year_refusal, open_duplicate_refusal
 from .versions import program_version_bump
@@ -175,3 +178,129 @@ def _supersede(previous: list[ProgressReport], *, user, now) -> None:
         default_change_reason="supersede",
         default_date=now,
     )
+
+
+# --- The task list ------------------------------------------------------------------------------------------
+
+TASK_IMPORT_FIELDS = [
+    "code",
+    "solution_group",
+    "name",
+    "lead_unit",
+    "deadline",
+    "recurrence",
+    "expected_output",
+    "assigned_by_number",
+    "assigned_by_date",
+    "assigned_by_summary",
+    "order",
+    "search_text",
+]
+
+
+@transaction.atomic
+def task_import_confirm(*, user, program, rows: list) -> tuple[list[Task], list[Task]]:
+    """Write a programme's task list from checked rows (``task_imports.TaskImportRow``): a new task for a
+    new code, the existing task of a known code updated (its supporting units and targets replaced by the
+    row's), each task's ``order`` its place in the file. All or nothing: every row is checked again before
+    anything is written (the office of the programme, a code once, the model's rules), and the first row
+    refused names its number. Returns (created, updated).
+
+    A fixed number of queries whatever the number of rows: the existing tasks of the codes (locked: a
+    concurrent import or edit of the same tasks waits), then in bulk the new tasks and their history, the
+    updated ones and their history, the links to units and targets replaced (delete, insert each), and the
+    links' history beside the tasks' (the import's history rows, then per link kind a read and an insert)."""
+    from ..task_imports import task_from_row  # imported here: the reader imports this module (via imports.py)
+
+    if not permissions.can_import_tasks(user, program):
+        raise PermissionDenied
+    if not rows:
+        _refuse(_("The file has no tasks to import."), code="empty")
+    codes = [row.code for row in rows]
+    locked = {
+        task.code.upper(): task
+        for task in Task.objects.filter(program=program, code__in=codes).select_for_update(of=("self",)).order_by()
+    }
+    seen: dict[str, int] = {}
+    new, changed = [], []
+    for position, row in enumerate(rows, start=1):
+        if row.errors:
+            _row_refused(row, " ".join(message for _column, message in row.errors))
+        key = row.code.upper()
+        if key in seen:
+            _row_refused(
+                row,
+                _("Row %(first)s already has the code %(code)s: each task may appear once.")
+                % {"first": seen[key], "code": row.code},
+            )
+        seen[key] = row.number
+        task = task_from_row(row, program=program, task=locked.get(key) or Task(program=program))
+        task.order = position
+        task.search_text = fold(f"{task.code} {task.name} {task.expected_output}")
+        try:
+            task.clean_fields(exclude=["program", "solution_group", "lead_unit"])
+            task.clean()
+        except ValidationError as error:
+            _row_refused(row, " ".join(error.messages))
+        (changed if task.pk else new).append((task, row))
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(
+                [task for task, _row in new],
+                Task,
+                batch_size=IMPORT_BATCH,
+                default_user=user,
+                default_change_reason="import",
+                default_date=now,
+            )
+    except IntegrityError:
+        _refuse(_("Another task with one of these codes was created at the same time. Reload and check."))
+    if changed:
+        bulk_update_with_history(
+            [task for task, _row in changed],
+            Task,
+            fields=TASK_IMPORT_FIELDS,
+            batch_size=IMPORT_BATCH,
+            default_user=user,
+            default_change_reason="import",
+            default_date=now,
+        )
+    # bulk_create may not give back the rows in every database: find the new tasks by their codes.
+    by_code = {task.code.upper(): task for task, _row in changed}
+    by_code.update(
+        {t.code.upper(): t for t in Task.objects.filter(program=program, code__in=[t.code for t, _r in new])}
+    )
+    _replace_links(Task.supporting_units.through, "unit_id", by_code, rows, lambda row: row.supporting_units)
+    _replace_links(Task.targets.through, "target_id", by_code, rows, lambda row: row.targets)
+    _link_history(task_ids=[task.pk for task in by_code.values()], now=now)
+    program_version_bump(program_ids=[program.pk])
+    return [by_code[t.code.upper()] for t, _r in new], [task for task, _row in changed]
+
+
+def _replace_links(through, column: str, by_code: dict, rows: list, chosen) -> None:
+    """The rows' tasks' links in ``through`` (to units or targets) become the rows' own: 2 queries."""
+    task_ids = [task.pk for task in by_code.values()]
+    through.objects.filter(task_id__in=task_ids).delete()
+    links = [through(task_id=by_code[row.code.upper()].pk, **{column: item.pk}) for row in rows for item in chosen(row)]
+    through.objects.bulk_create(links, batch_size=IMPORT_BATCH)
+
+
+def _link_history(*, task_ids: list[int], now) -> None:
+    """The import's history rows of the tasks get their links (units, targets) as a save would record them:
+    the bulk writes bypass the signals ``simple_history`` records them with. 5 queries."""
+    records = {
+        record.id: record
+        for record in Task.history.filter(id__in=task_ids, history_date=now, history_change_reason="import")
+    }
+    for field in Task.history.model._history_m2m_fields:
+        m2m_history = HistoricalRecords.m2m_models[field]
+        through = field.remote_field.through
+        names = [f.attname for f in through._meta.fields]
+        m2m_history.objects.bulk_create(
+            [
+                m2m_history(history=records[link.task_id], **{name: getattr(link, name) for name in names})
+                for link in through.objects.filter(task_id__in=list(records))
+            ],
+            batch_size=IMPORT_BATCH,
+        )

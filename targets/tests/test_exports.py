@@ -1,6 +1,7 @@
 """The review workbook of a known data set, cell by cell; the one text helper against formula injection;
 the download's name, headers, permissions and query count."""
 
+import datetime
 from io import BytesIO
 
 import pytest
@@ -11,7 +12,7 @@ from openpyxl.chart import BarChart
 from targets import exports, services
 from targets.models import DomainGroup, Milestone, ProgressReport, Target
 
-from .factories import Status, make_report
+from .factories import Status, make_report, make_task, make_task_update
 
 YEAR = 2025
 
@@ -203,10 +204,11 @@ def test_print_settings_and_frozen_panes(program, figures):
         assert int(ws.page_setup.paperSize) == 9  # A4
         assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-    review, by_group, flat = wb.worksheets
+    review, by_group, flat, tasks = wb.worksheets
     assert review.print_title_rows == "$8:$8"
     assert review.freeze_panes == "D9"
     assert flat.print_title_rows == "$1:$1" and flat.freeze_panes == "C2"
+    assert tasks.print_title_rows == "$1:$1" and tasks.freeze_panes == "C2"
 
 
 def test_sheet_two_counts_each_group_with_a_native_bar_chart(program, figures):
@@ -249,6 +251,52 @@ def test_sheet_three_lists_every_approved_figure_of_the_year_with_a_filter(progr
     vh01 = rows[3]
     assert vh01[3:8] == [2025, 2, 72.5, "yes", "@mention"]
     assert rows[0][9].date() == timezone.localdate()
+
+
+def test_the_tasks_sheet_judges_the_tasks_due_in_the_year_as_of_its_end(program, office):
+    done = make_task(program, code="NV-1.01", deadline=datetime.date(2025, 6, 30))
+    make_task_update(task=done, author=office, status=Status.APPROVED, date=datetime.date(2025, 3, 1), progress=40)
+    make_task_update(
+        task=done,
+        author=office,
+        status=Status.APPROVED,
+        date=datetime.date(2025, 6, 20),
+        content='=HYPERLINK("http://x","x")',
+        progress=100,
+        is_done=True,
+        completed_on=datetime.date(2025, 6, 20),
+    )
+    # An update after the year does not make the year's result.
+    make_task_update(task=done, author=office, status=Status.APPROVED, date=datetime.date(2026, 2, 1))
+    late = make_task(program, code="NV-1.02", deadline=datetime.date(2025, 9, 30))
+    make_task_update(task=late, author=office, status=Status.SUBMITTED, date=datetime.date(2025, 10, 1))
+    make_task(program, code="NV-2.01", group=2, deadline=None, recurrence="ongoing")
+    make_task(program, code="NV-2.02", group=2, deadline=datetime.date(2027, 6, 30))  # not due in 2025
+    ws = workbook(program).worksheets[3]
+    assert ws.title == "Tasks 2025"
+    header = [c.value for c in ws[1]]
+    assert header == [
+        "Code",
+        "Task",
+        "Lead unit",
+        "Deadline",
+        "Deadline status as of 31/12/2025",
+        "Completed on",
+        "Last approved update",
+        "Result",
+        "Progress (%)",
+    ]
+    rows = {row[0].value: row for row in ws.iter_rows(min_row=2)}
+    assert list(rows) == ["NV-1.01", "NV-1.02", "NV-2.01"]
+    first = rows["NV-1.01"]
+    assert first[3].value.date() == datetime.date(2025, 6, 30)
+    assert first[4].value == "Done on time"
+    assert first[5].value.date() == first[6].value.date() == datetime.date(2025, 6, 20)
+    assert first[7].value == '=HYPERLINK("http://x","x")' and first[7].data_type == "s"
+    assert first[8].value == 100
+    assert [c.value for c in rows["NV-1.02"][4:9]] == ["Not done, overdue", None, None, None, None]
+    assert rows["NV-2.01"][4].value == "Ongoing"
+    assert ws.auto_filter.ref == "A1:I4"
 
 
 def test_notes_that_look_like_formulas_stay_text(program, figures):
@@ -371,10 +419,14 @@ def test_the_export_runs_the_same_queries_as_targets_grow(
     client_for, office, program, figures, extra, django_assert_num_queries
 ):
     add_targets(program, extra, author=office)
+    for n in range(1 + extra):
+        task = make_task(program, code=f"NV-1.{n:02d}", supporting=["PVHTT"], deadline=datetime.date(2025, 6, 30))
+        make_task_update(task=task, author=office, status=Status.APPROVED, is_done=True, completed_on=task.deadline)
     client = client_for(office)
     # session, user, the user's groups (role), programme; the review: groups, targets with lead units,
-    # milestones, supporting units, approved yearly figures, stored reviews, closure; the flat figures.
-    with django_assert_num_queries(12):
+    # milestones, supporting units, approved yearly figures, stored reviews, closure; the flat figures;
+    # the tasks: the tasks with their counts, their supporting units, completions, latest updates.
+    with django_assert_num_queries(16):
         response = client.get("/p/12-ctr-qu/reviews/2025/export.xlsx")
     assert response.status_code == 200
     ws = load_workbook(BytesIO(response.content)).worksheets[0]

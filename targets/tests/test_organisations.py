@@ -5,6 +5,7 @@ and copies it to the Nghĩa Đô ward (``services.program_copy``, with its units
 target XD-01 each; its people are made here, and everything is rolled back after the test.
 """
 
+import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -19,9 +20,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from targets import demo, services
+from targets import assessment, demo, services
 from targets.models import DomainGroup, Membership, Milestone, Organisation, Program, ProgressReport, Target, Unit
-from targets.tests.factories import make_report
+from targets.tests.factories import make_report, make_task, make_task_update
 from targets.tests.test_imports import row, upload, xlsx
 
 Status = ProgressReport.Status
@@ -198,6 +199,43 @@ def test_the_rollup_counts_equal_the_wards_overviews(client_for, wards):
     assert rows[-1][3] == response.context["totals"]["total"]
 
 
+def _ward_tasks(wards, program):
+    """Tasks in every deadline status in ward A, one overdue in 12-CTr/QU, none in ward B."""
+    lead = wards.xd01_a.lead_unit.code
+    make_task(wards.a, code="NV-1.01", lead=lead, deadline=datetime.date(2025, 6, 30))  # overdue
+    make_task(wards.a, code="NV-1.02", lead=lead, deadline=datetime.date(2030, 6, 30))  # in time
+    make_task(wards.a, code="NV-1.03", lead=lead, deadline=None, recurrence="ongoing")
+    done = make_task(wards.a, code="NV-1.04", lead=lead, deadline=datetime.date(2025, 6, 30))
+    make_task_update(
+        task=done,
+        author=wards.staff_a,
+        status=Status.APPROVED,
+        is_done=True,
+        completed_on=datetime.date(2025, 6, 1),
+    )
+    make_task(wards.a, code="NV-1.05", lead=lead, deadline=datetime.date(2025, 6, 30), is_active=False)
+    make_task(program, code="NV-9.01", deadline=datetime.date(2025, 6, 30))
+
+
+def test_the_rollup_counts_tasks_as_each_wards_task_table(client_for, wards, program):
+    _ward_tasks(wards, program)
+    client = client_for(wards.city_leader)
+    response = client.get(f"/o/{wards.city.code}/")
+    lines = {line.program.slug: line for line in response.context["lines"]}
+    for slug, line in lines.items():
+        assert line.tasks == client.get(f"/p/{slug}/tasks/").context["total"], slug
+        table = [client.get(f"/p/{slug}/tasks/?status={s}").context["total"] for s in assessment.TASK_STATUS_ORDER]
+        assert line.task_counts == table, slug
+    assert lines[wards.a.slug].task_counts == [1, 1, 0, 1, 1]  # overdue, in time, late, on time, ongoing
+    assert lines[wards.b.slug].tasks == 0
+    totals = response.context["totals"]
+    assert totals["tasks"] == sum(line.tasks for line in lines.values())
+    assert response.content.decode().count('data-count="task-overdue"') == len(lines)
+    sheet = load_workbook(filename=_bytes(client.get(f"/o/{wards.city.code}/rollup.xlsx"))).worksheets[0]
+    rows = list(sheet.iter_rows(min_row=5, values_only=True))
+    assert list(rows[-1][-6:]) == [totals["tasks"], *totals["task_counts"]]
+
+
 def _bytes(response):
     from io import BytesIO
 
@@ -205,7 +243,8 @@ def _bytes(response):
     return BytesIO(response.content)
 
 
-def test_the_rollup_costs_the_same_queries_for_more_wards(client_for, wards, django_assert_max_num_queries):
+def test_the_rollup_costs_the_same_queries_for_more_wards(client_for, wards, program, django_assert_max_num_queries):
+    _ward_tasks(wards, program)
     client = client_for(wards.city_leader)
     client.get(f"/o/{wards.city.code}/")  # sessions and the like warmed
     from django.db import connection
@@ -215,7 +254,11 @@ def test_the_rollup_costs_the_same_queries_for_more_wards(client_for, wards, dja
     with CaptureQueriesContext(connection) as before:
         client.get(f"/o/{wards.city.code}/")
     yen_hoa = Organisation.objects.get(code="phuong-yen-hoa")
-    services.program_copy(source=wards.a, organisation=yen_hoa, create_units=True)
+    copy = services.program_copy(source=wards.a, organisation=yen_hoa, create_units=True)
+    for n in range(1, 4):
+        make_task(
+            copy, code=f"NV-2.0{n}", group=2, lead=wards.xd01_a.lead_unit.code, deadline=None, recurrence="ongoing"
+        )
     cache.clear()
     with CaptureQueriesContext(connection) as after:
         response = client.get(f"/o/{wards.city.code}/")

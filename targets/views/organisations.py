@@ -43,6 +43,7 @@ def organisation_detail(request, code):
             "late_year": selectors.late_year(),
             "statuses": selectors.PROGRESS_CHOICES,
             "deadline_labels": [selectors.DEADLINE_LABELS[d] for d in assessment.DEADLINE_ORDER],
+            "task_statuses": selectors.TASK_STATUS_CHOICES,
         },
     )
 

@@ -67,7 +67,15 @@ def task_list(request, program):
     return render(
         request,
         "targets/task_list.html",
-        {"program": program, "form": form, "table": table, "total": len(rows), "as_of": as_of, "year": year},
+        {
+            "program": program,
+            "form": form,
+            "table": table,
+            "total": len(rows),
+            "as_of": as_of,
+            "year": year,
+            "may_import": permissions.can_import_tasks(request.user, program),
+        },
     )
 
 

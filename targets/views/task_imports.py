@@ -1,0 +1,93 @@
+"""Loading a programme's task list from Excel (issue 14 §6): ``tasks/import/`` (upload → preview →
+confirm) and ``tasks/import/template.xlsx``, for the office of the programme only.
+
+As the figures import: ``imports.read_upload`` reads the file with its guards, ``task_imports`` checks the
+rows, the rows wait in the server-side session under a token between the preview and the confirmation,
+and ``services.task_import_confirm`` writes all of them or none.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import exports, imports, permissions, selectors, services, task_imports
+from ..exports import TASK_COLUMNS
+from ..permissions import program_required
+from .exports import xlsx_response
+
+
+def _require_office(request, program):
+    if not permissions.can_import_tasks(request.user, program):
+        raise PermissionDenied
+
+
+def _preview(request, program, check, *, changed=False):
+    token = task_imports.to_session(request.session, check, program=program) if check.is_valid else ""
+    if not check.is_valid:
+        task_imports.forget(request.session)
+    return render(
+        request,
+        "targets/task_import.html",
+        {
+            "program": program,
+            "check": check,
+            "changed": changed,
+            "form": task_imports.TaskUploadForm(),
+            "confirm_form": task_imports.TaskConfirmForm(initial={"token": token}),
+        },
+    )
+
+
+@program_required
+def task_import(request, program):
+    _require_office(request, program)
+    form = task_imports.TaskUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            raw_rows = imports.read_upload(form.cleaned_data["file"], columns=TASK_COLUMNS)
+        except imports.FileRefused as refused:
+            for message in refused.messages:
+                form.add_error("file", message)
+        else:
+            return _preview(request, program, task_imports.check_rows(raw_rows, program=program))
+    return render(request, "targets/task_import.html", {"program": program, "form": form, "check": None})
+
+
+@require_POST
+@program_required
+def task_import_confirm(request, program):
+    _require_office(request, program)
+    form = task_imports.TaskConfirmForm(request.POST)
+    raw_rows = None
+    if form.is_valid():
+        raw_rows = task_imports.from_session(request.session, form.cleaned_data["token"], program=program)
+    if raw_rows is None:
+        messages.error(request, _("There is nothing to import: the preview has expired or was already imported."))
+        return redirect("task_import", program.slug)
+    # Checked again: a unit, group or target may have changed since the preview.
+    check = task_imports.check_rows(raw_rows, program=program)
+    if not check.is_valid:
+        return _preview(request, program, check, changed=True)
+    try:
+        created, updated = services.task_import_confirm(user=request.user, program=program, rows=check.rows)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("task_import", program.slug)
+    task_imports.forget(request.session)
+    messages.success(
+        request,
+        _("The task list was imported: %(created)s tasks added, %(updated)s updated.")
+        % {"created": len(created), "updated": len(updated)},
+    )
+    return redirect("task_list", program.slug)
+
+
+@require_GET
+@program_required
+def task_import_template(request, program):
+    """The programme's task list as it stands, in the import's layout (an empty template when none)."""
+    _require_office(request, program)
+    data = exports.task_import_template_workbook(tasks=selectors.task_import_list(program=program))
+    return xlsx_response(data, exports.task_import_template_filename(program=program))
