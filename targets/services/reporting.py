@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +15,7 @@ from ..models import (
     Target,
     Unit,
 )
-from .common import _refuse, _user_label
+from .common import _refuse, _user_label, history_save, version_claim
 from .versions import program_version_bump, program_versions_bumped_once
 
 User = get_user_model()
@@ -116,19 +115,11 @@ def _locked(report: ProgressReport, version: int | None) -> ProgressReport:
 
 
 def _bump(report: ProgressReport) -> None:
-    claimed = ProgressReport.objects.filter(pk=report.pk, version=report.version).update(version=F("version") + 1)
-    if not claimed:
-        raise ReportConflict(report=report)
-    report.version += 1
+    version_claim(report, ReportConflict(report=report))
 
 
 def _save(report: ProgressReport, *, user, reason: str) -> None:
-    """Validate and save, recording who did it and which step it was in the history."""
-    report._history_user = user
-    report._change_reason = reason
-    report.full_clean()
-    report.save()
-    program_version_bump(program_ids=[report.target.program_id])
+    history_save(report, user=user, reason=reason, program_id=report.target.program_id)
 
 
 def _approved_for_period(*, target, unit, year, quarter, exclude_pk=None) -> ProgressReport | None:

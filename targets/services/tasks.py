@@ -17,13 +17,12 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .. import notifications, permissions
 from ..models import Task, TaskReminder, TaskUpdate, Unit, YearClosure
-from .common import _refuse, _user_label
+from .common import _refuse, _user_label, history_save, version_claim
 from .versions import program_version_bump
 
 UpdateStatus = TaskUpdate.Status
@@ -105,19 +104,11 @@ def _locked(update: TaskUpdate, version: int | None) -> TaskUpdate:
 
 
 def _bump(update: TaskUpdate) -> None:
-    claimed = TaskUpdate.objects.filter(pk=update.pk, version=update.version).update(version=F("version") + 1)
-    if not claimed:
-        raise TaskUpdateConflict(update=update)
-    update.version += 1
+    version_claim(update, TaskUpdateConflict(update=update))
 
 
 def _save(update: TaskUpdate, *, user, reason: str) -> None:
-    """Validate and save, recording who did it and which step it was in the history."""
-    update._history_user = user
-    update._change_reason = reason
-    update.full_clean()
-    update.save()
-    program_version_bump(program_ids=[update.task.program_id])
+    history_save(update, user=user, reason=reason, program_id=update.task.program_id)
 
 
 def _check_unit(user, task: Task, unit: Unit | None) -> None:
