@@ -422,6 +422,16 @@ PATHS = [
     "/p/12-ctr-qu/reviews/{int}/targets/XD-01/",
     "/admin/targets/target/{text}/change/",
     "/admin/targets/progressreport/{text}/change/",
+    # Organisations, programmes and tasks (issues 13, 14)
+    "/p/{text}/",
+    "/p/{text}/targets/XD-01/",
+    "/o/{text}/",
+    "/o/{text}/rollup.xlsx",
+    "/targets/{text}/",
+    "/p/12-ctr-qu/tasks/{text}/",
+    "/p/12-ctr-qu/tasks/{text}/updates/new/",
+    "/p/12-ctr-qu/tasks/NV-1.01/updates/{int}/edit/",
+    "/p/12-ctr-qu/solutions/{int}/",
 ]
 QUERIES = [
     "/?year={text}",
@@ -443,6 +453,17 @@ QUERIES = [
     "/admin/targets/progressreport/?status={text}&q={text}",
     "/admin/targets/unit/?code={text}&q={text}&kind__exact={text}",
     "/admin/auth/user/?username={text}&q={text}&is_staff__exact={text}",
+    # Organisations, programmes, tasks, what changed (issues 13, 14, 16)
+    "/p/12-ctr-qu/changes/?since={text}",
+    "/p/12-ctr-qu/reviews/2026/?estimates={text}",
+    "/o/ha-noi/?sort={text}",
+    "/o/ha-noi/rollup.xlsx?sort={text}",
+    "/reports/?program={text}&unit={text}&group={text}&year={text}",
+    "/imports/?program={text}",
+    "/p/12-ctr-qu/tasks/?q={text}&group={text}&unit={text}&status={text}&year={text}&sort={text}&page={text}",
+    "/p/12-ctr-qu/tasks/export.xlsx?q={text}&status={text}&year={text}",
+    "/admin/targets/membership/?role={text}&q={text}",
+    "/admin/targets/organisation/?q={text}",
 ]
 
 
@@ -789,3 +810,17 @@ def test_evidence_downloads_are_private(client_for, staff_a, program, settings, 
     response = client_for(staff_a).get(f"/reports/{report.pk}/evidence/")
     assert response.status_code == 200
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("value", ["\x00", "x" * 5000, str(2**64), "12-ctr-qu\x00", "../12-ctr-qu"])
+def test_a_hostile_programme_in_the_import_form_writes_nothing(client_for, staff_a, program, value):
+    """The upload's programme field (issue 13): a message on the form or a 400, never a 500, nothing written."""
+    from targets.models import ProgressReport
+    from targets.tests.test_imports import row, upload, xlsx
+
+    before = ProgressReport.objects.count()
+    response = client_for(staff_a).post("/imports/", {"program": value, "file": upload(xlsx([row("VH-01")]))})
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        assert "program" in response.context["form"].errors
+    assert ProgressReport.objects.count() == before

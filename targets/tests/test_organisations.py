@@ -433,3 +433,20 @@ def test_the_report_list_filters_by_programme(client_for, wards, program, office
     assert 'name="program"' in everything.content.decode()
     only_a = client.get("/reports/", {"program": wards.a.slug, "status": "submitted"})
     assert a in only_a.context["listing"].page.object_list and b not in only_a.context["listing"].page.object_list
+
+
+def test_the_programme_list_costs_the_same_queries_as_programmes_are_added(client_for, wards):
+    client = client_for(wards.city_leader)
+    client.get("/")
+
+    def counted():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/")
+        assert response.status_code == 200
+        return len(captured)
+
+    before = counted()
+    services.program_copy(
+        source=wards.a, organisation=Organisation.objects.get(code="phuong-yen-hoa"), create_units=True
+    )
+    assert counted() == before
