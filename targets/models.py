@@ -688,6 +688,85 @@ class YearClosure(models.Model):
         return f"{self.program} {self.year}"
 
 
+class ReviewReport(models.Model):
+    """The yearly review report (báo cáo kết quả thực hiện chương trình hành động năm …) as the office writes
+    it: the document's number, date, signer and recipients, and the narrative parts. Part II (the results)
+    is not stored: it is written from the year's review when the document is made. Frozen, like the
+    figures, once the year is closed (services.review_report_save refuses)."""
+
+    # The narrative parts, in the order of the document, with the heading each one goes under.
+    NARRATIVE_FIELDS = ("leadership", "strengths", "limitations", "causes", "directions", "proposals")
+    TEXT_MAX = 20000
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="review_reports", verbose_name=_("programme")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    number = models.CharField(
+        _("document number"),
+        max_length=40,
+        blank=True,
+        help_text=_("As it follows “Số”, for example 45-BC/QU. Left empty, the document keeps a blank to fill in."),
+    )
+    dated = models.DateField(_("date of the document"), null=True, blank=True)
+    signer_on_behalf = models.CharField(
+        _("signing on behalf of"), max_length=100, blank=True, default="T/M BAN THƯỜNG VỤ"
+    )
+    signer_title = models.CharField(_("signer's title"), max_length=100, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
+    recipients = models.TextField(
+        _("recipients"), blank=True, max_length=2000, help_text=_("One recipient per line (Nơi nhận).")
+    )
+    leadership = models.TextField(_("I. Leadership and direction"), blank=True, max_length=TEXT_MAX)
+    strengths = models.TextField(_("III.1. Strengths"), blank=True, max_length=TEXT_MAX)
+    limitations = models.TextField(_("III.2. Limitations and shortcomings"), blank=True, max_length=TEXT_MAX)
+    causes = models.TextField(_("III.3. Causes"), blank=True, max_length=TEXT_MAX)
+    directions = models.TextField(_("IV. Directions and tasks for next year"), blank=True, max_length=TEXT_MAX)
+    proposals = models.TextField(_("V. Proposals"), blank=True, max_length=TEXT_MAX)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("review report")
+        verbose_name_plural = _("review reports")
+        ordering = ["program", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "year"], name="review_report_one_per_program_year"),
+            models.CheckConstraint(
+                condition=Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX), name="review_report_year_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.program} {self.year}"
+
+    def clean(self):
+        errors = {}
+        if self.year and self.program_id and not self.program.contains_year(self.year):
+            errors["year"] = gettext("The year is outside the programme.")
+        if self.number and not re.fullmatch(r"[\w.\-/ ]+", self.number):
+            errors["number"] = gettext(
+                "A document number has letters, digits, hyphens and slashes only, for example 45-BC/QU."
+            )
+        # A TextField's max_length binds only forms: the model checks it for every other way in.
+        for field in (*self.NARRATIVE_FIELDS, "recipients"):
+            limit = self._meta.get_field(field).max_length
+            if len(getattr(self, field) or "") > limit:
+                errors[field] = gettext("At most %(max)s characters, please.") % {"max": limit}
+        if self.dated and self.year and not self.year <= self.dated.year <= self.year + 1:
+            errors["dated"] = gettext("The report of %(year)s is dated in %(year)s or %(next)s.") % {
+                "year": self.year,
+                "next": self.year + 1,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
 # --- Tasks (nhiệm vụ) of a programme's groups of solutions (issue 14) -------------------------------------
 
 

@@ -787,6 +787,11 @@ def can_export(user, where=None) -> bool:
     return can_view(user, where)
 
 
+def can_write_review_report(user, where=None) -> bool:
+    """Write the yearly review report's number, date, signer and narrative parts: the office."""
+    return is_office(user, where)
+
+
 def can_import(user, where=None) -> bool:
     return is_office(user, where) or is_unit_staff(user, where)
 

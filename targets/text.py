@@ -26,3 +26,11 @@ def localised(name: str, name_en: str) -> str:
     if name_en and (get_language() or "").startswith("en"):
         return name_en
     return name
+
+
+def plain_text(text: str) -> str:
+    """``text`` as a document can hold it: line ends made "\\n", and every other control character (which
+    XML, and so Word and Excel files, cannot carry) dropped; tabs become spaces. Typed text keeps its letters,
+    its lines and its formulas-looking starts ("=1+1" stays text in the document)."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cs"))

@@ -97,6 +97,13 @@ from .reporting import (
     waiting_for,
     year_is_closed,
 )
+from .review_reports import (
+    DocumentHeader,
+    document_date,
+    document_header,
+    document_symbol,
+    review_report_for,
+)
 from .reviews import (
     ASSESSMENT_ORDER,
     Review,
@@ -149,6 +156,11 @@ from .units import (
 )
 
 __all__ = [
+    "DocumentHeader",
+    "document_date",
+    "document_header",
+    "document_symbol",
+    "review_report_for",
     "ASSESSMENT_ORDER",
     "AsOf",
     "DEADLINE_LABELS",

@@ -43,6 +43,11 @@ from .reporting import (
     report_update,
     report_withdraw,
 )
+from .review_reports import (
+    REVIEW_REPORT_FIELDS,
+    ReviewReportConflict,
+    review_report_save,
+)
 from .reviews import (
     review_override,
     review_refresh,
@@ -68,6 +73,9 @@ from .versions import (
 )
 
 __all__ = [
+    "REVIEW_REPORT_FIELDS",
+    "ReviewReportConflict",
+    "review_report_save",
     "ALL",
     "DEMO_PASSWORD",
     "LoadSummary",
