@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .. import assessment, permissions
 from ..models import Organisation, Program, ProgressReport, Target
-from .dashboards import AsOf, dashboard_rows
+from .dashboards import AsOf, scope_counts_by_program
 from .tasks import task_status_counts_by_program
 from .units import report_due_date
 
@@ -88,24 +88,49 @@ def _rollup_key(program: Program, today: datetime.date) -> str:
 
 
 def _programme_counts(program_ids: list[int], today: datetime.date) -> dict[int, dict]:
-    """Each programme's counts as its overview counts them, computed in one pass over all their targets:
+    """Each programme's counts as its overview counts them, computed in one pass over all their
+    targets (``scope_counts_by_program``):
     {program id: {"total", "by_status", "by_deadline", "late", "by_task_status"}}. 7 queries whatever their
     number."""
     empty = {"total": 0, "by_status": {}, "by_deadline": {}, "late": 0, "by_task_status": {}}
     counts = {pk: {k: (dict(v) if isinstance(v, dict) else v) for k, v in empty.items()} for pk in program_ids}
     as_of = AsOf(date=today, year=today.year, is_past=False, years=[])
-    for row in dashboard_rows(targets=Target.objects.filter(program__in=program_ids), as_of=as_of):
-        line = counts[row.program_id]
-        line["total"] += 1
-        status = str(row.result.status)
-        line["by_status"][status] = line["by_status"].get(status, 0) + 1
-        for milestone in row.milestones:
-            line["by_deadline"][milestone.bucket] = line["by_deadline"].get(milestone.bucket, 0) + 1
+    for program_id, line in scope_counts_by_program(
+        targets=Target.objects.filter(program__in=program_ids), as_of=as_of
+    ).items():
+        counts[program_id].update(total=line.total, by_status=line.by_status, by_deadline=line.by_deadline)
     for program_id, late in late_report_counts(program_ids=program_ids, today=today).items():
         counts[program_id]["late"] = late
     for program_id, by_status in task_status_counts_by_program(program_ids=program_ids, today=today).items():
         counts[program_id]["by_task_status"] = {str(k): n for k, n in by_status.items()}
     return counts
+
+
+def _kept_counts(programs: list[Program], today: datetime.date) -> tuple[dict[int, dict], int]:
+    """Each programme's counts as of ``today``, read from the cache under ``_rollup_key`` or computed (all the
+    missing ones in one pass, ``_programme_counts``) and kept there: ({program id: counts}, how many were
+    computed). 1 cache read; for the missing ones 7 queries and 1 cache write."""
+    keys = {p.pk: _rollup_key(p, today) for p in programs}
+    cached = cache.get_many(list(keys.values()))
+    counts = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in keys if pk not in counts]
+    if missing:
+        fresh = _programme_counts(missing, today)
+        cache.set_many({keys[pk]: value for pk, value in fresh.items()}, ROLLUP_CACHE_SECONDS)
+        counts.update(fresh)
+    return counts, len(missing)
+
+
+def rollup_warm(*, today: datetime.date | None = None) -> tuple[int, int]:
+    """Compute and keep today's counts of every programme that has an organisation above it (those a roll-up
+    shows), so that the first roll-up of the day reads them instead of judging every ward's targets at
+    once (``manage.py rollup_warm``, from cron after midnight and after a restart of the cache). Returns
+    (programmes, how many were computed): a programme already kept for today under its version is not
+    computed again."""
+    today = today or timezone.localdate()
+    programs = list(Program.objects.filter(organisation__parent__isnull=False).only("id", "data_version"))
+    _counts, computed = _kept_counts(programs, today)
+    return len(programs), computed
 
 
 def rollup(*, organisation: Organisation, today: datetime.date | None = None, sort: str = DEFAULT_SORT):
@@ -128,14 +153,7 @@ def rollup(*, organisation: Organisation, today: datetime.date | None = None, so
         .select_related("organisation")
         .order_by("organisation__name", "-issued_on", "number")
     )
-    keys = {p.pk: _rollup_key(p, today) for p in programs}
-    cached = cache.get_many(list(keys.values()))
-    counts = {pk: cached[key] for pk, key in keys.items() if key in cached}
-    missing = [pk for pk in keys if pk not in counts]
-    if missing:
-        fresh = _programme_counts(missing, today)
-        cache.set_many({keys[pk]: value for pk, value in fresh.items()}, ROLLUP_CACHE_SECONDS)
-        counts.update(fresh)
+    counts, _computed = _kept_counts(programs, today)
     lines = []
     for program in programs:
         value = counts[program.pk]

@@ -6,6 +6,7 @@ target XD-01 each; its people are made here, and everything is rolled back after
 """
 
 import datetime
+import io
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -450,3 +451,49 @@ def test_the_programme_list_costs_the_same_queries_as_programmes_are_added(clien
         source=wards.a, organisation=Organisation.objects.get(code="phuong-yen-hoa"), create_units=True
     )
     assert counted() == before
+
+
+def test_the_rollups_counting_path_counts_as_the_overviews_rows(wards, program, office):
+    """``scope_counts_by_program`` (the roll-up's lean path) judges as ``dashboard_rows`` does, frozen years
+    and overrides included: the same counts by progress and by milestone deadline for every programme."""
+    from targets.models import AnnualReview
+    from targets.selectors.dashboards import AsOf, dashboard_rows, scope_counts_by_program
+
+    targets = list(Target.objects.filter(program=program).order_by("code")[:12])
+    for i, target in enumerate(targets):
+        make_report(target=target, author=office, status=Status.APPROVED, year=2024, value=str(10 + i * 7))
+        make_report(target=target, author=office, status=Status.APPROVED, year=2025, value=str(20 + i * 9))
+    # A closed year whose frozen figure differs from today's report, one frozen without a figure, an override.
+    AnnualReview.objects.create(target=targets[0], year=2024, figure=99, is_frozen=True, assessment="achieved")
+    AnnualReview.objects.create(target=targets[1], year=2024, figure=None, is_frozen=True, assessment="no_data")
+    AnnualReview.objects.create(target=targets[2], year=2025, figure=1, is_overridden=True, assessment="achieved")
+    make_report(target=wards.xd01_a, author=wards.staff_a, status=Status.APPROVED, year=2025, value="95")
+    ids = [program.pk, wards.a.pk, wards.b.pk]
+    for today in (datetime.date(2025, 11, 30), datetime.date(2026, 3, 1), datetime.date(2031, 1, 5)):
+        as_of = AsOf(date=today, year=today.year, is_past=False, years=[])
+        expected: dict[int, tuple] = {}
+        for target_row in dashboard_rows(targets=Target.objects.filter(program__in=ids), as_of=as_of):
+            by_status, by_deadline = expected.setdefault(target_row.program_id, ({}, {}))
+            by_status[target_row.status] = by_status.get(target_row.status, 0) + 1
+            for milestone in target_row.milestones:
+                by_deadline[milestone.bucket] = by_deadline.get(milestone.bucket, 0) + 1
+        counted = scope_counts_by_program(targets=Target.objects.filter(program__in=ids), as_of=as_of)
+        assert {pk: (c.by_status, c.by_deadline) for pk, c in counted.items()} == expected, today
+        assert counted[program.pk].total == program.targets.count()
+
+
+def test_rollup_warm_keeps_every_programmes_counts_once_a_day(client_for, wards):
+    client = client_for(wards.city_leader)
+    client.get("/help/")  # signed in, session read
+    cache.clear()
+    call_command("rollup_warm", stdout=(out := io.StringIO()))
+    programs = Program.objects.filter(organisation__parent__isnull=False).count()
+    assert f"{programs} of {programs} programme(s) computed" in out.getvalue()
+    call_command("rollup_warm", stdout=(again := io.StringIO()))
+    assert f"0 of {programs} programme(s) computed" in again.getvalue()
+    with CaptureQueriesContext(connection) as warm:
+        client.get(f"/o/{wards.city.code}/")
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        client.get(f"/o/{wards.city.code}/")
+    assert len(warm) < len(cold)  # the warmed counts were read, not computed
