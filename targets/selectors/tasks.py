@@ -134,20 +134,27 @@ def _state(task: Task, completions, *, today: datetime.date, year: int) -> asses
     return assessment.task_state(facts, today=today, year=year)
 
 
-def _rows(tasks: QuerySet, *, today: datetime.date, year: int) -> list[TaskRow]:
-    """3 queries: the tasks with their group, lead unit and counts; their supporting units; completions."""
-    tasks = list(
-        _with_counts(tasks, year=year)
-        .select_related("program", "solution_group", "lead_unit")
-        .prefetch_related(Prefetch("supporting_units", queryset=Unit.objects.order_by("code")))
-        .order_by("program_id", "solution_group__number", "order", "code")
-    )
+def _rows(
+    tasks: QuerySet, *, today: datetime.date, year: int, program: Program | None = None, supporting: bool = True
+) -> list[TaskRow]:
+    """3 queries: the tasks with their group, lead unit and counts; their supporting units; completions.
+    With ``program`` (all the tasks are of it) its row is not read again for each task; without
+    ``supporting`` the rows have no supporting units (2 queries)."""
+    tasks = _with_counts(tasks, year=year).select_related("solution_group", "lead_unit")
+    if program is None:
+        tasks = tasks.select_related("program")
+    if supporting:
+        tasks = tasks.prefetch_related(Prefetch("supporting_units", queryset=Unit.objects.order_by("code")))
+    tasks = list(tasks.order_by("program_id", "solution_group__number", "order", "code"))
+    if program is not None:
+        for task in tasks:
+            task.program = program
     completions = _completions([t.pk for t in tasks]) if tasks else {}
     return [
         TaskRow(
             task=task,
             state=_state(task, completions.get(task.pk, ()), today=today, year=year),
-            supporting_units=list(task.supporting_units.all()),
+            supporting_units=list(task.supporting_units.all()) if supporting else [],
             reminder_count=task.reminder_count,
             last_update=task.last_update,
         )
@@ -173,12 +180,14 @@ def task_rows(
     unit: str = "",
     status: str = "",
     year: int | None = None,
+    supporting: bool = True,
 ) -> list[TaskRow]:
     """The rows of ``program``'s task table (active tasks), in the programme's order, with their state as of
     ``today`` (``task_as_of``: the end of a past ``year``). Filters, as the table's query names them: ``q``
     (code, content or expected output, with or without diacritics, as a phrase), ``group`` (the solution
     group's number), ``unit`` (the lead unit's code), ``status`` (a ``TaskStatus``), ``year`` (tasks due in
-    that year, judged as of its end or today, whichever is earlier). 3 queries."""
+    that year, judged as of its end or today, whichever is earlier). 3 queries (2 without ``supporting``: no
+    supporting units)."""
     as_of, judged_year = task_as_of(year=year, today=today)
     tasks = Task.objects.filter(program=program, is_active=True)
     if phrase := fold(q or ""):
@@ -189,7 +198,7 @@ def task_rows(
         tasks = tasks.filter(lead_unit__code=unit)
     if year is not None:
         tasks = tasks.filter(_due_in_year(year))
-    rows = _rows(tasks, today=as_of, year=judged_year)
+    rows = _rows(tasks, today=as_of, year=judged_year, program=program, supporting=supporting)
     if status:
         rows = [row for row in rows if row.status == status]
     return rows
@@ -277,9 +286,9 @@ class TaskPanel:
 
 def task_panel(*, program: Program, today: datetime.date | None = None, year: int | None = None) -> TaskPanel:
     """The overview's panel for ``program``, from the same rows as the table (``task_rows`` with only
-    ``year``), so that its counts are what the table's ``status`` filter lists. 3 queries."""
+    ``year``), so that its counts are what the table's ``status`` filter lists. 2 queries."""
     as_of, judged_year = task_as_of(year=year, today=today)
-    rows = task_rows(program=program, today=today, year=year)
+    rows = task_rows(program=program, today=today, year=year, supporting=False)
     overdue = [row for row in rows if row.state.status == TaskStatus.OVERDUE]
     return TaskPanel(
         total=len(rows),
@@ -497,7 +506,7 @@ def unit_task_rows(*, program: Program, unit: Unit, today: datetime.date | None 
     supported = Task.supporting_units.through.objects.filter(unit_id=unit.pk).values("task_id")
     tasks = Task.objects.filter(program=program, is_active=True).filter(Q(lead_unit=unit) | Q(pk__in=supported))
     as_of, year = task_as_of(year=None, today=today)
-    return _rows(tasks, today=as_of, year=year)
+    return _rows(tasks, today=as_of, year=year, program=program)
 
 
 def target_task_rows(*, target, today: datetime.date | None = None) -> list[TaskRow]:

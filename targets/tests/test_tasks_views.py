@@ -497,8 +497,8 @@ def test_the_overview_unit_and_group_queries_do_not_grow(
 ):
     grow(program, author=staff_a, office=office, count=count)
     client = client_for(leader)
-    # the overview's 11 (see test_dashboard_overview) and the tasks panel's 3 (tasks, supporting units, completions)
-    with django_assert_num_queries(14):
+    # the overview's 11 (see test_dashboard_overview) and the tasks panel's 2 (tasks, completions)
+    with django_assert_num_queries(13):
         client.get(f"{P}/")
     # session, user, memberships, programme; the group; the tasks, their supporting units, their completions;
     # the menu's programmes
