@@ -99,6 +99,8 @@ from .reporting import (
 )
 from .review_reports import (
     DocumentHeader,
+    appendix_line,
+    body_in_sentence,
     document_date,
     document_header,
     document_symbol,
@@ -150,13 +152,18 @@ from .tasks import (
     unit_task_rows,
 )
 from .units import (
+    UNIT_KIND_COLLECTIVE,
     UnitPunctuality,
+    collective_units,
     report_due_date,
+    unit_kinds,
     unit_punctuality,
 )
 
 __all__ = [
     "DocumentHeader",
+    "appendix_line",
+    "body_in_sentence",
     "document_date",
     "document_header",
     "document_symbol",
@@ -247,6 +254,9 @@ __all__ = [
     "unit_counts",
     "unit_panel",
     "unit_punctuality",
+    "UNIT_KIND_COLLECTIVE",
+    "collective_units",
+    "unit_kinds",
     "UnitPunctuality",
     "REMINDER_NOTICE_DAYS",
     "TASK_DUE_SOON_LABEL",
