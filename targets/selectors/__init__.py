@@ -4,6 +4,11 @@ Each docstring states how many queries the function runs; the page tests assert 
 ``django_assert_num_queries`` so that they stay fixed as targets, reports and years grow.
 """
 
+from .briefing import (
+    BRIEFING_LIST_LIMIT,
+    Briefing,
+    briefing,
+)
 from .changes import (
     Changes,
     changes_since,
@@ -161,6 +166,9 @@ from .units import (
 )
 
 __all__ = [
+    "BRIEFING_LIST_LIMIT",
+    "Briefing",
+    "briefing",
     "DocumentHeader",
     "appendix_line",
     "body_in_sentence",
