@@ -14,13 +14,17 @@ import re
 from decimal import Decimal
 from io import BytesIO
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.fill import ColorChoice, PatternFillProperties
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -175,13 +179,37 @@ def percent_cell(ws, percent: Decimal | None, **style):
 
 
 def plan_cell(ws, plan: tuple[Decimal, Decimal | None] | None, *, limit: int = 4, **style):
-    """A planned value: a number, or the text "70–73" for a range (a range is not one number)."""
+    """A planned value: a number, or the text "70–73" for a range (a range is not one number), written with
+    the decimal separator of the reader's language ("7,5–8" in Vietnamese), as the number cells beside it
+    show theirs. ``number_format`` in ``style`` formats a single value (the column's format)."""
     if plan is None:
         return _style(WriteOnlyCell(ws, value=None), **style)
     low, high = plan
     if high is not None and high != low:
-        return text_cell(ws, assessment.format_plan((low, high)), **style)
+        style.pop("number_format", None)
+        separator = formats.get_format("DECIMAL_SEPARATOR")
+        return text_cell(ws, assessment.format_plan((low, high), decimal_separator=separator), **style)
     return number_cell(ws, low, limit=limit, **style)
+
+
+def column_places(values, limit: int = 4) -> int:
+    """The decimals a column needs: the most any of its ``values`` needs (None skipped), at most ``limit``."""
+    return max((decimal_places(Decimal(v), limit) for v in values if v is not None), default=0)
+
+
+def column_format(places: int, *, signed: bool = False) -> str:
+    """The one number format of a column: "#,##0.0" for one decimal; ``signed`` writes "+" before a rise
+    ("+2.5", "-1.0", "0"). Excel and LibreOffice show the reader's separators (7,5 in a Vietnamese locale)."""
+    base = "#,##0" if places == 0 else "#,##0." + "0" * places
+    return f"+{base};-{base};0" if signed else base
+
+
+def _single(plan: tuple[Decimal, Decimal | None] | None) -> Decimal | None:
+    """The value of a plan that is one number; None for a range or no plan (ranges are text)."""
+    if plan is None:
+        return None
+    low, high = plan
+    return low if high is None or high == low else None
 
 
 # Points per line of 11-point Times New Roman, and characters of it per unit of column width.
@@ -269,7 +297,8 @@ def ascii_filename(name: str) -> str:
 
 def review_columns(milestone_years: list[int], year: int) -> list[tuple[str, float]]:
     """The table's headers and widths: STT, code, target, unit, one target per milestone year, the plan,
-    last year's and this year's figure, % of plan, assessment, lead and supporting units, note."""
+    last year's and this year's figure, the change on last year, % of plan, assessment, lead and
+    supporting units, note."""
     return [
         (_("No."), 5),
         (_("Code"), 7),
@@ -279,6 +308,7 @@ def review_columns(milestone_years: list[int], year: int) -> list[tuple[str, flo
         (_("Plan %(year)s") % {"year": year}, 9),
         (_("Result %(year)s") % {"year": year - 1}, 9),
         (_("Result %(year)s") % {"year": year}, 9),
+        (_("Change on %(year)s") % {"year": year - 1}, 10),
         # xgettext:no-python-format
         (_("% of plan"), 8),
         (_("Assessment"), 11),
@@ -301,69 +331,95 @@ def _line_note(line: selectors.ReviewLine) -> str:
     return "; ".join(notes)
 
 
-def _review_sheet(wb: Workbook, review: selectors.Review) -> None:
+def _plan_pair(plan: assessment.Plan | None) -> tuple[Decimal, Decimal | None] | None:
+    return None if plan is None else (plan.min_value, plan.max_value)
+
+
+def review_number_formats(review: selectors.Review) -> dict[str, object]:
+    """One number format per figure column of the review table, with as many decimals as the most precise
+    row of that column needs (a column of 90, 97 and 83.5 shows 90.0, 97.0, 83.5): the figures of a column
+    line up, and a clerk does not retouch cell by cell. The plan is judged to two places (as the page
+    shows it), the figures to four; the change to the places of the two figures it comes from."""
+    lines = review.lines
+    milestones = [
+        column_format(column_places(_single(line.milestones[i]) for line in lines))
+        for i in range(len(review.milestone_years))
+    ]
+    figures = column_places(line.figure for line in lines)
+    previous = column_places(line.previous for line in lines)
+    return {
+        "milestones": milestones,
+        "plan": column_format(column_places((_single(_plan_pair(line.plan)) for line in lines), limit=2)),
+        "previous": column_format(previous),
+        "figure": column_format(figures),
+        "change": column_format(max(figures, previous), signed=True),
+    }
+
+
+def _merged_row(ws, row: int, first: str, last: str) -> None:
+    ws.merged_cells.add(f"{first}{row}:{last}{row}")
+
+
+def _review_sheet(wb: Workbook, review: selectors.Review, report) -> None:
     program, year = review.program, review.year
     columns = review_columns(review.milestone_years, year)
     width = len(columns)
     last_col = get_column_letter(width)
     ws = wb.create_sheet(sheet_title(_("Review %(year)s") % {"year": year}))
     _widths(ws, [w for _label, w in columns])
-    header_row = 8
+    header = selectors.document_header(program=program, report=report, year=year)
+    appendix = selectors.appendix_line(program=program, report=report)
+    # The header's five rows, the appendix heading's three when the report is numbered, the title's three.
+    header_row = 5 + (3 if appendix else 0) + 4
     _print_setup(ws, title_rows=f"{header_row}:{header_row}", freeze=f"D{header_row + 1}")
 
-    # The Party-document header: the bodies on the left, the Party's name and the place and date on the
-    # right; all from the programme's data. The date is left for the signer, as on paper.
+    # The Party-document header: the bodies, "*" and the number on the left, the Party's name and the place
+    # and date on the right; from the programme's data and the report's number and date (blanks to fill in
+    # by hand while the report has none), the same lines as the report's header.
     left, right_start = "D", get_column_letter(width - 5)
-    ws.merged_cells.add(f"A1:{left}1")
-    ws.merged_cells.add(f"A2:{left}2")
-    ws.merged_cells.add(f"A3:{left}3")
-    ws.merged_cells.add(f"{right_start}1:{last_col}1")
-    ws.merged_cells.add(f"{right_start}3:{last_col}3")
+    for row in (1, 2, 3, 4):
+        _merged_row(ws, row, "A", left)
+    _merged_row(ws, 1, right_start, last_col)
+    _merged_row(ws, 3, right_start, last_col)
     gap = width - 5 - 4 - 1  # columns between the two blocks
     ws.append(
         [
-            text_cell(ws, program.parent_body, font=FONT_BODY, alignment=CENTER),
+            text_cell(ws, header.parent_body, font=FONT_BODY, alignment=CENTER),
             *empty_cells(ws, 3 + gap),
             text_cell(ws, _("COMMUNIST PARTY OF VIETNAM"), font=FONT_UNDERLINED, alignment=CENTER),
         ]
     )
-    ws.append([text_cell(ws, program.issuing_body, font=FONT_BODY_BOLD, alignment=CENTER)])
+    ws.append([text_cell(ws, header.issuing_body, font=FONT_BODY_BOLD, alignment=CENTER)])
     ws.append(
         [
             text_cell(ws, "*", font=FONT_BODY, alignment=CENTER),
             *empty_cells(ws, 3 + gap),
-            text_cell(
-                ws,
-                _("%(place)s, day … month … year …") % {"place": program.place_name},
-                font=FONT_BODY_ITALIC,
-                alignment=CENTER,
-            ),
+            text_cell(ws, header.place_date_line, font=FONT_BODY_ITALIC, alignment=CENTER),
         ]
     )
+    ws.append([text_cell(ws, header.number_line, font=FONT_BODY, alignment=CENTER)])
     ws.append([])
-    ws.merged_cells.add(f"A5:{last_col}5")
-    ws.merged_cells.add(f"A6:{last_col}6")
-    ws.append(
-        [
-            text_cell(
-                ws,
-                _("REPORT ON THE RESULTS OF THE KEY TARGETS IN %(year)s") % {"year": year},
-                font=FONT_TITLE,
-                alignment=CENTER,
-            )
-        ]
-    )
-    ws.append(
-        [
-            text_cell(
-                ws,
-                _("(Implementing action programme %(number)s of %(body)s, %(resolution)s)")
-                % {"number": program.number, "body": program.issuing_body, "resolution": program.resolution},
-                font=FONT_ITALIC,
-                alignment=CENTER,
-            )
-        ]
-    )
+    row = 5
+    if appendix:
+        # The table as the appendix of the numbered report (Hướng dẫn 36-HD/VPTW: "PHỤ LỤC", then what it
+        # is attached to, in italics).
+        for text, font in ((_("APPENDIX"), FONT_TITLE), (appendix, FONT_BODY_ITALIC)):
+            row += 1
+            _merged_row(ws, row, "A", last_col)
+            ws.append([text_cell(ws, text, font=font, alignment=CENTER)])
+        ws.append([])
+        row += 1
+    for text, font in (
+        (_("REPORT ON THE RESULTS OF THE KEY TARGETS IN %(year)s") % {"year": year}, FONT_TITLE),
+        (
+            _("(Implementing action programme %(number)s of %(body)s, %(resolution)s)")
+            % {"number": program.number, "body": program.issuing_body, "resolution": program.resolution},
+            FONT_ITALIC,
+        ),
+    ):
+        row += 1
+        _merged_row(ws, row, "A", last_col)
+        ws.append([text_cell(ws, text, font=font, alignment=CENTER)])
     ws.append([])
     ws.row_dimensions[header_row].height = 45
     ws.append(
@@ -376,6 +432,9 @@ def _review_sheet(wb: Workbook, review: selectors.Review) -> None:
     row = header_row
     widths = [w for _label, w in columns]
     cell = {"font": FONT, "border": BORDER}
+    number = {"alignment": RIGHT, **cell}
+    fmt = review_number_formats(review)
+    kinds = selectors.unit_kinds(organisation_id=program.organisation_id)
     for group in review.groups:
         row += 1
         ws.merged_cells.add(f"A{row}:{last_col}{row}")
@@ -394,7 +453,7 @@ def _review_sheet(wb: Workbook, review: selectors.Review) -> None:
         )
         for line in group.lines:
             row += 1
-            plan = None if line.plan is None else (line.plan.min_value, line.plan.max_value)
+            supporting = selectors.collective_units(line.supporting_units, line.supporting_unit_ids, kinds)
             _append_fitted(
                 ws,
                 row,
@@ -404,14 +463,18 @@ def _review_sheet(wb: Workbook, review: selectors.Review) -> None:
                     text_cell(ws, line.code, alignment=CENTER, **cell),
                     text_cell(ws, line.name, alignment=LEFT, **cell),
                     text_cell(ws, line.unit_of_measure, alignment=CENTER, **cell),
-                    *[plan_cell(ws, m, alignment=RIGHT, **cell) for m in line.milestones],
-                    plan_cell(ws, plan, limit=2, alignment=RIGHT, **cell),
-                    number_cell(ws, line.previous, alignment=RIGHT, **cell),
-                    number_cell(ws, line.figure, alignment=RIGHT, **cell),
-                    percent_cell(ws, line.percent, alignment=RIGHT, **cell),
+                    *[
+                        plan_cell(ws, m, number_format=f, **number)
+                        for m, f in zip(line.milestones, fmt["milestones"], strict=True)
+                    ],
+                    plan_cell(ws, _plan_pair(line.plan), limit=2, number_format=fmt["plan"], **number),
+                    number_cell(ws, line.previous, number_format=fmt["previous"], **number),
+                    number_cell(ws, line.figure, number_format=fmt["figure"], **number),
+                    number_cell(ws, line.change, number_format=fmt["change"], **number),
+                    percent_cell(ws, line.percent, **number),
                     text_cell(ws, line.assessment_label, alignment=CENTER, **cell),
                     text_cell(ws, line.lead_unit, alignment=LEFT, **cell),
-                    text_cell(ws, "; ".join(line.supporting_units), alignment=LEFT, **cell),
+                    text_cell(ws, "; ".join(supporting), alignment=LEFT, **cell),
                     text_cell(ws, _line_note(line), alignment=LEFT, **cell),
                 ],
             )
@@ -426,10 +489,10 @@ def _review_sheet(wb: Workbook, review: selectors.Review) -> None:
             text_cell(
                 ws,
                 _(
-                    "Of %(total)s targets: %(exceeded)s exceeded, %(achieved)s achieved, %(not_achieved)s not "
-                    "achieved, %(no_data)s without data."
+                    "Of %(total)s targets: %(met)s/%(total)s achieved or exceeded (%(exceeded)s exceeded, "
+                    "%(achieved)s achieved), %(not_achieved)s not achieved, %(no_data)s without data."
                 )
-                % {"total": review.total, **counts},
+                % {"total": review.total, "met": review.met, **counts},
                 font=FONT_BOLD,
                 alignment=LEFT,
             )
@@ -452,13 +515,88 @@ def _review_sheet(wb: Workbook, review: selectors.Review) -> None:
             number_cell(ws, review.total, font=FONT_BOLD, alignment=RIGHT, border=BORDER),
         ]
     )
+    row += 5
+    _signature(ws, report, row=row, first=right_start, last=last_col, gap=width - 5 - 1)
+
+
+# Rows left for the signature and the seal between the signer's title and name.
+SIGNATURE_ROWS = 3
+
+
+def _signature(ws, report, *, row: int, first: str, last: str, gap: int) -> None:
+    """The signature block under the totals, on the right as in the report: on whose behalf ("T/M BAN
+    THƯỜNG VỤ"), the signer's title, room to sign, the name; an empty line where the report has nothing
+    yet, for the pen. ``row`` is the sheet's last row so far, ``gap`` the columns left of the block."""
+    ws.append([])
+    row += 1
+    on_behalf, title, name = (
+        (report.signer_on_behalf, report.signer_title, report.signer_name) if report else ("", "", "")
+    )
+    # Hướng dẫn 36-HD/VPTW writes the authority and the title in capitals, the name as it is spelt.
+    lines = [
+        ((on_behalf or "").upper(), FONT_BODY_BOLD),
+        ((title or "").upper(), FONT_BODY_BOLD),
+        *[("", FONT_BODY)] * SIGNATURE_ROWS,
+        (name or "", FONT_BODY_BOLD),
+    ]
+    for text, font in lines:
+        row += 1
+        _merged_row(ws, row, first, last)
+        ws.append([*empty_cells(ws, gap), text_cell(ws, text, font=font, alignment=CENTER)])
+
+
+def _sheet_title_rows(ws, text: str, last_col: str) -> None:
+    """A sheet's title on its first row (merged across the table, bold), then an empty row."""
+    ws.merged_cells.add(f"A1:{last_col}1")
+    ws.row_dimensions[1].height = 22
+    ws.append([text_cell(ws, text, font=FONT_TITLE, alignment=CENTER)])
+    ws.append([])
+
+
+# The chart's series as they print on a black-and-white page: dark and light solid fills, a hatch and a dot
+# pattern tell the four assessments apart without colour; the colours are the pages' (greens, red, grey).
+# The data labels are white on the dark fill, black elsewhere.
+CHART_SERIES_STYLE = {
+    "exceeded": {"fill": "146C2E", "label": "FFFFFF"},
+    "achieved": {"fill": "A9D08E", "label": "000000"},
+    "not_achieved": {"pattern": "wdDnDiag", "fill": "B42318", "label": "000000"},
+    "no_data": {"pattern": "pct20", "fill": "6C757D", "label": "000000"},
+}
+
+
+def _series_style(series, value: str) -> None:
+    style = CHART_SERIES_STYLE[value]
+    properties = series.graphicalProperties
+    if "pattern" in style:
+        properties.pattFill = PatternFillProperties(
+            prst=style["pattern"], fgClr=ColorChoice(srgbClr=style["fill"]), bgClr=ColorChoice(srgbClr="FFFFFF")
+        )
+    else:
+        properties.solidFill = style["fill"]
+    properties.line.solidFill = "000000"
+    properties.line.width = 6350  # half a point, in EMU: each block keeps its outline on paper
+    text = CharacterProperties(sz=900, b=True, solidFill=style["label"])
+    series.dLbls = DataLabelList(
+        # A zero has no block to sit on: "0;-0;;" writes nothing for it.
+        numFmt="0;-0;;",
+        showVal=True,
+        showLegendKey=False,
+        showCatName=False,
+        showSerName=False,
+        showPercent=False,
+        showBubbleSize=False,
+        txPr=RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=text), endParaRPr=text)]),
+    )
 
 
 def _group_sheet(wb: Workbook, review: selectors.Review) -> None:
     """The counts of each group with a native stacked bar chart (drawn by Excel or LibreOffice, not an image)."""
     ws = wb.create_sheet(sheet_title(_("By group")))
     _widths(ws, [40, 10, 12, 12, 14, 14])
-    _print_setup(ws, title_rows="1:1", freeze="B2")
+    header_row = 3
+    _print_setup(ws, title_rows=f"{header_row}:{header_row}", freeze=f"B{header_row + 1}")
+    title = _("RESULTS OF THE KEY TARGETS BY GROUP IN %(year)s") % {"year": review.year}
+    _sheet_title_rows(ws, title, "F")
     headers = [_("Group"), _("Targets"), *[label for _value, label, _count in review.count_rows()]]
     ws.append([text_cell(ws, h, font=FONT_BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL) for h in headers])
     for group in review.groups:
@@ -476,8 +614,8 @@ def _group_sheet(wb: Workbook, review: selectors.Review) -> None:
             *[number_cell(ws, review.counts[v], font=FONT_BOLD, border=BORDER) for v in selectors.ASSESSMENT_ORDER],
         ]
     )
-    last = len(review.groups) + 1
-    if last < 2:
+    last = header_row + len(review.groups)
+    if last < header_row + 1:
         return
     chart = BarChart()
     chart.type = "col"
@@ -486,11 +624,10 @@ def _group_sheet(wb: Workbook, review: selectors.Review) -> None:
     chart.title = _("Assessment of the targets by group, %(year)s") % {"year": review.year}
     chart.y_axis.title = _("Targets")
     chart.y_axis.majorGridlines = None
-    chart.add_data(Reference(ws, min_col=3, max_col=6, min_row=1, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+    chart.add_data(Reference(ws, min_col=3, max_col=6, min_row=header_row, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last))
     for series, value in zip(chart.series, selectors.ASSESSMENT_ORDER, strict=True):
-        series.graphicalProperties.solidFill = ASSESSMENT_COLOURS[value]
-        series.graphicalProperties.line.solidFill = ASSESSMENT_COLOURS[value]
+        _series_style(series, value)
     chart.width, chart.height = 24, 11
     ws.add_chart(chart, f"A{last + 3}")
 
@@ -506,32 +643,41 @@ FIGURE_WIDTHS = [10, 50, 12, 8, 8, 12, 9, 36]
 
 
 def _figures_sheet(wb: Workbook, program, year: int) -> None:
-    """Every approved figure of the year as a flat table with an autofilter, in the import's layout."""
+    """Every approved figure of the year as a flat table with an autofilter, in the import's columns, under
+    a title; long names and notes wrap within their columns."""
     ws = wb.create_sheet(sheet_title(_("Figures %(year)s") % {"year": year}))
-    _widths(ws, [*FIGURE_WIDTHS, 30, 12])
-    _print_setup(ws, title_rows="1:1", freeze="C2")
+    widths = [*FIGURE_WIDTHS, 30, 12]
+    _widths(ws, widths)
+    header_row = 3
+    _print_setup(ws, title_rows=f"{header_row}:{header_row}", freeze=f"C{header_row + 1}")
+    _sheet_title_rows(ws, _("APPROVED FIGURES OF %(year)s") % {"year": year}, "J")
     ws.append(_figures_header(ws, [_("Reporting unit"), _("Approved on")]))
-    rows = 1
+    rows = header_row
+    cell = {"font": FONT, "border": BORDER}
+    wrapped = {"alignment": LEFT, **cell}
     for code, name, unit, f_year, quarter, value, is_estimate, note, unit_name, reviewed_at in selectors.review_figures(
         program=program, year=year
     ):
         rows += 1
         approved_on = timezone.localtime(reviewed_at).date() if reviewed_at else None
-        ws.append(
+        _append_fitted(
+            ws,
+            rows,
+            widths,
             [
-                text_cell(ws, code, font=FONT),
-                text_cell(ws, name, font=FONT),
-                text_cell(ws, unit, font=FONT),
-                number_cell(ws, f_year, font=FONT, number_format="0"),
-                number_cell(ws, quarter, font=FONT, number_format="0"),
-                number_cell(ws, value, font=FONT),
-                text_cell(ws, _yes_no(is_estimate), font=FONT),
-                text_cell(ws, note, font=FONT),
-                text_cell(ws, unit_name, font=FONT),
-                _style(WriteOnlyCell(ws, value=approved_on), font=FONT, number_format="dd/mm/yyyy"),
-            ]
+                text_cell(ws, code, **cell),
+                text_cell(ws, name, **wrapped),
+                text_cell(ws, unit, **wrapped),
+                number_cell(ws, f_year, number_format="0", **cell),
+                number_cell(ws, quarter, number_format="0", **cell),
+                number_cell(ws, value, **cell),
+                text_cell(ws, _yes_no(is_estimate), **cell),
+                text_cell(ws, note, **wrapped),
+                text_cell(ws, unit_name, **wrapped),
+                _style(WriteOnlyCell(ws, value=approved_on), number_format="dd/mm/yyyy", **cell),
+            ],
         )
-    ws.auto_filter.ref = f"A1:J{rows}"
+    ws.auto_filter.ref = f"A{header_row}:J{max(rows, header_row + 1)}"
 
 
 def _tasks_sheet(wb: Workbook, program, year: int) -> None:
@@ -552,7 +698,10 @@ def _tasks_sheet(wb: Workbook, program, year: int) -> None:
     ]
     widths = [w for _label, w in headers]
     _widths(ws, widths)
-    _print_setup(ws, title_rows="1:1", freeze="C2")
+    header_row = 3
+    _print_setup(ws, title_rows=f"{header_row}:{header_row}", freeze=f"C{header_row + 1}")
+    last_col = get_column_letter(len(headers))
+    _sheet_title_rows(ws, _("TASKS DUE IN %(year)s") % {"year": year}, last_col)
     ws.append(
         [
             text_cell(ws, label, font=FONT_BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL)
@@ -566,7 +715,7 @@ def _tasks_sheet(wb: Workbook, program, year: int) -> None:
         task, state, latest = line.row.task, line.row.state, line.latest
         _append_fitted(
             ws,
-            1 + count,
+            header_row + count,
             widths,
             [
                 text_cell(ws, task.code, **cell),
@@ -580,16 +729,18 @@ def _tasks_sheet(wb: Workbook, program, year: int) -> None:
                 number_cell(ws, latest.progress if latest else None, number_format="0", **cell),
             ],
         )
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{1 + max(count, 1)}"
+    ws.auto_filter.ref = f"A{header_row}:{last_col}{header_row + max(count, 1)}"
 
 
 def annual_review_workbook(*, program, year: int) -> bytes:
     """The annual review of ``program`` for ``year`` as an .xlsx file: the review in the layout of a Party
-    document, a sheet per group with a bar chart, every approved figure of the year, and the tasks due in
-    the year with their deadline status and result."""
+    document (numbered, dated and signed from the year's ``ReviewReport``, and headed as its appendix once
+    the report has a number), a sheet per group with a bar chart, every approved figure of the year, and
+    the tasks due in the year with their deadline status and result."""
     review = selectors.review_year(program=program, year=year)
+    report = selectors.review_report_for(program=program, year=year)
     wb = Workbook(write_only=True)
-    _review_sheet(wb, review)
+    _review_sheet(wb, review, report)
     _group_sheet(wb, review)
     _figures_sheet(wb, program, year)
     _tasks_sheet(wb, program, year)

@@ -9,6 +9,7 @@ register_converter(CodeConverter, "code")
 program_patterns = [
     path("", dashboard.overview, name="overview"),
     path("changes/", dashboard.changes, name="changes"),
+    path("briefing/", dashboard.briefing, name="briefing"),
     path("groups/<code:code>/", dashboard.group_detail, name="group_detail"),
     path("targets/", dashboard.target_list, name="target_list"),
     path("targets/export.xlsx", exports.target_table_export, name="target_export"),

@@ -29,6 +29,7 @@ PAGES = [
     ("report_new", "/p/{program}/targets/{target}/reports/new/"),
     ("reports", "/reports/"),
     ("review", "/p/{program}/reviews/{year}/"),
+    ("briefing", "/p/{program}/briefing/"),
     ("imports", "/imports/"),
     ("help", "/help/"),
     ("rollup", "/o/{city}/"),

@@ -4,6 +4,11 @@ Each docstring states how many queries the function runs; the page tests assert 
 ``django_assert_num_queries`` so that they stay fixed as targets, reports and years grow.
 """
 
+from .briefing import (
+    BRIEFING_LIST_LIMIT,
+    Briefing,
+    briefing,
+)
 from .changes import (
     Changes,
     changes_since,
@@ -99,6 +104,8 @@ from .reporting import (
 )
 from .review_reports import (
     DocumentHeader,
+    appendix_line,
+    body_in_sentence,
     document_date,
     document_header,
     document_symbol,
@@ -150,13 +157,21 @@ from .tasks import (
     unit_task_rows,
 )
 from .units import (
+    UNIT_KIND_COLLECTIVE,
     UnitPunctuality,
+    collective_units,
     report_due_date,
+    unit_kinds,
     unit_punctuality,
 )
 
 __all__ = [
+    "BRIEFING_LIST_LIMIT",
+    "Briefing",
+    "briefing",
     "DocumentHeader",
+    "appendix_line",
+    "body_in_sentence",
     "document_date",
     "document_header",
     "document_symbol",
@@ -247,6 +262,9 @@ __all__ = [
     "unit_counts",
     "unit_panel",
     "unit_punctuality",
+    "UNIT_KIND_COLLECTIVE",
+    "collective_units",
+    "unit_kinds",
     "UnitPunctuality",
     "REMINDER_NOTICE_DAYS",
     "TASK_DUE_SOON_LABEL",

@@ -172,9 +172,9 @@ def rollup(*, organisation: Organisation, today: datetime.date | None = None, so
     return sorted(lines, key=key)
 
 
-def late_report_counts(*, program_ids: list[int], today: datetime.date) -> dict[int, int]:
-    """For each programme, its active targets whose yearly figure for last year was not submitted by its due
-    day (``report_due_date``), when that day has passed and the year is in the programme. 1 query."""
+def late_targets(*, program_ids: list[int], today: datetime.date):
+    """The targets of ``program_ids`` whose yearly figure for ``late_year`` was not submitted by its due day
+    (``report_due_date``), when the year is in their programme: a lazy queryset."""
     year = late_year(today)
     submitted = ProgressReport.objects.filter(
         target=OuterRef("pk"),
@@ -182,11 +182,16 @@ def late_report_counts(*, program_ids: list[int], today: datetime.date) -> dict[
         quarter__isnull=True,
         submitted_at__date__lte=report_due_date(year),
     )
-    late = Target.objects.filter(
+    return Target.objects.filter(
         program_id__in=program_ids, program__first_year__lte=year, program__last_year__gte=year
     ).filter(~Exists(submitted))
+
+
+def late_report_counts(*, program_ids: list[int], today: datetime.date) -> dict[int, int]:
+    """For each programme, its active targets whose yearly figure for last year was not submitted by its due
+    day (``report_due_date``), when that day has passed and the year is in the programme. 1 query."""
     counts: dict[int, int] = defaultdict(int)
-    for program_id in late.values_list("program_id", flat=True):
+    for program_id in late_targets(program_ids=program_ids, today=today).values_list("program_id", flat=True):
         counts[program_id] += 1
     return dict(counts)
 

@@ -71,3 +71,33 @@ def document_header(*, program: Program, report: ReviewReport | None, year: int)
         is_numbered=bool(number),
         is_dated=bool(dated),
     )
+
+
+def body_in_sentence(program: Program) -> str:
+    """The issuing body as a sentence writes it: the header's capitals ("QUẬN ỦY CẦU GIẤY", "ĐẢNG ỦY PHƯỜNG
+    CẦU GIẤY") with the kind of body in lower case after its first letter and the place name as the
+    organisation spells it ("Quận ủy Cầu Giấy", "Đảng ủy phường Cầu Giấy"). A body whose name does not end
+    with the place name is left as it is written: no rule guesses the capitals of a name."""
+    body, place = (program.issuing_body or "").strip(), (program.place_name or "").strip()
+    if not place or not body.upper().endswith(place.upper()) or len(body) == len(place):
+        return body
+    kind = body[: len(body) - len(place)].strip()
+    return f"{kind[:1].upper()}{kind[1:].lower()} {place}"
+
+
+def appendix_line(*, program: Program, report: ReviewReport | None) -> str:
+    """The line under "PHỤ LỤC" that ties a table to its report: "(Kèm theo Báo cáo số 45-BC/QU ngày
+    05/12/2026 của Ban Thường vụ Quận ủy Cầu Giấy)"; without the date while the report has none; empty
+    while the report has no number (the table is then not yet any report's appendix). No query.
+
+    The yearly review report is the Standing Committee's (it signs "T/M BAN THƯỜNG VỤ"), hence its name."""
+    number = (report.number if report else "").strip()
+    if not number:
+        return ""
+    values = {"number": number, "body": body_in_sentence(program)}
+    if report.dated:
+        return _("(Attached to report No. %(number)s of %(date)s of the Standing Committee of %(body)s)") % {
+            **values,
+            "date": report.dated.strftime("%d/%m/%Y"),
+        }
+    return _("(Attached to report No. %(number)s of the Standing Committee of %(body)s)") % values

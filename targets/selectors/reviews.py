@@ -2,7 +2,7 @@
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -72,6 +72,14 @@ class ReviewLine:
     lead_unit: str
     supporting_units: list[str]
     unapproved: bool = False  # the figure is a unit's submitted estimate, not yet approved (``with_estimates``)
+    supporting_unit_ids: list[int] = field(default_factory=list)  # beside ``supporting_units``, in its order
+
+    @property
+    def change(self) -> Decimal | None:
+        """This year's figure against last year's, in the target's unit (+2.5, -1): empty without both."""
+        if self.figure is None or self.previous is None:
+            return None
+        return self.figure - self.previous
 
     @property
     def assessment_label(self) -> str:
@@ -112,6 +120,11 @@ class Review:
         return sum(self.counts.values())
 
     @property
+    def met(self) -> int:
+        """The targets achieved or exceeded ("đạt và vượt x/N"), from the review's counts."""
+        return self.counts[str(assessment.Assessment.EXCEEDED)] + self.counts[str(assessment.Assessment.ACHIEVED)]
+
+    @property
     def is_closed(self) -> bool:
         return self.closure is not None and self.closure.is_closed
 
@@ -148,12 +161,14 @@ def review_year(*, program: Program, year: int, target: Target | None = None, wi
     ):
         milestones[target_id][m_year] = (min_value, max_value)
     supporting: dict[int, list[str]] = defaultdict(list)
-    for target_id, unit_name in (
+    supporting_ids: dict[int, list[int]] = defaultdict(list)
+    for target_id, unit_id, unit_name in (
         Target.supporting_units.through.objects.filter(**scope)
         .order_by("unit__code")
-        .values_list("target_id", "unit__name")
+        .values_list("target_id", "unit_id", "unit__name")
     ):
         supporting[target_id].append(unit_name)
+        supporting_ids[target_id].append(unit_id)
     lead_unit_of = {t.id: t.lead_unit_id for t in targets}
     figures = assessment.year_figures(
         ProgressReport.objects.filter(
@@ -215,6 +230,7 @@ def review_year(*, program: Program, year: int, target: Target | None = None, wi
                 lead_unit=item.lead_unit.display_name,
                 supporting_units=supporting[item.id],
                 unapproved=unapproved,
+                supporting_unit_ids=supporting_ids[item.id],
             )
         )
 

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Program, ProgressReport, Unit
 from ..text import localised
@@ -92,4 +93,47 @@ def unit_punctuality(*, program: Program, today: datetime.date | None = None) ->
                 missing=max(due - submitted, 0),
             )
         )
+    return out
+
+
+# --- Units named together -----------------------------------------------------------------------------------
+# Party documents write "các phường" (the wards) rather than eight ward names when every ward of the
+# organisation takes part. A unit's kind says which units belong together; the collective name of each kind
+# is the one the documents use.
+UNIT_KIND_COLLECTIVE = {
+    Unit.Kind.WARD: _("the wards"),
+    Unit.Kind.PARTY: _("the Party bodies"),
+    Unit.Kind.GOVERNMENT: _("the government bodies"),
+    Unit.Kind.SECURITY: _("the police and the military command"),
+    Unit.Kind.MASS_ORGANISATION: _("the Fatherland Front and the mass organisations"),
+}
+
+
+def unit_kinds(*, organisation_id: int) -> dict[str, frozenset[int]]:
+    """The ids of the organisation's active units, by kind. 1 query."""
+    kinds: dict[str, set[int]] = defaultdict(set)
+    for kind, unit_id in Unit.objects.filter(organisation_id=organisation_id, is_active=True).values_list("kind", "id"):
+        kinds[kind].add(unit_id)
+    return {kind: frozenset(ids) for kind, ids in kinds.items()}
+
+
+def collective_units(names: list[str], ids: list[int], kinds: dict[str, frozenset[int]]) -> list[str]:
+    """``names`` (of the units ``ids``, in the same order) with every complete kind named together: when
+    all the active units of one kind (``unit_kinds``) are among them, and there are at least two (one ward
+    alone keeps its name), their names give way to the kind's collective name, where the first of them
+    stood. No query."""
+    present = set(ids)
+    collapsed: dict[int, str] = {}  # unit id -> the collective name replacing it ("" after the first)
+    for kind, members in kinds.items():
+        if len(members) >= 2 and members <= present:
+            first = True
+            for unit_id in ids:
+                if unit_id in members:
+                    collapsed[unit_id] = str(UNIT_KIND_COLLECTIVE[kind]) if first else ""
+                    first = False
+    out = []
+    for name, unit_id in zip(names, ids, strict=True):
+        label = collapsed.get(unit_id, name)
+        if label:
+            out.append(label)
     return out

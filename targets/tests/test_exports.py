@@ -9,8 +9,8 @@ from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart
 
-from targets import exports, services
-from targets.models import DomainGroup, Milestone, ProgressReport, Target
+from targets import exports, selectors, services
+from targets.models import DomainGroup, Milestone, ProgressReport, ReviewReport, Target, Unit
 
 from .factories import Status, make_report, make_task, make_task_update
 
@@ -79,18 +79,22 @@ def test_the_party_document_header_and_title_come_from_the_programme(program, fi
     assert ws["A1"].value == "ĐẢNG BỘ THÀNH PHỐ HÀ NỘI"
     assert ws["A2"].value == "QUẬN ỦY CẦU GIẤY" and ws["A2"].font.b
     assert ws["A3"].value == "*"
-    assert ws["I1"].value == "COMMUNIST PARTY OF VIETNAM"
-    assert ws["I1"].font.u == "single" and ws["I1"].font.b
-    assert ws["I3"].value == "Cầu Giấy, day … month … year …"
-    assert ws["I3"].font.i
-    assert ws["A5"].value == "REPORT ON THE RESULTS OF THE KEY TARGETS IN 2025"
-    assert ws["A6"].value == (
+    # No report written yet: blanks for the number and the day and month, as the report's header has them.
+    assert ws["A4"].value == "No. \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0-BC/QU"
+    assert ws["J1"].value == "COMMUNIST PARTY OF VIETNAM"
+    assert ws["J1"].font.u == "single" and ws["J1"].font.b
+    assert ws["J3"].value.startswith("Cầu Giấy, day … month … year 20")
+    assert ws["J3"].font.i
+    # Not yet any report's appendix: no "APPENDIX" heading, the title right under the header.
+    assert ws["A6"].value == "REPORT ON THE RESULTS OF THE KEY TARGETS IN 2025"
+    assert ws["A7"].value == (
         "(Implementing action programme 12-CTr/QU of QUẬN ỦY CẦU GIẤY, "
         "Nghị quyết số 15-NQ/TW ngày 05/5/2022 của Bộ Chính trị)"
     )
-    assert ws["A6"].font.i
+    assert ws["A7"].font.i
+    assert "APPENDIX" not in [c.value for c in ws["A"]]
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"A1:D1", "A2:D2", "A3:D3", "I1:N1", "I3:N3", "A5:N5", "A6:N6"} <= merged
+    assert {"A1:D1", "A2:D2", "A3:D3", "A4:D4", "J1:O1", "J3:O3", "A6:O6", "A7:O7"} <= merged
 
 
 def test_the_header_comes_from_the_data_not_from_code(program, figures):
@@ -101,12 +105,12 @@ def test_the_header_comes_from_the_data_not_from_code(program, figures):
     organisation.save()
     ws = workbook(program).worksheets[0]
     assert (ws["A1"].value, ws["A2"].value) == ("ĐẢNG BỘ TỈNH X", "HUYỆN ỦY Y")
-    assert ws["I3"].value.startswith("Thị trấn Z, ")
+    assert ws["J3"].value.startswith("Thị trấn Z, ")
 
 
 def test_the_table_headers_group_rows_and_numbering(program, figures):
     ws = workbook(program).worksheets[0]
-    assert [c.value for c in ws[8]] == [
+    assert [c.value for c in ws[9]] == [
         "No.",
         "Code",
         "Target",
@@ -116,6 +120,7 @@ def test_the_table_headers_group_rows_and_numbering(program, figures):
         "Plan 2025",
         "Result 2024",
         "Result 2025",
+        "Change on 2024",
         "% of plan",
         "Assessment",
         "Lead unit",
@@ -123,11 +128,11 @@ def test_the_table_headers_group_rows_and_numbering(program, figures):
         "Note",
     ]
     groups, numbers = [], []
-    for row in ws.iter_rows(min_row=9):
+    for row in ws.iter_rows(min_row=10):
         first = row[0].value
         if isinstance(first, str) and ". " in first:
             groups.append(first)
-            assert f"A{row[0].row}:N{row[0].row}" in {str(r) for r in ws.merged_cells.ranges}
+            assert f"A{row[0].row}:O{row[0].row}" in {str(r) for r in ws.merged_cells.ranges}
         elif isinstance(first, int) and row[1].value:
             numbers.append(first)
     # The workbook is in the reader's language, names included (their stored English names).
@@ -140,13 +145,13 @@ def test_the_table_headers_group_rows_and_numbering(program, figures):
         "VI. SECURITY AND DEFENCE",
     ]
     assert numbers == list(range(1, 42))
-    assert ws["A9"].value == "I. PARTY BUILDING" and ws["B10"].value == "XD-01" and ws["A10"].value == 1
+    assert ws["A10"].value == "I. PARTY BUILDING" and ws["B11"].value == "XD-01" and ws["A11"].value == 1
 
 
 def test_figures_are_numbers_with_formats_and_ranges_are_text(program, figures):
     ws = workbook(program).worksheets[0]
     xd01 = list(ws[row_of(ws, "B", "XD-01")])
-    assert [c.value for c in xd01[:11]] == [
+    assert [c.value for c in xd01[:12]] == [
         1,
         "XD-01",
         figures["XD-01"].name_en,
@@ -156,42 +161,47 @@ def test_figures_are_numbers_with_formats_and_ranges_are_text(program, figures):
         90,
         83.5,
         97,
+        13.5,
         pytest.approx(1.0778),
         "Exceeded",
     ]
-    for cell in xd01[4:10]:
+    for cell in xd01[4:11]:
         assert cell.data_type == "n"
     assert xd01[7].number_format == "#,##0.0"  # 83.5
-    assert xd01[8].number_format == "#,##0"  # 97
-    assert xd01[9].number_format == "0.0%"
-    assert xd01[11].value == "Organisation Commission of the District Party Committee"
-    assert "Ủy ban Kiểm tra Quận ủy" in xd01[12].value
+    assert xd01[8].number_format == "#,##0.0"  # 97, in the column of 5.4
+    assert xd01[9].number_format == "+#,##0.0;-#,##0.0;0"  # the change on last year, signed
+    assert xd01[10].number_format == "0.0%"
+    assert xd01[12].value == "Organisation Commission of the District Party Committee"
+    assert "Ủy ban Kiểm tra Quận ủy" in xd01[13].value
 
     xd03 = [c.value for c in ws[row_of(ws, "B", "XD-03")]]
-    assert xd03[4:11] == [400, 450, 400, None, 379, pytest.approx(0.9475), "Not achieved"]
+    # No figure last year: no change.
+    assert xd03[4:12] == [400, 450, 400, None, 379, None, pytest.approx(0.9475), "Not achieved"]
 
     an04 = ws[row_of(ws, "B", "AN-04")]
     assert [c.value for c in an04[4:7]] == ["5–10", "5–10", "5–10"]
     assert an04[4].data_type == "s"
-    assert an04[8].value == 5.4 and an04[10].value == "Achieved"
+    assert an04[8].value == 5.4 and an04[11].value == "Achieved"
 
     # No approved yearly figure: empty cells (not zero) and "No data".
     xd05 = [c.value for c in ws[row_of(ws, "B", "XD-05")]]
-    assert xd05[7:11] == [None, None, None, "No data"]
+    assert xd05[7:12] == [None, None, None, None, "No data"]
 
 
 def test_the_override_and_its_comment_reach_the_note_as_text(program, figures):
     ws = workbook(program).worksheets[0]
     xd04 = ws[row_of(ws, "B", "XD-04")]
-    assert xd04[10].value == "Exceeded"
-    note = xd04[13]
+    assert xd04[11].value == "Exceeded"
+    note = xd04[14]
     assert note.value.startswith("=1+1; ") and "Computed assessment: Achieved" in note.value
     assert note.data_type == "s" and note.quotePrefix
 
 
 def test_the_totals_under_the_table(program, figures):
     ws = workbook(program).worksheets[0]
-    sentence_row = row_of(ws, "A", "Of 41 targets: 2 exceeded, 1 achieved, 1 not achieved, 37 without data.")
+    sentence_row = row_of(
+        ws, "A", "Of 41 targets: 3/41 achieved or exceeded (2 exceeded, 1 achieved), 1 not achieved, 37 without data."
+    )
     totals = {ws.cell(r, 3).value: ws.cell(r, 4).value for r in range(sentence_row + 1, sentence_row + 6)}
     assert totals == {"Exceeded": 2, "Achieved": 1, "Not achieved": 1, "No data": 37, "Targets in total": 41}
     assert all(ws.cell(r, 4).data_type == "n" for r in range(sentence_row + 1, sentence_row + 6))
@@ -205,16 +215,18 @@ def test_print_settings_and_frozen_panes(program, figures):
         assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
         assert ws.sheet_properties.pageSetUpPr.fitToPage
     review, by_group, flat, tasks = wb.worksheets
-    assert review.print_title_rows == "$8:$8"
-    assert review.freeze_panes == "D9"
-    assert flat.print_title_rows == "$1:$1" and flat.freeze_panes == "C2"
-    assert tasks.print_title_rows == "$1:$1" and tasks.freeze_panes == "C2"
+    assert review.print_title_rows == "$9:$9"
+    assert review.freeze_panes == "D10"
+    assert by_group.print_title_rows == "$3:$3" and by_group.freeze_panes == "B4"
+    assert flat.print_title_rows == "$3:$3" and flat.freeze_panes == "C4"
+    assert tasks.print_title_rows == "$3:$3" and tasks.freeze_panes == "C4"
 
 
 def test_sheet_two_counts_each_group_with_a_native_bar_chart(program, figures):
     ws = workbook(program).worksheets[1]
     assert ws.title == "By group"
-    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=8)]
+    assert ws["A1"].value == "RESULTS OF THE KEY TARGETS BY GROUP IN 2025" and ws["A1"].font.b
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3, max_row=10)]
     assert rows[0] == ["Group", "Targets", "Exceeded", "Achieved", "Not achieved", "No data"]
     # XD-01 exceeded, XD-04 overridden to exceeded, XD-03 not achieved.
     assert rows[1] == ["I. Party building", 7, 2, 0, 1, 4]
@@ -224,14 +236,15 @@ def test_sheet_two_counts_each_group_with_a_native_bar_chart(program, figures):
     chart = ws._charts[0]
     assert isinstance(chart, BarChart) and chart.grouping == "stacked"
     assert len(chart.series) == 4
-    assert chart.series[0].val.numRef.f == "'By group'!$C$2:$C$7"
-    assert chart.series[0].cat.numRef.f == "'By group'!$A$2:$A$7"  # openpyxl's way to name categories
+    assert chart.series[0].val.numRef.f == "'By group'!$C$4:$C$9"
+    assert chart.series[0].cat.numRef.f == "'By group'!$A$4:$A$9"  # openpyxl's way to name categories
 
 
 def test_sheet_three_lists_every_approved_figure_of_the_year_with_a_filter(program, figures):
     ws = workbook(program).worksheets[2]
     assert ws.title == "Figures 2025"
-    header = [c.value for c in ws[1]]
+    assert ws["A1"].value == "APPROVED FIGURES OF 2025"
+    header = [c.value for c in ws[3]]
     assert header == [
         "Code",
         "Target",
@@ -244,9 +257,9 @@ def test_sheet_three_lists_every_approved_figure_of_the_year_with_a_filter(progr
         "Reporting unit",
         "Approved on",
     ]
-    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
     assert len(rows) == ProgressReport.objects.filter(year=YEAR, status="approved").count() == 5
-    assert ws.auto_filter.ref == "A1:J6"
+    assert ws.auto_filter.ref == "A3:J8"
     assert [r[0] for r in rows] == ["XD-01", "XD-03", "XD-04", "VH-01", "AN-04"]
     vh01 = rows[3]
     assert vh01[3:8] == [2025, 2, 72.5, "yes", "@mention"]
@@ -274,7 +287,8 @@ def test_the_tasks_sheet_judges_the_tasks_due_in_the_year_as_of_its_end(program,
     make_task(program, code="NV-2.02", group=2, deadline=datetime.date(2027, 6, 30))  # not due in 2025
     ws = workbook(program).worksheets[3]
     assert ws.title == "Tasks 2025"
-    header = [c.value for c in ws[1]]
+    assert ws["A1"].value == "TASKS DUE IN 2025"
+    header = [c.value for c in ws[3]]
     assert header == [
         "Code",
         "Task",
@@ -286,7 +300,7 @@ def test_the_tasks_sheet_judges_the_tasks_due_in_the_year_as_of_its_end(program,
         "Result",
         "Progress (%)",
     ]
-    rows = {row[0].value: row for row in ws.iter_rows(min_row=2)}
+    rows = {row[0].value: row for row in ws.iter_rows(min_row=4)}
     assert list(rows) == ["NV-1.01", "NV-1.02", "NV-2.01"]
     first = rows["NV-1.01"]
     assert first[3].value.date() == datetime.date(2025, 6, 30)
@@ -296,12 +310,12 @@ def test_the_tasks_sheet_judges_the_tasks_due_in_the_year_as_of_its_end(program,
     assert first[8].value == 100
     assert [c.value for c in rows["NV-1.02"][4:9]] == ["Not done, overdue", None, None, None, None]
     assert rows["NV-2.01"][4].value == "Ongoing"
-    assert ws.auto_filter.ref == "A1:I4"
+    assert ws.auto_filter.ref == "A3:I6"
 
 
 def test_notes_that_look_like_formulas_stay_text(program, figures):
     ws = workbook(program).worksheets[2]
-    notes = {row[0].value: row[7] for row in ws.iter_rows(min_row=2)}
+    notes = {row[0].value: row[7] for row in ws.iter_rows(min_row=4)}
     for code, text in [("XD-01", "=1+1"), ("XD-03", '=HYPERLINK("http://x","x")'), ("XD-04", "-10 on last year")]:
         cell = notes[code]
         assert cell.value == text
@@ -424,9 +438,10 @@ def test_the_export_runs_the_same_queries_as_targets_grow(
         make_task_update(task=task, author=office, status=Status.APPROVED, is_done=True, completed_on=task.deadline)
     client = client_for(office)
     # session, user, the user's groups (role), programme; the review: groups, targets with lead units,
-    # milestones, supporting units, approved yearly figures, stored reviews, closure; the flat figures;
+    # milestones, supporting units, approved yearly figures, stored reviews, closure; the year's report
+    # (number, date, signer); the organisation's units by kind (for "the wards"); the flat figures;
     # the tasks: the tasks with their counts, their supporting units, completions, latest updates.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         response = client.get("/p/12-ctr-qu/reviews/2025/export.xlsx")
     assert response.status_code == 200
     ws = load_workbook(BytesIO(response.content)).worksheets[0]
@@ -496,3 +511,147 @@ def test_the_target_table_export_runs_the_same_queries_as_targets_grow(
         response = client.get("/p/12-ctr-qu/targets/export.xlsx?direction=increase")
     rows, _ws = table_rows(response)
     assert len(rows) - 4 == program.targets.filter(direction="increase").count()
+
+
+# --- The workbook to the standard of a Party document (issue 15) ------------------------------------------------
+
+
+def workbook_vi(program, year=YEAR):
+    with translation.override("vi"):
+        data = exports.annual_review_workbook(program=program, year=year)
+    return load_workbook(BytesIO(data))
+
+
+def numbered_report(program, **fields):
+    values = {
+        "number": "45-BC/QU",
+        "dated": datetime.date(2026, 12, 5),
+        "signer_title": "Bí thư",
+        "signer_name": "Nguyễn Văn An",
+        **fields,
+    }
+    return ReviewReport.objects.create(program=program, year=YEAR, **values)
+
+
+def test_a_numbered_report_makes_the_workbook_its_appendix(program, figures):
+    numbered_report(program)
+    ws = workbook_vi(program).worksheets[0]
+    assert ws["A4"].value == "Số 45-BC/QU"
+    assert ws["J3"].value == "Cầu Giấy, ngày 05 tháng 12 năm 2026"
+    assert ws["A6"].value == "PHỤ LỤC" and ws["A6"].font.b
+    assert ws["A7"].value == "(Kèm theo Báo cáo số 45-BC/QU ngày 05/12/2026 của Ban Thường vụ Quận ủy Cầu Giấy)"
+    assert ws["A7"].font.i
+    assert ws["A9"].value == "BÁO CÁO KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU NĂM 2025"
+    # Three rows more above the table: its header row moves down with them, on paper too.
+    assert ws["A12"].value == "STT" and ws.print_title_rows == "$12:$12" and ws.freeze_panes == "D13"
+    assert {"A6:O6", "A7:O7"} <= {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_a_report_without_a_date_is_an_appendix_without_one(program, figures):
+    numbered_report(program, dated=None)
+    ws = workbook_vi(program).worksheets[0]
+    assert ws["A7"].value == "(Kèm theo Báo cáo số 45-BC/QU của Ban Thường vụ Quận ủy Cầu Giấy)"
+    assert ws["J3"].value.startswith("Cầu Giấy, ngày … tháng … năm ")
+
+
+def signature(ws) -> list:
+    """The right-hand block under the totals: the rows after the "Targets in total" row, column J."""
+    total_row = row_of(ws, "C", "Tổng số chỉ tiêu")
+    return [ws.cell(r, 10).value for r in range(total_row + 2, total_row + 8)]
+
+
+def test_the_signature_block_under_the_totals(program, figures):
+    numbered_report(program)
+    ws = workbook_vi(program).worksheets[0]
+    assert signature(ws) == ["T/M BAN THƯỜNG VỤ", "BÍ THƯ", None, None, None, "Nguyễn Văn An"]
+    total_row = row_of(ws, "C", "Tổng số chỉ tiêu")
+    assert ws.cell(total_row + 2, 10).font.b
+    assert f"J{total_row + 7}:O{total_row + 7}" in {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_the_signature_block_keeps_blanks_for_the_pen(program, figures):
+    # No report written: the default authority, nothing else.
+    assert signature(workbook_vi(program).worksheets[0]) == ["T/M BAN THƯỜNG VỤ", None, None, None, None, None]
+    numbered_report(program, signer_on_behalf="", signer_title="", signer_name="=HYPERLINK(1)")
+    ws = workbook_vi(program).worksheets[0]
+    names = signature(ws)
+    assert names == [None, None, None, None, None, "=HYPERLINK(1)"]
+    total_row = row_of(ws, "C", "Tổng số chỉ tiêu")
+    assert ws.cell(total_row + 7, 10).data_type == "s"
+
+
+def test_one_number_format_per_column(program, figures):
+    ws = workbook(program).worksheets[0]
+    header = [c.value for c in ws[9]]
+    table = [row for row in ws.iter_rows(min_row=10) if isinstance(row[0].value, int) and row[1].value]
+    assert len(table) == 41
+    for column in ("Target 2025", "Target 2030", "Plan 2025", "Result 2024", "Result 2025", "Change on 2024"):
+        index = header.index(column)
+        formats = {row[index].number_format for row in table if isinstance(row[index].value, int | float)}
+        assert len(formats) == 1, (column, formats)
+    # The most precise row decides: 83.5 last year, 5.4 this year; whole plans stay whole where they all are.
+    assert table[0][header.index("Result 2024")].number_format == "#,##0.0"
+    assert table[0][header.index("Result 2025")].number_format == "#,##0.0"
+    assert table[0][header.index("Change on 2024")].number_format == "+#,##0.0;-#,##0.0;0"
+
+
+def test_a_range_is_written_with_the_decimal_comma(program, figures):
+    Milestone.objects.filter(target=figures["AN-04"], year=2025).update(min_value="7.5", max_value="8")
+    ws = workbook_vi(program).worksheets[0]
+    an04 = ws[row_of(ws, "B", "AN-04")]
+    assert an04[4].value == "7,5–8" and an04[4].data_type == "s"
+    assert an04[6].value == "7,5–8"  # this year's plan (a yearly target)
+    # In English the point, as the pages write it.
+    ws = workbook(program).worksheets[0]
+    assert ws[row_of(ws, "B", "AN-04")][4].value == "7.5–8"
+
+
+def test_the_totals_say_achieved_and_exceeded_out_of_all(program, figures):
+    ws = workbook_vi(program).worksheets[0]
+    sentence = next(c.value for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("Trong tổng số"))
+    assert sentence == (
+        "Trong tổng số 41 chỉ tiêu: đạt và vượt 3/41 chỉ tiêu (vượt 2, đạt 1), không đạt 1, chưa có số liệu 37."
+    )
+
+
+def test_the_wards_are_named_together_when_all_of_them_support(program, figures):
+    ws = workbook_vi(program).worksheets[0]
+    header = [c.value for c in ws[9]]
+    column = header.index("Đơn vị phối hợp")
+    xd01 = ws[row_of(ws, "B", "XD-01")]
+    # XD-01: the inspection commission and the eight wards of the district.
+    assert xd01[column].value == "các phường; Ủy ban Kiểm tra Quận ủy"
+    ward = Unit.objects.get(organisation=program.organisation, code="P-YH")
+    figures["XD-01"].supporting_units.remove(ward)
+    ws = workbook_vi(program).worksheets[0]
+    names = ws[row_of(ws, "B", "XD-01")][column].value
+    assert "các phường" not in names and "Phường Dịch Vọng" in names and "Phường Yên Hòa" not in names
+
+
+def test_collective_units_need_every_active_unit_of_a_kind_and_two_of_them():
+    kinds = {"ward": frozenset({1, 2, 3}), "party": frozenset({4}), "government": frozenset({5, 6})}
+    with translation.override("en"):
+        assert selectors.collective_units(["A", "W1", "W2", "W3"], [4, 1, 2, 3], kinds) == ["A", "the wards"]
+        assert selectors.collective_units(["W1", "W2"], [1, 2], kinds) == ["W1", "W2"]
+        # One unit of a kind keeps its name (a ward's programme has one "ward" unit: its residential groups).
+        assert selectors.collective_units(["A"], [4], kinds) == ["A"]
+        both = selectors.collective_units(["G1", "W1", "G2", "W2", "W3"], [5, 1, 6, 2, 3], kinds)
+        assert both == ["the government bodies", "the wards"]
+        assert selectors.collective_units([], [], kinds) == []
+
+
+def test_the_group_chart_has_data_labels_and_fills_that_print_in_black_and_white(program, figures):
+    chart = workbook(program).worksheets[1]._charts[0]
+    for series in chart.series:
+        assert series.dLbls is not None and series.dLbls.showVal
+        assert not series.dLbls.showSerName and not series.dLbls.showLegendKey
+    exceeded, achieved, not_achieved, no_data = (s.graphicalProperties for s in chart.series)
+    assert (exceeded.solidFill.srgbClr, achieved.solidFill.srgbClr) == ("146C2E", "A9D08E")  # dark, light
+    assert not_achieved.pattFill.prst == "wdDnDiag" and no_data.pattFill.prst == "pct20"  # hatched, dotted
+
+
+def test_sheet_three_wraps_its_long_text(program, figures):
+    ws = workbook(program).worksheets[2]
+    first = ws[4]
+    assert first[1].alignment.wrap_text and first[7].alignment.wrap_text  # the target's name, the note
+    assert first[0].border.left.style == "thin"

@@ -432,6 +432,8 @@ PATHS = [
     "/p/12-ctr-qu/tasks/{text}/updates/new/",
     "/p/12-ctr-qu/tasks/NV-1.01/updates/{int}/edit/",
     "/p/12-ctr-qu/solutions/{int}/",
+    # The briefing (issue 15)
+    "/p/{text}/briefing/",
 ]
 QUERIES = [
     "/?year={text}",
@@ -464,6 +466,7 @@ QUERIES = [
     "/p/12-ctr-qu/tasks/export.xlsx?q={text}&status={text}&year={text}",
     "/admin/targets/membership/?role={text}&q={text}",
     "/admin/targets/organisation/?q={text}",
+    "/p/12-ctr-qu/briefing/?year={text}&{text}={text}",
 ]
 
 

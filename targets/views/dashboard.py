@@ -72,6 +72,15 @@ def overview(request, program):
 @require_GET
 @program_required
 @page_etag(PROGRAM)
+def briefing(request, program):
+    """``/p/<slug>/briefing/``: one A4 page for a meeting (``selectors.briefing``), printable as it is."""
+    context = {"program": program, "briefing": selectors.briefing(program=program)}
+    return render(request, "targets/briefing.html", context)
+
+
+@require_GET
+@program_required
+@page_etag(PROGRAM)
 def group_detail(request, program, code):
     group = selectors.group_by_code(program=program, code=code)
     if group is None:
