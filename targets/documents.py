@@ -301,7 +301,7 @@ _CENTRED = {0, 1, 3}
 
 # The appendix's column widths in mm, in the order of ``exports.review_columns``: the workbook's widths are
 # for 11-point cells one beside the other on a sheet fitted to the page; a page of a document has 252 mm.
-_WIDTHS_MM = {"number": 9, "code": 16, "unit": 13, "figure": 13, "assessment": 17, "lead": 24, "supporting": 28}
+_WIDTHS_MM = {"number": 11, "code": 17, "unit": 13, "figure": 13, "assessment": 17, "lead": 24, "supporting": 28}
 _NOTE_MM = 22
 
 

@@ -320,12 +320,11 @@ def review_report_history(*, program: Program, year: int) -> list[ReportHistoryE
     labels = {name: str(ReviewReport._meta.get_field(name).verbose_name) for name in REPORT_HISTORY_FIELDS}
     entries, previous = [], None
     for record in records:
+        # Compared field by field (simple_history's diff_against reads the programme again for each record).
         if previous is None:
             changed = [name for name in REPORT_HISTORY_FIELDS if getattr(record, name)]
         else:
-            delta = record.diff_against(previous, included_fields=list(REPORT_HISTORY_FIELDS))
-            names = {change.field for change in delta.changes}
-            changed = [name for name in REPORT_HISTORY_FIELDS if name in names]
+            changed = [name for name in REPORT_HISTORY_FIELDS if getattr(record, name) != getattr(previous, name)]
         entries.append(
             ReportHistoryEntry(
                 when=record.history_date,

@@ -253,6 +253,7 @@ def review_report(request, program, year):
         "conflict": conflict,
         "history": selectors.review_report_history(program=program, year=year),
         "narrative_fields": ReviewReport.NARRATIVE_FIELDS,
+        "number_example": f"45-BC/{selectors.document_symbol(program)}",
     }
     return render(request, "targets/review_report.html", context)
 
