@@ -9,11 +9,13 @@ header as a two-column table without borders, "BÁO CÁO" and its subject, the b
 beside "Nơi nhận", page numbers at the top from page 2. The appendix, the table of targets of the review
 workbook, is a landscape section of its own.
 
-The appendix of a city-wide programme has thousands of rows: python-docx's ``table.add_row`` copies and
-re-walks the table for every row, so its rows are written as XML text from the cells' strings and parsed
-row by row (lxml), which keeps the time linear and the memory to the tree itself.
+The appendix of a city-wide programme has thousands of rows: python-docx's ``table.add_row`` re-walks the
+table for every row, and a tree of every cell (lxml) took 4,100 targets past the memory budget. So the
+rows are written as XML text from the cells' strings, one at a time, straight into the saved file's
+``word/document.xml`` where a marked row held their place (``_with_rows``).
 """
 
+import zipfile
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -269,10 +271,19 @@ def _cell_xml(text: str, width: int, *, align: str = "left", bold: bool = False,
     return f"<w:tc><w:tcPr>{properties}</w:tcPr>{paragraph}</w:tc>"
 
 
-def _row(cells: list[str], *, header: bool = False):
+def _row_xml(cells: list[str], *, header: bool = False) -> str:
     # Rows never break across pages; the header row repeats on each page.
     properties = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
-    return parse_xml(f"<w:tr {_W}><w:trPr>{properties}</w:trPr>{''.join(cells)}</w:tr>")
+    return f"<w:tr><w:trPr>{properties}</w:trPr>{''.join(cells)}</w:tr>"
+
+
+def _row(cells: list[str], *, header: bool = False):
+    """A row as an element of python-docx's tree (the namespace declared for parsing it alone)."""
+    return parse_xml(_row_xml(cells, header=header).replace("<w:tr>", f"<w:tr {_W}>", 1))
+
+
+# The row that stands for the appendix's rows in the tree until the file is written (``_with_rows``).
+_ROWS_MARK = "appendix-rows-6f1d2c"
 
 
 def appendix_cells(line: selectors.ReviewLine) -> list[str]:
@@ -366,16 +377,18 @@ def _appendix(document, content) -> None:
             header=True,
         )
     )
-    for group in review.groups:
-        heading = plain_text(f"{group.roman}. {group.name}").upper()
-        tbl.append(_row([_cell_xml(heading, sum(widths), bold=True, span=len(widths), fill="F2F2F2")]))
-        for line in group.lines:
-            cells = [plain_text(text) for text in appendix_cells(line)]
-            tbl.append(
-                _row(
+    tbl.append(_row([_cell_xml(_ROWS_MARK, sum(widths), span=len(widths))]))
+
+    def rows():
+        for group in review.groups:
+            heading = plain_text(f"{group.roman}. {group.name}").upper()
+            yield _row_xml([_cell_xml(heading, sum(widths), bold=True, span=len(widths), fill="F2F2F2")])
+            for line in group.lines:
+                cells = [plain_text(text) for text in appendix_cells(line)]
+                yield _row_xml(
                     [_cell_xml(text, w, align=align(i)) for i, (text, w) in enumerate(zip(cells, widths, strict=True))]
                 )
-            )
+
     counts = review.counts
     _paragraph(
         document,
@@ -388,6 +401,32 @@ def _appendix(document, content) -> None:
         indent=False,
         before=6,
     )
+    return rows()
+
+
+def _with_rows(docx: bytes, rows) -> bytes:
+    """The file python-docx wrote, with the appendix's rows streamed into ``word/document.xml`` in place of
+    the row marked ``_ROWS_MARK``: one row's text at a time, never a tree of every cell of a city-wide
+    programme (at 4,100 targets that tree alone took the process past its memory budget)."""
+    source = zipfile.ZipFile(BytesIO(docx))
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename != "word/document.xml":
+                target.writestr(info, data)
+                continue
+            text = data.decode("utf-8")
+            mark = text.index(_ROWS_MARK)
+            start, end = text.rindex("<w:tr>", 0, mark), text.index("</w:tr>", mark) + len("</w:tr>")
+            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(entry, "w") as part:
+                part.write(text[:start].encode("utf-8"))
+                for row in rows:
+                    part.write(row.encode("utf-8"))
+                part.write(text[end:].encode("utf-8"))
+    return out.getvalue()
 
 
 def review_report_document(*, program, year: int) -> bytes:
@@ -408,10 +447,10 @@ def review_report_document(*, program, year: int) -> bytes:
     _title(document, content)
     _body(document, content)
     _signature(document, content)
-    _appendix(document, content)
+    rows = _appendix(document, content)
     buffer = BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _with_rows(buffer.getvalue(), rows)
 
 
 def review_report_filename(*, program, year: int) -> str:
