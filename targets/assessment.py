@@ -428,6 +428,15 @@ def standing_verdict(facts: TargetFacts, year: int, figure: Decimal | None, revi
     return Verdict(computed, computed, Source.COMPUTED, figure, plan)
 
 
+# "Đạt và vượt": the verdicts a yearly review counts as meeting the plan.
+MEETS_PLAN = (Assessment.EXCEEDED, Assessment.ACHIEVED)
+
+
+def meets_plan_count(counts: Mapping[str, int]) -> int:
+    """How many targets met their plan ("đạt và vượt x/N"), from counts by assessment value."""
+    return sum(counts.get(str(value), 0) for value in MEETS_PLAN)
+
+
 def standing_figures(figures: Mapping[int, Decimal], reviews: Mapping[int, object]) -> dict[int, Decimal]:
     """The figure of each year that counts (``standing_figure``), by year: ``figures`` are today's approved
     figures, ``reviews`` the stored review rows by year. A year frozen without a figure has none."""

@@ -13,12 +13,22 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import VALUE_DIGITS, VALUE_PLACES, AnnualReview, ProgressReport, TaskReminder, TaskUpdate, YearClosure
+from .models import (
+    VALUE_DIGITS,
+    VALUE_PLACES,
+    AnnualReview,
+    ProgressReport,
+    ReviewReport,
+    TaskReminder,
+    TaskUpdate,
+    YearClosure,
+)
 
 # --- Figures ------------------------------------------------------------------------------------------------
 
@@ -566,3 +576,42 @@ class RemindForm(forms.Form):
     def clean_unit(self):
         unit_id = self.cleaned_data.get("unit")
         return None if unit_id in (None, "") else self.units[unit_id]
+
+
+# --- The yearly review report (issue 15) ------------------------------------------------------------------------
+
+
+def _report_field(name: str, **kwargs):
+    field = ReviewReport._meta.get_field(name)
+    textarea = isinstance(field, models.TextField)
+    return forms.CharField(
+        label=field.verbose_name,
+        help_text=field.help_text,
+        required=False,
+        max_length=field.max_length,
+        # Kept as typed: the service drops control characters and trims; a form must not eat a line's indent.
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6 if name in ReviewReport.NARRATIVE_FIELDS else 4})
+        if textarea
+        else forms.TextInput,
+        **kwargs,
+    )
+
+
+class ReviewReportForm(forms.Form):
+    """The office's parts of the yearly review report, in the order of ``services.REVIEW_REPORT_FIELDS``;
+    ``version`` is the one the page showed (0 for a report not saved yet)."""
+
+    number = _report_field("number")
+    dated = TaskDateField(label=ReviewReport._meta.get_field("dated").verbose_name, required=False)
+    signer_on_behalf = _report_field("signer_on_behalf")
+    signer_title = _report_field("signer_title")
+    signer_name = _report_field("signer_name")
+    recipients = _report_field("recipients")
+    leadership = _report_field("leadership")
+    strengths = _report_field("strengths")
+    limitations = _report_field("limitations")
+    causes = _report_field("causes")
+    directions = _report_field("directions")
+    proposals = _report_field("proposals")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False)

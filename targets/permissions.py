@@ -787,6 +787,12 @@ def can_export(user, where=None) -> bool:
     return can_view(user, where)
 
 
+def can_read_review_report(user, where=None) -> bool:
+    """Read the yearly review report (its page's preview and its document): the office and the leaders. It
+    is the Standing Committee's report in the making, not a page of the units (403 for their staff)."""
+    return is_office(user, where) or is_leader(user, where)
+
+
 def can_write_review_report(user, where=None) -> bool:
     """Write the yearly review report's number, date, signer and narrative parts: the office."""
     return is_office(user, where)

@@ -38,6 +38,7 @@ PAGES = [
 # Downloads: measured one at a time in a child process, for their time and peak memory.
 EXPORTS = [
     ("review_export", "/p/{program}/reviews/{year}/export.xlsx"),
+    ("review_report", "/p/{program}/reviews/{year}/report.docx"),
     ("targets_export", "/p/{program}/targets/export.xlsx"),
     ("import_template", "/p/{program}/imports/template.xlsx"),
     ("rollup_export", "/o/{city}/rollup.xlsx"),

@@ -104,12 +104,17 @@ from .reporting import (
 )
 from .review_reports import (
     DocumentHeader,
+    ReportSection,
+    ReviewReportContent,
     appendix_line,
     body_in_sentence,
     document_date,
     document_header,
     document_symbol,
+    review_report_content,
     review_report_for,
+    review_report_history,
+    review_report_subject,
 )
 from .reviews import (
     ASSESSMENT_ORDER,
@@ -176,6 +181,11 @@ __all__ = [
     "document_header",
     "document_symbol",
     "review_report_for",
+    "review_report_content",
+    "review_report_history",
+    "review_report_subject",
+    "ReportSection",
+    "ReviewReportContent",
     "ASSESSMENT_ORDER",
     "AsOf",
     "DEADLINE_LABELS",

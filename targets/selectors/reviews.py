@@ -122,7 +122,7 @@ class Review:
     @property
     def met(self) -> int:
         """The targets achieved or exceeded ("đạt và vượt x/N"), from the review's counts."""
-        return self.counts[str(assessment.Assessment.EXCEEDED)] + self.counts[str(assessment.Assessment.ACHIEVED)]
+        return assessment.meets_plan_count(self.counts)
 
     @property
     def is_closed(self) -> bool:

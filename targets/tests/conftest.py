@@ -24,6 +24,8 @@ from django.test import override_settings
 from targets import services
 from targets.models import Program, Target, Unit
 
+from .office import office_convert  # noqa: F401  (the LibreOffice converter, a session fixture)
+
 REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "program.json"
 PROGRAM_NUMBER = "12-CTr/QU"
 # PBKDF2 takes a quarter of a second a password here; the demo creates 33 accounts.

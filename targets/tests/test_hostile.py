@@ -434,6 +434,9 @@ PATHS = [
     "/p/12-ctr-qu/solutions/{int}/",
     # The briefing (issue 15)
     "/p/{text}/briefing/",
+    # The yearly review report (issue 15)
+    "/p/12-ctr-qu/reviews/{int}/report/",
+    "/p/12-ctr-qu/reviews/{int}/report.docx",
 ]
 QUERIES = [
     "/?year={text}",
@@ -458,6 +461,7 @@ QUERIES = [
     # Organisations, programmes, tasks, what changed (issues 13, 14, 16)
     "/p/12-ctr-qu/changes/?since={text}",
     "/p/12-ctr-qu/reviews/2026/?estimates={text}",
+    "/p/12-ctr-qu/reviews/2025/report/?{text}={text}",
     "/o/ha-noi/?sort={text}",
     "/o/ha-noi/rollup.xlsx?sort={text}",
     "/reports/?program={text}&unit={text}&group={text}&year={text}",

@@ -17,10 +17,10 @@ from ..tables import TargetTable
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+def xlsx_response(data: bytes, filename: str, *, content_type: str = XLSX_CONTENT_TYPE) -> HttpResponse:
     """An attachment named ``filename``: an ASCII name for old clients, and the UTF-8 name (RFC 6266's
     ``filename*``) for the others, so that a Vietnamese name survives."""
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response = HttpResponse(data, content_type=content_type)
     fallback = exports.ascii_filename(filename)
     response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     # Figures are not public: no shared cache keeps a copy.

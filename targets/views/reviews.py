@@ -1,12 +1,13 @@
 """The annual review: ``/reviews/<year>/`` for everyone with a role, the office's closing, reopening and
-overriding, and the review workbook ``/reviews/<year>/export.xlsx``.
+overriding, the review workbook ``/reviews/<year>/export.xlsx``, and the yearly review report: its page
+``/reviews/<year>/report/`` and its document ``/reviews/<year>/report.docx``.
 
 Thin: ``permissions`` decides, the forms validate, the services write (and refuse a closed year, a missing
 reason, an override without a comment), the selectors read, ``exports`` builds the workbook.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import assessment, exports, permissions, selectors, services
-from ..forms import CloseForm, OverrideForm, ReopenForm
-from ..models import Target
+from .. import assessment, documents, exports, permissions, selectors, services
+from ..forms import CloseForm, OverrideForm, ReopenForm, ReviewReportForm
+from ..models import ReviewReport, Target
 from ..permissions import program_required
 from .conditional import PROGRAM, page_etag
 from .exports import require_export, xlsx_response
@@ -60,6 +61,7 @@ def _page(request, program, year, *, close_form=None, reopen_form=None):
         "years": list(program.years),
         "history": selectors.review_closure_history(program=program, year=year),
         "may_close": may_close,
+        "may_read_report": permissions.can_read_review_report(request.user, program),
         "year_ended": assessment.year_has_ended(year, timezone.localdate()),
         "pending": selectors.review_pending_count(program=program, year=year) if may_close else 0,
         "close_form": close_form or CloseForm(),
@@ -191,3 +193,78 @@ def review_export(request, program, year):
     _check_year(program, year)
     data = exports.annual_review_workbook(program=program, year=year)
     return xlsx_response(data, exports.annual_review_filename(program=program, year=year))
+
+
+# --- The yearly review report (issue 15) ------------------------------------------------------------------
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _require_report_reader(user, program) -> None:
+    if not permissions.can_read_review_report(user, program):
+        raise PermissionDenied
+
+
+def _report_initial(report) -> dict:
+    initial = {field: getattr(report, field) for field in services.REVIEW_REPORT_FIELDS}
+    initial["dated"] = report.dated.strftime("%d/%m/%Y") if report.dated else ""
+    return {**initial, "version": report.version}
+
+
+@require_http_methods(["GET", "POST"])
+@program_required
+def review_report(request, program, year):
+    """``/reviews/<year>/report/``: the office writes the report's parts (number, date, signer, recipients,
+    the narrative parts) beside a preview of the whole report; leaders read the preview. A closed year's
+    report is frozen: the form is disabled and a POST refused by the service, with its message."""
+    _require_report_reader(request.user, program)
+    _check_year(program, year)
+    may_write = permissions.can_write_review_report(request.user, program)
+    report = selectors.review_report_for(program=program, year=year)
+    form, conflict = None, False
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied
+        form = ReviewReportForm(request.POST)
+        if form.is_valid():
+            data = {field: form.cleaned_data[field] for field in services.REVIEW_REPORT_FIELDS}
+            try:
+                services.review_report_save(
+                    program=program, year=year, user=request.user, data=data, version=form.cleaned_data["version"]
+                )
+            except services.ReviewReportConflict as error:
+                conflict = True
+                form.add_error(None, error)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The report of %(year)s was saved.") % {"year": year})
+                return redirect("review_report", slug=program.slug, year=year)
+    elif may_write:
+        form = ReviewReportForm(initial=_report_initial(report))
+    content = selectors.review_report_content(program=program, year=year, report=report)
+    context = {
+        "program": program,
+        "year": year,
+        "content": content,
+        "report": report,
+        "form": form,
+        "may_write": may_write,
+        "conflict": conflict,
+        "history": selectors.review_report_history(program=program, year=year),
+        "narrative_fields": ReviewReport.NARRATIVE_FIELDS,
+        "number_example": f"45-BC/{selectors.document_symbol(program)}",
+    }
+    return render(request, "targets/review_report.html", context)
+
+
+@require_GET
+@program_required
+def review_report_docx(request, program, year):
+    """``/reviews/<year>/report.docx``: the report as a Word document, for those who read it."""
+    _require_report_reader(request.user, program)
+    _check_year(program, year)
+    data = documents.review_report_document(program=program, year=year)
+    return xlsx_response(
+        data, documents.review_report_filename(program=program, year=year), content_type=DOCX_CONTENT_TYPE
+    )

@@ -60,6 +60,7 @@ CITY_BUDGET = 10.0  # × the overview's district time, at city scale
 ROLLUP_BUDGET = 10.0  # the city's roll-up, × a ward's overview in the same run, cold
 ALONE_BUDGET = 1.5  # a ward's overview beside the others, × the same ward's in an instance holding it alone
 MEMORY_BUDGET_MB = 200
+REPORT_BUDGET = 2.0  # the review report (.docx), × the review workbook's time in the same run
 
 
 def _new_client() -> Client:
@@ -363,6 +364,20 @@ class Command(_ImportBenchMixin, BaseCommand):
                     f"{f['rss_peak_mb']:>12.1f} {f['python_peak_mb']:>15.1f}  {f['url']}"
                 )
             self.stdout.write(f"Memory budget: {MEMORY_BUDGET_MB} MB peak for the export of every target.")
+            self._print_report(results["exports"])
+
+    def _print_report(self, exports):
+        """The review report's budgets (issue 15): within 2× the workbook's time, under the memory budget."""
+        workbook, report = exports.get("review_export", {}), exports.get("review_report", {})
+        if "ms" not in workbook or "ms" not in report:
+            return
+        ratio = report["ms"] / workbook["ms"]
+        within = ratio <= REPORT_BUDGET and report["rss_peak_mb"] < MEMORY_BUDGET_MB
+        self.stdout.write(
+            f"Review report (.docx): {report['ms']:.0f} ms, {ratio:.2f}× the review workbook ({workbook['ms']:.0f} ms; "
+            f"budget {REPORT_BUDGET:g}×), peak RSS {report['rss_peak_mb']:.1f} MB (budget {MEMORY_BUDGET_MB} MB): "
+            f"{'within' if within else 'OVER'}."
+        )
 
     def _print_hanoi(self, results, alone):
         """The Hanoi-scale budgets: the roll-up against the overview of this run, and with ``alone`` (a run
