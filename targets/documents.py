@@ -286,9 +286,23 @@ def _row(cells: list[str], *, header: bool = False):
 _ROWS_MARK = "appendix-rows-6f1d2c"
 
 
-def appendix_cells(line: selectors.ReviewLine) -> list[str]:
+def _signed(value) -> str:
+    """A change on last year with its sign, as the workbook shows it: "+1,5", "-2", "0"."""
+    if value is None:
+        return ""
+    return f"+{figure(value)}" if value > 0 else figure(value)
+
+
+def appendix_cells(line: selectors.ReviewLine, kinds: dict | None = None) -> list[str]:
     """A target's row of the appendix: the workbook's columns (``exports.review_columns``) and values, as
-    text in the reader's language (7,5 and "70–73" with the decimal comma in Vietnamese)."""
+    text in the reader's language (7,5 and "70–73" with the decimal comma in Vietnamese); with ``kinds``
+    (``selectors.unit_kinds``) the supporting units named together where all of a kind support, as in the
+    workbook."""
+    supporting = (
+        selectors.collective_units(line.supporting_units, line.supporting_unit_ids, kinds)
+        if kinds is not None
+        else line.supporting_units
+    )
     return [
         str(line.number),
         line.code,
@@ -298,10 +312,11 @@ def appendix_cells(line: selectors.ReviewLine) -> list[str]:
         plan(line.plan),
         figure(line.previous),
         figure(line.figure),
+        _signed(line.change),
         pct(line.percent),
         line.assessment_label,
         line.lead_unit,
-        "; ".join(line.supporting_units),
+        "; ".join(supporting),
         exports._line_note(line),
     ]
 
@@ -319,7 +334,7 @@ _NOTE_MM = 22
 def _appendix_widths(milestones: int) -> list[int]:
     """Twips per column; the target's name takes what the others leave of the landscape page."""
     w = _WIDTHS_MM
-    figures = [w["figure"]] * (milestones + 4)  # the milestones, the plan, last year's, this year's, %
+    figures = [w["figure"]] * (milestones + 5)  # the milestones, the plan, last year's, this year's, change, %
     fixed = [w["number"], w["code"], None, w["unit"], *figures, w["assessment"], w["lead"], w["supporting"], _NOTE_MM]
     usable = 297 - 30 - 15  # landscape A4 within the margins
     name = max(usable - sum(x for x in fixed if x), 30)
@@ -352,7 +367,8 @@ def _appendix(document, content) -> None:
 
     columns = exports.review_columns(review.milestone_years, review.year)
     widths = _appendix_widths(len(review.milestone_years))
-    figures_from, figures_to = 4, 4 + len(review.milestone_years) + 4  # milestones, plan, results, %
+    kinds = selectors.unit_kinds(organisation_id=content.program.organisation_id)
+    figures_from, figures_to = 4, 4 + len(review.milestone_years) + 5  # milestones, plan, results, change, %
     assessment_column = figures_to
 
     def align(index: int) -> str:
@@ -384,7 +400,7 @@ def _appendix(document, content) -> None:
             heading = plain_text(f"{group.roman}. {group.name}").upper()
             yield _row_xml([_cell_xml(heading, sum(widths), bold=True, span=len(widths), fill="F2F2F2")])
             for line in group.lines:
-                cells = [plain_text(text) for text in appendix_cells(line)]
+                cells = [plain_text(text) for text in appendix_cells(line, kinds)]
                 yield _row_xml(
                     [_cell_xml(text, w, align=align(i)) for i, (text, w) in enumerate(zip(cells, widths, strict=True))]
                 )
