@@ -67,6 +67,20 @@ TASK_COLUMNS = (
     ("assigned_by_summary", gettext_lazy("Assigned by (summary)")),
     ("targets", gettext_lazy("Targets served (codes, separated by ;)")),
 )
+# The task updates' columns (``task_update_imports``): the task as the template lists it, the unit it is
+# written for, then the update form's fields (``forms.TaskUpdateForm``) but the evidence file.
+TASK_UPDATE_COLUMNS = (
+    ("code", gettext_lazy("Code")),
+    ("name", gettext_lazy("Task")),
+    ("deadline", gettext_lazy("Deadline")),
+    ("unit", gettext_lazy("Reporting unit (code)")),
+    ("date", gettext_lazy("Date of the update (dd/mm/yyyy)")),
+    ("content", gettext_lazy("What was done")),
+    ("progress", gettext_lazy("Progress (%)")),
+    ("is_done", gettext_lazy("Done (yes/no)")),
+    ("completed_on", gettext_lazy("Completed on (dd/mm/yyyy)")),
+    ("evidence_url", gettext_lazy("Evidence link")),
+)
 FONT_NAME = "Times New Roman"  # the typeface of Party documents
 FONT = Font(name=FONT_NAME, size=11)
 FONT_BOLD = Font(name=FONT_NAME, size=11, bold=True)
@@ -1114,3 +1128,54 @@ def task_import_template_workbook(*, tasks) -> bytes:
 
 def task_import_template_filename(*, program) -> str:
     return filename(_("task-list"), program.number, timezone.localtime().strftime("%Y%m%d"))
+
+
+# --- The task updates' import template -----------------------------------------------------------------------
+
+
+def task_update_import_template_workbook(*, lines) -> bytes:
+    """One row per task the user may report on (``lines``: ``selectors.TaskUpdateTemplateLine``), in the
+    layout of ``TASK_UPDATE_COLUMNS``: the task's code, content and deadline, the unit (filled in when the
+    user may write for one unit only), and the update's columns empty for the user to fill. A help sheet
+    says how."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title(_("Task updates")))
+    _widths(ws, [10, 50, 12, 14, 14, 50, 10, 10, 14, 30])
+    _print_setup(ws, title_rows="1:1", freeze="C2")
+    ws.append(
+        [
+            text_cell(ws, str(label), font=FONT_BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL)
+            for _key, label in TASK_UPDATE_COLUMNS
+        ]
+    )
+    rows = 1
+    for line in lines:
+        rows += 1
+        task = line.task
+        ws.append(
+            [
+                text_cell(ws, task.code, font=FONT),
+                text_cell(ws, task.name, font=FONT),
+                text_cell(ws, task.deadline.strftime("%d/%m/%Y") if task.deadline else "", font=FONT),
+                text_cell(ws, line.unit_code, font=FONT),
+                *empty_cells(ws, len(TASK_UPDATE_COLUMNS) - 4),
+            ]
+        )
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(TASK_UPDATE_COLUMNS))}{max(rows, 2)}"
+
+    help_ws = wb.create_sheet(sheet_title(_("How to fill in")))
+    _widths(help_ws, [110])
+    for line in [
+        _("Fill in the first sheet and upload it on the page Import task updates. Keep the header row as it is."),
+        _("One row per task you report on; leave the update's columns empty to skip a task."),
+        _("Reporting unit: the code of the unit the update is written for (lead or supporting unit of the task)."),
+        _("Date of the update and completion date: dd/mm/yyyy, not in the future. Progress: 0 to 100."),
+        _("Done: yes or no; a task done needs its completion date. Evidence link: a web address."),
+        _("Each task may appear once per unit. Nothing is saved until every row is correct."),
+    ]:
+        help_ws.append([text_cell(help_ws, line, font=FONT_BODY, alignment=TOP_LEFT)])
+    return _save(wb)
+
+
+def task_update_import_template_filename(*, program, label: str) -> str:
+    return filename(_("task-updates-template"), program.number, label)

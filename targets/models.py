@@ -970,6 +970,25 @@ class TaskUpdate(models.Model):
         return self.date.year
 
     def clean(self):
+        errors = self.value_errors()
+        task = self.task if self.task_id else None
+        if (
+            task
+            and self.unit_id
+            and self.unit_id != task.lead_unit_id
+            and not task.supporting_units.filter(pk=self.unit_id).exists()
+        ):
+            errors["unit"] = gettext("%(unit)s is neither the lead unit nor a supporting unit of %(code)s.") % {
+                "unit": self.unit.name,
+                "code": task.code,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    def value_errors(self) -> dict[str, str]:
+        """The rules on the update's own values (its date, progress, "done" and completion date) against its
+        task and programme as read, field name -> message: no query, so that the import applies them to
+        every row (``task_update_imports``) with the task's programme selected."""
         errors = {}
         today = timezone.localdate()
         task = self.task if self.task_id else None
@@ -994,18 +1013,7 @@ class TaskUpdate(models.Model):
                 errors["completed_on"] = gettext(
                     "The completion date cannot be before the task was assigned (%(date)s)."
                 ) % {"date": task.assigned_by_date.strftime("%d/%m/%Y")}
-        if (
-            task
-            and self.unit_id
-            and self.unit_id != task.lead_unit_id
-            and not task.supporting_units.filter(pk=self.unit_id).exists()
-        ):
-            errors["unit"] = gettext("%(unit)s is neither the lead unit nor a supporting unit of %(code)s.") % {
-                "unit": self.unit.name,
-                "code": task.code,
-            }
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
 
 class TaskReminder(models.Model):

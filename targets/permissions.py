@@ -805,3 +805,9 @@ def can_import(user, where=None) -> bool:
 def can_import_tasks(user, where=None) -> bool:
     """Load a programme's task list from a workbook (``tasks/import/``): its office."""
     return is_office(user, where)
+
+
+def can_import_task_updates(user, where=None) -> bool:
+    """Upload a workbook of task updates (``tasks/updates/import/``): its office, and staff for the tasks of
+    their units (each row is checked as the update form would be)."""
+    return is_office(user, where) or is_unit_staff(user, where)

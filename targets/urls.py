@@ -33,6 +33,13 @@ program_patterns = [
     path("tasks/import/", task_imports.task_import, name="task_import"),
     path("tasks/import/confirm/", task_imports.task_import_confirm, name="task_import_confirm"),
     path("tasks/import/template.xlsx", task_imports.task_import_template, name="task_import_template"),
+    path("tasks/updates/import/", task_imports.task_update_import, name="task_update_import"),
+    path("tasks/updates/import/confirm/", task_imports.task_update_import_confirm, name="task_update_import_confirm"),
+    path(
+        "tasks/updates/import/template.xlsx",
+        task_imports.task_update_import_template,
+        name="task_update_import_template",
+    ),
     path("tasks/<code:code>/", tasks.task_detail, name="task_detail"),
     path("tasks/<code:code>/remind/", tasks.task_remind, name="task_remind"),
     path("tasks/<code:code>/updates/new/", tasks.task_update_new, name="task_update_new"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max
 from django.urls import Resolver404, resolve
 
-from ..models import DomainGroup, Program, ProgressReport, Target
+from ..models import DomainGroup, Program, ProgressReport, Target, Task
 from .scale import scale_ward_slug
 
 # (name, URL with {placeholders}); the floor first: the site's layout alone, for a signed-in user, which
@@ -32,6 +32,12 @@ PAGES = [
     ("briefing", "/p/{program}/briefing/"),
     ("imports", "/imports/"),
     ("help", "/help/"),
+    # Tasks (issue 14)
+    ("tasks", "/p/{program}/tasks/"),
+    ("task", "/p/{program}/tasks/{task}/"),
+    ("task_update_new", "/p/{program}/tasks/{task}/updates/new/"),
+    ("solutions", "/p/{program}/solutions/{solution}/"),
+    ("task_import", "/p/{program}/tasks/updates/import/"),
     ("rollup", "/o/{city}/"),
     ("rollup_cold", "/o/{city}/"),
 ]
@@ -42,7 +48,21 @@ EXPORTS = [
     ("targets_export", "/p/{program}/targets/export.xlsx"),
     ("import_template", "/p/{program}/imports/template.xlsx"),
     ("rollup_export", "/o/{city}/rollup.xlsx"),
+    ("tasks_export", "/p/{program}/tasks/export.xlsx"),
+    ("task_template", "/p/{program}/tasks/updates/import/template.xlsx"),
 ]
+# The pages whose time the task budget compares with and without 200 more tasks (``bench --task-growth``).
+TASK_GROWTH_PAGES = {
+    FLOOR,
+    "overview",
+    "tasks",
+    "task",
+    "task_update_new",
+    "solutions",
+    "task_import",
+    "unit",
+    "target",
+}
 # Pages that a signed-in user is redirected away from.
 ANONYMOUS_ONLY = {"login"}
 # Pages timed with the cache emptied before each request: the roll-up with no programme's counts kept
@@ -62,8 +82,9 @@ def placeholders(*, today: datetime.date | None = None, program: str | None = No
     synthetic ward's first programme of ``generate_scale_data --organisations``, so that an instance holding
     that ward alone and one holding it beside the others measure the same one; else the newest synthetic
     programme of ``--programs``; else the newest active one), the organisation above its own (the city: its
-    roll-up), its first group, its target with the most reports, that target's lead unit, and the latest
-    year with an approved figure. At most 6 queries ({} when there is no such programme)."""
+    roll-up), its first group, its target with the most reports, that target's lead unit, the latest
+    year with an approved figure, and its active task with the most updates with that task's group of
+    solutions. At most 7 queries ({} when there is no such programme)."""
     today = today or datetime.date.today()
     programs = Program.objects.select_related("organisation__parent")
     if program is not None:
@@ -95,6 +116,15 @@ def placeholders(*, today: datetime.date | None = None, program: str | None = No
     if target:
         values["target"] = target.code
         values["unit"] = target.lead_unit.code
+    task = (
+        Task.objects.filter(program=program, is_active=True)
+        .annotate(n=Count("updates"))
+        .order_by("-n", "solution_group__number", "order", "code")
+        .values_list("code", "solution_group__number")
+        .first()
+    )
+    if task:
+        values["task"], values["solution"] = task[0], str(task[1])
     return values
 
 

@@ -316,6 +316,40 @@ def task_import_list(*, program: Program) -> list[Task]:
     )
 
 
+@dataclass
+class TaskUpdateTemplateLine:
+    task: Task
+    unit_code: str  # the unit the update is for, filled in when the user may write for one only; else ""
+
+
+def task_update_import_lines(*, program: Program, user) -> list[TaskUpdateTemplateLine]:
+    """The active tasks of ``program`` on which ``user`` may write updates (all for its office, those its
+    units lead or support for staff, none for anyone else), in the task list's order, each with the unit
+    to prefill: the lead unit for the office (the form's default), the user's one unit on the task for
+    staff (empty when they have several there). 3 queries (the user's units, the tasks, their supporting
+    units); none without a role that writes."""
+    office = permissions.is_office(user, program)
+    if not (office or permissions.is_unit_staff(user, program)) or not program.is_active:
+        return []
+    tasks = (
+        Task.objects.filter(program=program, is_active=True)
+        .select_related("lead_unit")
+        .prefetch_related(Prefetch("supporting_units", queryset=Unit.objects.order_by("code")))
+        .order_by("solution_group__number", "order", "code")
+    )
+    if office:
+        return [TaskUpdateTemplateLine(task=task, unit_code=task.lead_unit.code) for task in tasks]
+    mine = permissions.user_unit_ids(user)
+    tasks = tasks.filter(Q(lead_unit_id__in=mine) | Q(supporting_units__id__in=mine)).distinct()
+    lines = []
+    for task in tasks:
+        units = [u for u in [task.lead_unit, *task.supporting_units.all()] if permissions.may_report_for(user, u)]
+        codes = list(dict.fromkeys(u.code for u in units))
+        if codes:
+            lines.append(TaskUpdateTemplateLine(task=task, unit_code=codes[0] if len(codes) == 1 else ""))
+    return lines
+
+
 def task_by_code(*, program: Program, code: str) -> Task | None:
     """The task ``code`` of ``program`` (active or not: its page stays readable), with its programme,
     organisation, group and lead unit, and its supporting units. 2 queries (1 when missing)."""

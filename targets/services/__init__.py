@@ -17,6 +17,7 @@ from .accounts import (
 from .imports import (
     import_confirm,
     task_import_confirm,
+    task_update_import_confirm,
 )
 from .programmes import (
     program_copy,
@@ -92,6 +93,7 @@ __all__ = [
     "ReportConflict",
     "import_confirm",
     "task_import_confirm",
+    "task_update_import_confirm",
     "program_load_reference",
     "program_version_bump",
     "report_approve",

@@ -11,10 +11,11 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .. import notifications, permissions
-from ..models import ProgressReport, Target, Task, YearClosure
+from ..models import ProgressReport, Target, Task, TaskUpdate, YearClosure
 from ..text import fold
 from .common import _refuse
 from .reporting import REPORT_OPEN, ReportStatus, closed_year_refusal, open_duplicate_refusal
+from .tasks import not_a_task_unit_refusal, open_task_update_refusal, task_closed_year_refusal
 from .versions import program_version_bump
 
 User = get_user_model()
@@ -304,3 +305,91 @@ def _link_history(*, task_ids: list[int], now) -> None:
             ],
             batch_size=IMPORT_BATCH,
         )
+
+
+# --- Task updates ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_update_import_confirm(*, user, program, rows: list, approve: bool = False) -> list[TaskUpdate]:
+    """Create a submitted update for every checked row (``task_update_imports.TaskUpdateImportRow`` with its
+    task and unit), in the office's approval queue as the form's are, or approved ones at once when the
+    office imports and asks for it (as the figures import). All or nothing: every row is checked again
+    before anything is written, by the rules of ``task_update_create`` (an active task of the programme,
+    a unit of the task that the user may write for, an open year, no other update of that unit in the
+    workflow, each task and unit once in the file, the model's own rules), and the first row refused names
+    its number. The history of each update says "import"; the programme's data version moves once.
+
+    A fixed number of queries whatever the number of rows: the tasks (with their programme and lead unit)
+    and their supporting units, the closed years, the updates in the workflow, then the updates and their
+    history in batches of ``IMPORT_BATCH``."""
+    from ..task_update_imports import duplicate_refusal, model_errors, update_from_row  # the reader imports this
+
+    if not permissions.can_import_task_updates(user, program):
+        raise PermissionDenied
+    if approve and not permissions.can_review(user, program):
+        raise PermissionDenied
+    if not rows:
+        _refuse(_("The file has no task updates to import."), code="empty")
+    task_ids = {row.task.pk for row in rows if row.task is not None}
+    tasks = (
+        Task.objects.filter(program=program, pk__in=task_ids)
+        .select_related("program", "lead_unit")
+        .prefetch_related("supporting_units")
+        .in_bulk()
+    )
+    closed = set(YearClosure.objects.filter(program=program, is_closed=True).order_by().values_list("year", flat=True))
+    open_updates: dict[tuple[int, int], TaskUpdate] = {}
+    for update in TaskUpdate.objects.filter(
+        task_id__in=task_ids, unit_id__in={row.unit.pk for row in rows if row.unit is not None}, status__in=REPORT_OPEN
+    ).order_by("pk"):
+        open_updates.setdefault((update.task_id, update.unit_id), update)
+
+    now = timezone.now()
+    status = TaskUpdate.Status.APPROVED if approve else TaskUpdate.Status.SUBMITTED
+    seen: dict[tuple[int, int], int] = {}
+    new_updates = []
+    for row in rows:
+        if row.errors or row.skipped:
+            _row_refused(row, " ".join(message for _column, message in row.errors) or _("The row is empty."))
+        task = tasks.get(row.task.pk) if row.task is not None else None
+        if task is None or not task.is_active:
+            _row_refused(row, _("This task no longer exists or is no longer active."))
+        unit = row.unit
+        if unit is None:
+            _row_refused(row, _("Choose the unit this update is written for."))
+        if unit.pk != task.lead_unit_id and unit.pk not in {u.pk for u in task.supporting_units.all()}:
+            _row_refused(row, not_a_task_unit_refusal(unit=unit, task=task))
+        if not permissions.may_report_for(user, unit):
+            _row_refused(row, permissions.task_update_refusal(task, unit))
+        if row.date is None:
+            _row_refused(row, _("The date of the update is missing."))
+        if row.date.year in closed:
+            _row_refused(row, task_closed_year_refusal(row.date.year))
+        key = (task.pk, unit.pk)
+        if key in seen:
+            _row_refused(row, duplicate_refusal(first_row=seen[key], code=task.code, unit=unit))
+        seen[key] = row.number
+        if key in open_updates:
+            _row_refused(row, open_task_update_refusal(unit=unit, other=open_updates[key]))
+        row.task = task
+        update = update_from_row(row, user=user, status=status)
+        problems = model_errors(update)
+        if problems:
+            _row_refused(row, " ".join(message for messages in problems.values() for message in messages))
+        update.submitted_at = now
+        if approve:
+            update.reviewer, update.reviewed_at = user, now
+        new_updates.append(update)
+
+    created = bulk_create_with_history(
+        new_updates,
+        TaskUpdate,
+        batch_size=IMPORT_BATCH,
+        default_user=user,
+        default_change_reason="import",
+        default_date=now,
+    )
+    # One move of the programme's data version for the whole import, after the commit.
+    program_version_bump(program_ids=[program.pk])
+    return created

@@ -118,14 +118,16 @@ def _check_unit(user, task: Task, unit: Unit | None) -> None:
         _refuse(_("Choose the unit this update is written for."), "unit", "required")
     task_units = {task.lead_unit_id, *task.supporting_units.values_list("id", flat=True)}
     if unit.pk not in task_units:
-        _refuse(
-            _("%(unit)s is neither the lead unit nor a supporting unit of %(code)s.")
-            % {"unit": unit.name, "code": task.code},
-            "unit",
-            "invalid",
-        )
+        _refuse(not_a_task_unit_refusal(unit=unit, task=task), "unit", "invalid")
     if unit.pk not in {u.pk for u in permissions.task_update_units_for(user, task)}:
         raise PermissionDenied(permissions.task_update_refusal(task, unit))
+
+
+def not_a_task_unit_refusal(*, unit: Unit, task: Task) -> str:
+    return _("%(unit)s is neither the lead unit nor a supporting unit of %(code)s.") % {
+        "unit": unit.name,
+        "code": task.code,
+    }
 
 
 def _check_no_open_duplicate(*, task: Task, unit: Unit, exclude_pk=None) -> None:
@@ -135,15 +137,16 @@ def _check_no_open_duplicate(*, task: Task, unit: Unit, exclude_pk=None) -> None
         others = others.exclude(pk=exclude_pk)
     other = others.order_by("pk").first()
     if other is not None:
-        _refuse(
-            _(
-                "%(unit)s already has an update of this task in the workflow (number %(number)s, %(status)s): "
-                "edit or withdraw that one first."
-            )
-            % {"unit": unit.name, "number": other.pk, "status": other.get_status_display().lower()},
-            "unit",
-            "duplicate",
-        )
+        _refuse(open_task_update_refusal(unit=unit, other=other), "unit", "duplicate")
+
+
+def open_task_update_refusal(*, unit: Unit, other: TaskUpdate) -> str:
+    """A unit already has ``other`` in the workflow for the task: the form, the import's preview and its
+    confirmation say the same."""
+    return _(
+        "%(unit)s already has an update of this task in the workflow (number %(number)s, %(status)s): "
+        "edit or withdraw that one first."
+    ) % {"unit": unit.name, "number": other.pk, "status": other.get_status_display().lower()}
 
 
 def _notify_on_commit(send, **ids) -> None:

@@ -432,6 +432,8 @@ PATHS = [
     "/p/12-ctr-qu/tasks/{text}/updates/new/",
     "/p/12-ctr-qu/tasks/NV-1.01/updates/{int}/edit/",
     "/p/12-ctr-qu/solutions/{int}/",
+    "/p/{text}/tasks/updates/import/",
+    "/p/{text}/tasks/updates/import/template.xlsx",
     # The briefing (issue 15)
     "/p/{text}/briefing/",
     # The yearly review report (issue 15)
@@ -468,6 +470,8 @@ QUERIES = [
     "/imports/?program={text}",
     "/p/12-ctr-qu/tasks/?q={text}&group={text}&unit={text}&status={text}&year={text}&sort={text}&page={text}",
     "/p/12-ctr-qu/tasks/export.xlsx?q={text}&status={text}&year={text}",
+    "/p/12-ctr-qu/tasks/updates/import/?{text}={text}",
+    "/p/12-ctr-qu/tasks/updates/import/template.xlsx?{text}={text}",
     "/admin/targets/membership/?role={text}&q={text}",
     "/admin/targets/organisation/?q={text}",
     "/p/12-ctr-qu/briefing/?year={text}&{text}={text}",

@@ -11,7 +11,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from targets.demo.benchmark import PAGES, placeholders, resolvable
-from targets.models import AnnualReview, Organisation, Program, ProgressReport, Target, Unit, YearClosure
+from targets.models import (
+    AnnualReview,
+    Organisation,
+    Program,
+    ProgressReport,
+    Target,
+    Task,
+    TaskUpdate,
+    Unit,
+    YearClosure,
+)
 from targets.selectors.dashboards import AsOf, dashboard_rows, latest_figures
 from targets.selectors.reviews import review_figures, review_pending_count, review_year
 from targets.selectors.units import unit_punctuality
@@ -177,3 +187,28 @@ def test_on_sqlite_the_reads_of_a_programme_start_from_its_targets(program):
             plan = " | ".join(row[-1] for row in cursor.fetchall())
             assert "report_status_submitted" not in plan, (sql, plan)
             assert "SCAN targets_progressreport" not in plan, (sql, plan)
+
+
+def test_bench_task_growth_times_the_task_pages_without_and_with_more_tasks_then_removes_them(program, tmp_path):
+    from targets.demo.task_scale import TASK_GROWTH_PREFIX
+    from targets.tests.factories import make_task
+
+    make_task(program, code="NV-1.01")
+    make_task(program, code="NV-3.01", group=3, lead="BTCQU")  # the unit measured (XD-01's) has a task already
+    tasks, updates = Task.objects.count(), TaskUpdate.objects.count()
+    out, saved = io.StringIO(), tmp_path / "tasks.json"
+    args = ["--task-growth", "6", "--task-years", "2", "--requests", "1", "--warmup", "1", "--program", program.slug]
+    call_command("bench", *args, "--save", str(saved), stdout=out)
+    table = out.getvalue()
+    assert "Added 6 tasks and" in table and "Removed the 6 added tasks again." in table
+    for name in ("overview", "tasks", "task", "task_update_new", "solutions", "task_import"):
+        assert f"\n{name} " in table
+    assert "Pages whose queries changed with the tasks: none." in table
+    assert "× without" in table and "1.5× budget" in table
+    figures = json.loads(saved.read_text())
+    assert figures["added"]["tasks"] == 6 and figures["added"]["updates"] > 6
+    assert figures["after"]["task"]["url"] == figures["before"]["task"]["url"] == "/p/12-ctr-qu/tasks/NV-1.01/"
+    assert all(f["status"] == 200 for f in figures["after"].values())
+    # Left as it was.
+    assert (Task.objects.count(), TaskUpdate.objects.count()) == (tasks, updates)
+    assert not Task.history.filter(code__startswith=TASK_GROWTH_PREFIX).exists()

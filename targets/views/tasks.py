@@ -75,6 +75,7 @@ def task_list(request, program):
             "as_of": as_of,
             "year": year,
             "may_import": permissions.can_import_tasks(request.user, program),
+            "may_import_updates": program.is_active and permissions.can_import_task_updates(request.user, program),
         },
     )
 

@@ -16,7 +16,9 @@ figures as JSON; ``--compare`` prints each page's time against a saved run (dist
 ``--alone`` against a saved run of the same programme in an instance holding it alone (the Hanoi-scale
 budget: its overview within 1.5×, on PostgreSQL and on SQLite). Every run prints the city's roll-up
 against the programme's overview (budget 10×). ``--program`` names the programme measured
-(docs/scaling.md, "Hanoi scale").
+(docs/scaling.md, "Hanoi scale"). ``--task-growth`` times the overview and the task pages, adds 200 tasks
+with 10 years of quarterly approved updates to the programme (``demo/task_scale.py``), times them again
+in the same run and takes the tasks away: issue 14's budget (the overview within 1.5×, the same queries).
 """
 
 import contextlib
@@ -48,6 +50,7 @@ from targets.demo.benchmark import (
     EXPORTS,
     FLOOR,
     PAGES,
+    TASK_GROWTH_PAGES,
     placeholders,
     resolvable,
 )
@@ -59,6 +62,7 @@ PAGE_BUDGET = 5.0  # × the floor (the layout alone) at district scale, every pa
 CITY_BUDGET = 10.0  # × the overview's district time, at city scale
 ROLLUP_BUDGET = 10.0  # the city's roll-up, × a ward's overview in the same run, cold
 ALONE_BUDGET = 1.5  # a ward's overview beside the others, × the same ward's in an instance holding it alone
+TASK_GROWTH_BUDGET = 1.5  # the overview with 200 more tasks × 10 years of quarterly updates, × without them
 MEMORY_BUDGET_MB = 200
 REPORT_BUDGET = 2.0  # the review report (.docx), × the review workbook's time in the same run
 
@@ -157,6 +161,18 @@ class Command(_ImportBenchMixin, BaseCommand):
             help="The slug of the programme measured (default: the first synthetic ward's first programme, "
             "else the newest synthetic programme, else the newest active one).",
         )
+        parser.add_argument(
+            "--task-growth",
+            type=int,
+            nargs="?",
+            const=200,
+            default=None,
+            help="Only the task budget: the overview and the task pages without, then with this many more "
+            "tasks (200) with --task-years of quarterly approved updates each, side by side in one run. "
+            "Writes into the measured programme and removes the tasks at the end: bench databases only.",
+        )
+        parser.add_argument("--task-years", type=int, default=10, help="Years of quarterly updates (10).")
+        parser.add_argument("--keep-tasks", action="store_true", help="Leave the added tasks in the database.")
         parser.add_argument("--export-child", help=argparse_hidden())
         parser.add_argument(
             "--import",
@@ -187,6 +203,8 @@ class Command(_ImportBenchMixin, BaseCommand):
             f"{os.cpu_count()} CPUs"
         )
         self.stdout.write(f"Measured: programme {values.get('program')}, roll-up of {values.get('city')}")
+        if options["task_growth"] is not None:
+            return self._task_growth(options, username, values)
         results = {"scale": scale, "vendor": connection.vendor, "values": values, "pages": {}, "exports": {}}
         if not options["exports_only"]:
             pages, notes = resolvable(PAGES, values)
@@ -273,6 +291,68 @@ class Command(_ImportBenchMixin, BaseCommand):
             conditional = figure.pop("conditional")
             figure["conditional_ms"] = statistics.median(conditional) if conditional else None
         return figures
+
+    # --- Tasks (issue 14) -------------------------------------------------------------------------------
+
+    def _task_growth(self, options, username, values):
+        """The task pages and the overview without, then with ``--task-growth`` more tasks, in one run (the
+        same placeholders both times: the task measured is the same one)."""
+        from targets.demo.task_scale import task_growth_add, task_growth_remove
+
+        if options["task_growth"] < 1 or options["task_years"] < 1:
+            raise CommandError("--task-growth and --task-years must be at least 1.")
+        pages, notes = resolvable([(name, url) for name, url in PAGES if name in TASK_GROWTH_PAGES], values)
+        for note in notes:
+            self.stdout.write(f"  note: {note}")
+        program = Program.objects.get(slug=values["program"])
+        requests, warmup = options["requests"], options["warmup"]
+        tasks_before = program.tasks.count()
+        before = self._pages(pages, username, requests, warmup)
+        started = time.perf_counter()
+        added = task_growth_add(
+            program=program,
+            author=get_user_model().objects.get(username=username),
+            tasks=options["task_growth"],
+            years=options["task_years"],
+        )
+        if connection.vendor == "postgresql":
+            # The planner's statistics as autovacuum would soon leave them, rather than it analysing the new
+            # rows in the background during the timed requests.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE targets_task, targets_taskupdate")
+        self.stdout.write(
+            f"Added {added['tasks']} tasks and {added['updates']} approved updates to {program.slug} "
+            f"(which had {tasks_before} tasks) in {time.perf_counter() - started:.1f} s."
+        )
+        try:
+            after = self._pages(pages, username, requests, warmup)
+        finally:
+            if not options["keep_tasks"]:
+                self.stdout.write(f"Removed the {task_growth_remove(program=program)} added tasks again.")
+        floor = after.get(FLOOR, {}).get("median_ms")
+        self.stdout.write(
+            f"\n{'page':<16} {'queries':>9} {'without ms':>10} {'with ms':>8} {'×':>5} {'× floor':>8}  url"
+        )
+        for name, figure in after.items():
+            was = before[name]
+            self.stdout.write(
+                f"{name:<16} {was['queries']:>4}→{figure['queries']:<4} {was['median_ms']:>10.2f} "
+                f"{figure['median_ms']:>8.2f} {figure['median_ms'] / was['median_ms']:>5.2f} "
+                f"{figure['median_ms'] / floor if floor else float('nan'):>8.1f}  {figure['url']}"
+            )
+        grown = [n for n in after if after[n]["queries"] != before[n]["queries"]]
+        self.stdout.write(f"Pages whose queries changed with the tasks: {', '.join(grown) or 'none'}.")
+        if "overview" in after:
+            ratio = after["overview"]["median_ms"] / before["overview"]["median_ms"]
+            verdict = "within" if ratio < TASK_GROWTH_BUDGET else "OVER"
+            self.stdout.write(
+                f"Overview, cold, with {added['tasks']} more tasks × {options['task_years']} years of quarterly "
+                f"updates: {ratio:.2f}× without: {verdict} the {TASK_GROWTH_BUDGET:g}× budget."
+            )
+        if options["save"]:
+            results = {"vendor": connection.vendor, "values": values, "added": added, "before": before, "after": after}
+            Path(options["save"]).write_text(json.dumps(results, indent=2))
+            self.stdout.write(f"Saved to {options['save']}.")
 
     # --- Exports ---------------------------------------------------------------------------------------
 
