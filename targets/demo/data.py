@@ -21,6 +21,7 @@ from ..models import (
 from ..permissions import ROLE_LEADER, ROLE_OFFICE, ROLE_UNIT_STAFF
 from ..services.accounts import DEMO_PASSWORD, roles_ensure, user_ensure
 from ..services.versions import program_version_bump, program_versions_bumped_once
+from .review_report import demo_review_report_load
 from .tasks import demo_tasks_load
 
 User = get_user_model()
@@ -83,7 +84,9 @@ def demo_load(*, program: Program, seed: int = 15) -> dict[str, int]:
     with translation.override(settings.LANGUAGE_CODE), program_versions_bumped_once():
         program_version_bump(program_ids=[program.pk])
         created = _demo_load(program=program, seed=seed)
-        return {**created, **demo_tasks_load(program=program)}
+        office_username, _leader = demo_usernames(program.organisation)
+        reports = demo_review_report_load(program=program, office_username=office_username)
+        return {**created, **demo_tasks_load(program=program), "review_reports": reports}
 
 
 def city_leader_ensure() -> int:

@@ -98,3 +98,17 @@ def test_the_report_for_a_year_not_written_is_a_blank_one(program, django_assert
     with django_assert_num_queries(1):
         report = selectors.review_report_for(program=program, year=YEAR)
     assert report.pk is None and report.version == 0 and report.signer_on_behalf == "T/M BAN THƯỜNG VỤ"
+
+
+def test_the_demo_writes_a_draft_of_last_years_report_once(program, office):
+    import time_machine
+
+    from targets.demo.review_report import demo_review_report_load
+
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 9, 0, tzinfo=datetime.UTC), tick=False):
+        assert demo_review_report_load(program=program, office_username="office") == 1
+        assert demo_review_report_load(program=program, office_username="office") == 0
+    report = ReviewReport.objects.get(program=program, year=2025)
+    assert not report.number and report.dated is None  # a draft: numbered and dated when signed
+    assert all(getattr(report, name) for name in ReviewReport.NARRATIVE_FIELDS)
+    assert "minh họa" in report.leadership
