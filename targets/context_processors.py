@@ -15,8 +15,8 @@ def navigation(request):
         "nav_program": program,
         # The page's programme for templates rendered apart from the view's context (the table's cells).
         "program": program,
-        # Lazy (the template calls it only where the menu shows it): the user's programmes for the switcher.
-        "nav_programs": lambda: selectors.programs_for(user=user),
+        # Lazy (the template calls it only where the menu shows it): the switcher's programmes, a few of all.
+        "nav_programs": lambda: selectors.menu_programs(user=user, current=program),
     }
 
 

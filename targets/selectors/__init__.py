@@ -70,9 +70,12 @@ from .organisations import (
     rollup_totals,
 )
 from .programmes import (
+    MENU_PROGRAMS_LIMIT,
+    MenuProgrammes,
     OrganisationProgrammes,
     by_organisation,
     default_program,
+    menu_programs,
     period_average_codes,
     program_current,
     program_versions,
@@ -244,6 +247,9 @@ __all__ = [
     "by_organisation",
     "default_program",
     "programs_for",
+    "menu_programs",
+    "MenuProgrammes",
+    "MENU_PROGRAMS_LIMIT",
     "unit_by_code",
     "program_versions",
     "program_groups",

@@ -32,6 +32,30 @@ def programs_for(*, user) -> list[Program]:
     return list(user._programs)
 
 
+# The menu's programme switcher lists at most this many; "All programmes" (``/``) lists every one.
+MENU_PROGRAMS_LIMIT = 10
+
+
+@dataclass
+class MenuProgrammes:
+    """The programme switcher's entries and how many programmes the user may see in all."""
+
+    programs: list[Program]
+    total: int
+
+
+def menu_programs(*, user, current: Program | None = None) -> MenuProgrammes:
+    """The switcher's programmes: the first ``MENU_PROGRAMS_LIMIT`` of ``programs_for`` (the user's own
+    organisations' first), the current one always among them. A city's leader or a superuser may see every
+    ward's programmes; the menu names a few and leaves the rest to the programme list. No query beyond
+    ``programs_for``'s."""
+    programs = programs_for(user=user)
+    shown = programs[:MENU_PROGRAMS_LIMIT]
+    if current is not None and all(p.pk != current.pk for p in shown):
+        shown = [*shown[: MENU_PROGRAMS_LIMIT - 1], next((p for p in programs if p.pk == current.pk), current)]
+    return MenuProgrammes(programs=shown, total=len(programs))
+
+
 def default_program(*, user) -> Program | None:
     """The programme that the old addresses (``/targets/…`` of before ``/p/<slug>/``) lead to: the first of
     ``programs_for``."""

@@ -497,3 +497,36 @@ def test_rollup_warm_keeps_every_programmes_counts_once_a_day(client_for, wards)
     with CaptureQueriesContext(connection) as cold:
         client.get(f"/o/{wards.city.code}/")
     assert len(warm) < len(cold)  # the warmed counts were read, not computed
+
+
+def test_the_menu_names_a_few_programmes_and_counts_the_rest(client_for, wards, django_assert_num_queries):
+    """A city's leader reads every ward's programmes: the switcher names the first few (the current one
+    always among them) and links to the list of all, with their number, at no extra query."""
+    from targets.selectors import MENU_PROGRAMS_LIMIT
+
+    for i in range(MENU_PROGRAMS_LIMIT + 2):
+        Program.objects.create(
+            organisation=wards.org_b,
+            number=f"{90 + i}-CTr/ĐU",
+            slug=f"menu-{i}",
+            title="Chương trình thử",
+            issued_on=datetime.date(2020, 1, 1),  # older: listed after the wards' own
+            resolution="Nghị quyết thử",
+            first_year=2025,
+            last_year=2030,
+        )
+    client = client_for(wards.city_leader)
+    total = Program.objects.filter(organisation__parent=wards.city).count()
+    oldest = Program.objects.filter(organisation__parent=wards.city).order_by("issued_on", "-pk").first()
+    page = client.get(f"/p/{oldest.slug}/").content.decode()
+    menu = page.split('class="dropdown-menu"', 1)[1].split("</ul>", 1)[0]
+    assert menu.count('class="dropdown-item') == MENU_PROGRAMS_LIMIT + 1  # the programmes and "all"
+    assert f'href="/p/{oldest.slug}/" aria-current="page"' in menu
+    assert f"({total})" in menu
+    client.get(f"/p/{wards.a.slug}/")
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/p/{wards.a.slug}/targets/")
+    Program.objects.filter(slug__startswith="menu-").delete()
+    with CaptureQueriesContext(connection) as many:
+        client.get(f"/p/{wards.a.slug}/targets/")
+    assert len(few) == len(many)
