@@ -22,7 +22,17 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from targets import assessment, demo, services
-from targets.models import DomainGroup, Membership, Milestone, Organisation, Program, ProgressReport, Target, Unit
+from targets.models import (
+    DomainGroup,
+    Membership,
+    Milestone,
+    Organisation,
+    Program,
+    ProgressReport,
+    ReviewReport,
+    Target,
+    Unit,
+)
 from targets.tests.factories import make_report, make_task, make_task_update
 from targets.tests.test_imports import row, upload, xlsx
 
@@ -116,6 +126,23 @@ MATRIX = [
     ("city_leader", "report_page_a", 403),  # a submission is not yet a figure: leaders read approved ones
     ("office_a", "review_a", 200),
     ("office_b", "review_a", 404),
+    # The yearly review's documents and the briefing (issue 15), the task updates' import (issue 14)
+    ("office_a", "review_report_a", 200),
+    ("city_leader", "review_report_a", 200),
+    ("staff_a", "review_report_a", 403),
+    ("office_b", "review_report_a", 404),
+    ("staff_b", "review_report_a", 404),
+    ("office_b", "review_report_post_a", 404),
+    ("city_office", "review_report_post_a", 403),
+    ("leader_a", "review_report_post_a", 403),
+    ("city_leader", "review_report_docx_a", 200),
+    ("office_b", "review_report_docx_a", 404),
+    ("leader_a", "briefing_a", 200),
+    ("city_leader", "briefing_a", 200),
+    ("office_b", "briefing_a", 404),
+    ("staff_a", "task_update_import_a", 200),
+    ("staff_b", "task_update_import_a", 404),
+    ("office_b", "task_update_import_a", 404),
 ]
 
 
@@ -132,11 +159,18 @@ def test_the_permission_matrix_across_two_wards_and_the_city(client_for, wards, 
         "org_city": ("get", f"/o/{wards.city.code}/"),
         "report_page_a": ("get", f"/reports/{submitted.pk}/"),
         "review_a": ("get", f"/p/{slug}/reviews/2025/"),
+        "review_report_a": ("get", f"/p/{slug}/reviews/2025/report/"),
+        "review_report_post_a": ("post", f"/p/{slug}/reviews/2025/report/"),
+        "review_report_docx_a": ("get", f"/p/{slug}/reviews/2025/report.docx"),
+        "briefing_a": ("get", f"/p/{slug}/briefing/"),
+        "task_update_import_a": ("get", f"/p/{slug}/tasks/updates/import/"),
     }
     method, url = requests[what]
     client = client_for(getattr(wards, who))
     response = client.post(url, {"reason": "Chốt số liệu."}) if method == "post" else client.get(url)
     assert response.status_code == expected, (who, what, response.status_code)
+    if what == "review_report_post_a":
+        assert not ReviewReport.objects.exists()
     if what == "approve_a":
         submitted.refresh_from_db()
         assert (submitted.status == Status.APPROVED) == (expected == 302)
