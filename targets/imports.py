@@ -407,18 +407,21 @@ class ImportRow:
 
 @dataclass
 class ImportCheck:
-    rows: list[ImportRow]
+    """The rows of an upload, each with its verdict (``is_valid``, ``errors``, ``skipped``): the figures'
+    rows here, the task updates' rows in ``task_update_imports``."""
+
+    rows: list
 
     @property
-    def valid_rows(self) -> list[ImportRow]:
+    def valid_rows(self) -> list:
         return [row for row in self.rows if row.is_valid]
 
     @property
-    def error_rows(self) -> list[ImportRow]:
+    def error_rows(self) -> list:
         return [row for row in self.rows if row.errors]
 
     @property
-    def skipped_rows(self) -> list[ImportRow]:
+    def skipped_rows(self) -> list:
         return [row for row in self.rows if row.skipped]
 
     @property
@@ -670,43 +673,51 @@ def _check_model(row: ImportRow, user) -> None:
 # --- Between the preview and the confirmation ---------------------------------------------------------------
 
 
+def rows_keep(session, key: str, *, program, rows: list) -> str:
+    """Keep ``rows`` (plain values) of an import of ``program`` in the session under ``key`` and a fresh
+    token, for its confirmation; returns the token. Every import keeps its rows this way."""
+    token = secrets.token_urlsafe(16)
+    session[key] = {"token": token, "program": program.pk, "rows": rows}
+    return token
+
+
+def _kept(session, key: str, token: str) -> dict | None:
+    stored = session.get(key)
+    if not stored or not token or not secrets.compare_digest(str(stored.get("token", "")), str(token)):
+        return None
+    return stored
+
+
+def rows_kept(session, key: str, token: str, *, program) -> list | None:
+    """The rows ``rows_keep`` kept under ``key`` for ``token`` and ``program``, or None if there are none."""
+    stored = _kept(session, key, token)
+    if stored is None or stored.get("program") != program.pk:
+        return None
+    return stored["rows"]
+
+
 def to_session(session, check: ImportCheck, *, program) -> str:
     """Keep the valid rows (plain values only) in the session under a fresh token, for the confirmation."""
-    token = secrets.token_urlsafe(16)
-    session[SESSION_KEY] = {
-        "token": token,
-        "program": program.pk,
-        "rows": [
-            [
-                row.number,
-                row.target.code,
-                row.year,
-                row.quarter,
-                format(row.value, "f"),
-                row.is_estimate,
-                row.note,
-            ]
-            for row in check.valid_rows
-        ],
-    }
-    return token
+    rows = [
+        [row.number, row.target.code, row.year, row.quarter, format(row.value, "f"), row.is_estimate, row.note]
+        for row in check.valid_rows
+    ]
+    return rows_keep(session, SESSION_KEY, program=program, rows=rows)
 
 
 def session_program_id(session, token: str) -> int | None:
     """The id of the programme whose rows are kept for ``token``, or None if there are none."""
-    stored = session.get(SESSION_KEY)
-    if not stored or not token or not secrets.compare_digest(str(stored.get("token", "")), str(token)):
-        return None
-    return stored.get("program")
+    stored = _kept(session, SESSION_KEY, token)
+    return None if stored is None else stored.get("program")
 
 
 def from_session(session, token: str, *, program) -> list[tuple[int, tuple]] | None:
     """The rows kept for ``token``, in the shape ``read_upload`` gives, or None if there are none."""
-    if session_program_id(session, token) != program.pk:
+    kept = rows_kept(session, SESSION_KEY, token, program=program)
+    if kept is None:
         return None
-    stored = session[SESSION_KEY]
     raw = []
-    for number, code, year, quarter, value, is_estimate, note in stored["rows"]:
+    for number, code, year, quarter, value, is_estimate, note in kept:
         values = [None] * len(COLUMN_KEYS)
         values[COL["code"]] = code
         values[COL["year"]] = year

@@ -10,7 +10,6 @@ again and hands them to ``services.task_import_confirm``, which writes all of th
 
 import contextlib
 import datetime
-import secrets
 from dataclasses import dataclass, field
 
 from django import forms
@@ -22,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from .exports import TASK_COLUMNS
 from .forms import DATE_INPUTS
-from .imports import _is_blank, _typed, _whole_number
+from .imports import _is_blank, _typed, _whole_number, rows_keep, rows_kept
 from .models import SolutionGroup, Target, Task, Unit
 from .text import fold
 
@@ -332,23 +331,14 @@ def task_from_row(row: TaskImportRow, *, program, task: Task | None = None) -> T
 
 def to_session(session, check: TaskImportCheck, *, program) -> str:
     """Keep the rows (what was typed, as text) in the session under a fresh token, for the confirmation."""
-    token = secrets.token_urlsafe(16)
-    session[SESSION_KEY] = {
-        "token": token,
-        "program": program.pk,
-        "rows": [[row.number, [row.typed[key] for key in COLUMN_KEYS]] for row in check.rows],
-    }
-    return token
+    rows = [[row.number, [row.typed[key] for key in COLUMN_KEYS]] for row in check.rows]
+    return rows_keep(session, SESSION_KEY, program=program, rows=rows)
 
 
 def from_session(session, token: str, *, program) -> list[tuple[int, tuple]] | None:
     """The rows kept for ``token`` in the shape ``read_upload`` gives, or None if there are none."""
-    stored = session.get(SESSION_KEY)
-    if not stored or not token or not secrets.compare_digest(str(stored.get("token", "")), str(token)):
-        return None
-    if stored.get("program") != program.pk:
-        return None
-    return [(number, tuple(values)) for number, values in stored["rows"]]
+    kept = rows_kept(session, SESSION_KEY, token, program=program)
+    return None if kept is None else [(number, tuple(values)) for number, values in kept]
 
 
 def forget(session) -> None:

@@ -12,7 +12,6 @@ as text); the confirmation reads them back (``from_session``), checks them again
 """
 
 import datetime
-import secrets
 from dataclasses import dataclass, field
 
 from django import forms
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from . import permissions, selectors
 from .exports import TASK_UPDATE_COLUMNS
 from .forms import TaskUpdateForm
-from .imports import _estimate, _is_blank, _typed, _yes_no_words
+from .imports import ImportCheck, _estimate, _is_blank, _typed, _yes_no_words, rows_keep, rows_kept
 from .models import Task, TaskUpdate, Unit
 from .services.tasks import (
     TASK_UPDATE_OPEN,
@@ -84,25 +83,8 @@ class TaskUpdateImportRow:
         self.errors.append((str(COLUMN_LABELS.get(column, column)), message))
 
 
-@dataclass
-class TaskUpdateImportCheck:
-    rows: list[TaskUpdateImportRow]
-
-    @property
-    def valid_rows(self) -> list[TaskUpdateImportRow]:
-        return [row for row in self.rows if row.is_valid]
-
-    @property
-    def error_rows(self) -> list[TaskUpdateImportRow]:
-        return [row for row in self.rows if row.errors]
-
-    @property
-    def skipped_rows(self) -> list[TaskUpdateImportRow]:
-        return [row for row in self.rows if row.skipped]
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.error_rows and bool(self.valid_rows)
+# The rows of an upload with their verdicts: the figures import's check, for task updates' rows.
+TaskUpdateImportCheck = ImportCheck
 
 
 def _typed_cell(value) -> str:
@@ -360,23 +342,14 @@ def _check_open_updates(rows: list[TaskUpdateImportRow], *, program) -> None:
 
 def to_session(session, check: TaskUpdateImportCheck, *, program) -> str:
     """Keep the valid rows (what was typed, as text) in the session under a fresh token, for the confirmation."""
-    token = secrets.token_urlsafe(16)
-    session[SESSION_KEY] = {
-        "token": token,
-        "program": program.pk,
-        "rows": [[row.number, [row.typed[key] for key in COLUMN_KEYS]] for row in check.valid_rows],
-    }
-    return token
+    rows = [[row.number, [row.typed[key] for key in COLUMN_KEYS]] for row in check.valid_rows]
+    return rows_keep(session, SESSION_KEY, program=program, rows=rows)
 
 
 def from_session(session, token: str, *, program) -> list[tuple[int, tuple]] | None:
     """The rows kept for ``token`` in the shape ``read_upload`` gives, or None if there are none."""
-    stored = session.get(SESSION_KEY)
-    if not stored or not token or not secrets.compare_digest(str(stored.get("token", "")), str(token)):
-        return None
-    if stored.get("program") != program.pk:
-        return None
-    return [(number, tuple(values)) for number, values in stored["rows"]]
+    kept = rows_kept(session, SESSION_KEY, token, program=program)
+    return None if kept is None else [(number, tuple(values)) for number, values in kept]
 
 
 def forget(session) -> None:
