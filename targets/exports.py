@@ -284,6 +284,14 @@ def _save(wb: Workbook) -> bytes:
     return buffer.getvalue()
 
 
+def _help_sheet(wb: Workbook, lines: list[str]) -> None:
+    """A template's second sheet: how to fill in the first, a line a row."""
+    ws = wb.create_sheet(sheet_title(_("How to fill in")))
+    _widths(ws, [110])
+    for line in lines:
+        ws.append([text_cell(ws, line, font=FONT_BODY, alignment=TOP_LEFT)])
+
+
 def _yes_no(flag: bool) -> str:
     return _("yes") if flag else _("no")
 
@@ -793,17 +801,17 @@ def import_template_workbook(*, targets, year: int | None) -> bytes:
         )
     ws.auto_filter.ref = f"A1:H{rows}"
 
-    help_ws = wb.create_sheet(sheet_title(_("How to fill in")))
-    _widths(help_ws, [110])
-    for line in [
-        _("Fill in the first sheet and upload it on the Import page. Keep the header row as it is."),
-        _("One row per figure: the target's code, the year, the quarter (1 to 4, or empty for the whole year)."),
-        _("Value: a number; 7,5 and 7.5 are both read as seven and a half. Leave it empty to skip the row."),
-        _("Estimate: yes for an estimated figure, no for a final one."),
-        _("Copy a row to report several quarters of one target; the same target and period may appear once."),
-        _("Nothing is saved until every row is correct: the preview lists each row with its errors."),
-    ]:
-        help_ws.append([text_cell(help_ws, line, font=FONT_BODY, alignment=TOP_LEFT)])
+    _help_sheet(
+        wb,
+        [
+            _("Fill in the first sheet and upload it on the Import page. Keep the header row as it is."),
+            _("One row per figure: the target's code, the year, the quarter (1 to 4, or empty for the whole year)."),
+            _("Value: a number; 7,5 and 7.5 are both read as seven and a half. Leave it empty to skip the row."),
+            _("Estimate: yes for an estimated figure, no for a final one."),
+            _("Copy a row to report several quarters of one target; the same target and period may appear once."),
+            _("Nothing is saved until every row is correct: the preview lists each row with its errors."),
+        ],
+    )
     return _save(wb)
 
 
@@ -1112,17 +1120,17 @@ def task_import_template_workbook(*, tasks) -> bytes:
         )
     ws.auto_filter.ref = f"A1:{get_column_letter(len(TASK_COLUMNS))}{max(rows, 2)}"
 
-    help_ws = wb.create_sheet(sheet_title(_("How to fill in")))
-    _widths(help_ws, [110])
-    for line in [
-        _("Fill in the first sheet and upload it on the task import page. Keep the header row as it is."),
-        _("One row per task. A code already in the programme updates that task; a new code adds a task."),
-        _("Group of solutions: its number. Units and targets: their codes; several separated by ;."),
-        _("Deadline and dates: dd/mm/yyyy, within the programme's years; empty for an ongoing task."),
-        _("Recurrence: once, yearly or ongoing (một lần, hằng năm, thường xuyên)."),
-        _("Nothing is saved until every row is correct: the preview lists each row with its errors."),
-    ]:
-        help_ws.append([text_cell(help_ws, line, font=FONT_BODY, alignment=TOP_LEFT)])
+    _help_sheet(
+        wb,
+        [
+            _("Fill in the first sheet and upload it on the task import page. Keep the header row as it is."),
+            _("One row per task. A code already in the programme updates that task; a new code adds a task."),
+            _("Group of solutions: its number. Units and targets: their codes; several separated by ;."),
+            _("Deadline and dates: dd/mm/yyyy, within the programme's years; empty for an ongoing task."),
+            _("Recurrence: once, yearly or ongoing (một lần, hằng năm, thường xuyên)."),
+            _("Nothing is saved until every row is correct: the preview lists each row with its errors."),
+        ],
+    )
     return _save(wb)
 
 
@@ -1163,17 +1171,17 @@ def task_update_import_template_workbook(*, lines) -> bytes:
         )
     ws.auto_filter.ref = f"A1:{get_column_letter(len(TASK_UPDATE_COLUMNS))}{max(rows, 2)}"
 
-    help_ws = wb.create_sheet(sheet_title(_("How to fill in")))
-    _widths(help_ws, [110])
-    for line in [
-        _("Fill in the first sheet and upload it on the page Import task updates. Keep the header row as it is."),
-        _("One row per task you report on; leave the update's columns empty to skip a task."),
-        _("Reporting unit: the code of the unit the update is written for (lead or supporting unit of the task)."),
-        _("Date of the update and completion date: dd/mm/yyyy, not in the future. Progress: 0 to 100."),
-        _("Done: yes or no; a task done needs its completion date. Evidence link: a web address."),
-        _("Each task may appear once per unit. Nothing is saved until every row is correct."),
-    ]:
-        help_ws.append([text_cell(help_ws, line, font=FONT_BODY, alignment=TOP_LEFT)])
+    _help_sheet(
+        wb,
+        [
+            _("Fill in the first sheet and upload it on the page Import task updates. Keep the header row as it is."),
+            _("One row per task you report on; leave the update's columns empty to skip a task."),
+            _("Reporting unit: the code of the unit the update is written for (lead or supporting unit of the task)."),
+            _("Date of the update and completion date: dd/mm/yyyy, not in the future. Progress: 0 to 100."),
+            _("Done: yes or no; a task done needs its completion date. Evidence link: a web address."),
+            _("Each task may appear once per unit. Nothing is saved until every row is correct."),
+        ],
+    )
     return _save(wb)
 
 
