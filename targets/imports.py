@@ -240,6 +240,17 @@ class _Counter:
         return None
 
 
+def upload_rows(form, **options) -> list[tuple[int, tuple]] | None:
+    """The rows of the file of a valid upload ``form`` (``read_upload`` with ``options``), or None with every
+    reason the file is refused added to the form's ``file`` field."""
+    try:
+        return read_upload(form.cleaned_data["file"], **options)
+    except FileRefused as refused:
+        for message in refused.messages:
+            form.add_error("file", message)
+        return None
+
+
 def _too_many_rows(max_rows: int) -> str:
     return _(
         "The file has more than %(max)s rows (empty rows count too); delete the empty rows under your figures "

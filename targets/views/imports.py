@@ -65,12 +65,8 @@ def import_upload(request):
     form = imports.UploadForm(data, request.FILES or None, programs=programs, initial=initial)
     if request.method == "POST" and form.is_valid():
         program = form.cleaned_data["program"]
-        try:
-            raw_rows = imports.read_upload(form.cleaned_data["file"])
-        except imports.FileRefused as refused:
-            for message in refused.messages:
-                form.add_error("file", message)
-        else:
+        raw_rows = imports.upload_rows(form)
+        if raw_rows is not None:
             check = imports.check_rows(raw_rows, user=request.user, program=program)
             return _preview(request, program, check)
     return render(

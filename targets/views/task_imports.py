@@ -27,20 +27,32 @@ def _require_office(request, program):
         raise PermissionDenied
 
 
-def _preview(request, program, check, *, changed=False):
-    token = task_imports.to_session(request.session, check, program=program) if check.is_valid else ""
+def _preview(request, program, check, *, rows, template, upload_form, confirm_form, changed=False, **extra):
+    """The preview of an import: every row with its verdict; valid rows kept in the session (``rows``: the
+    import's module, with ``to_session`` and ``forget``) under the confirmation form's token."""
+    token = rows.to_session(request.session, check, program=program) if check.is_valid else ""
     if not check.is_valid:
-        task_imports.forget(request.session)
-    return render(
+        rows.forget(request.session)
+    context = {
+        "program": program,
+        "check": check,
+        "changed": changed,
+        "form": upload_form(),
+        "confirm_form": confirm_form(initial={"token": token}),
+    }
+    return render(request, template, {**context, **extra})
+
+
+def _task_preview(request, program, check, *, changed=False):
+    return _preview(
         request,
-        "targets/task_import.html",
-        {
-            "program": program,
-            "check": check,
-            "changed": changed,
-            "form": task_imports.TaskUploadForm(),
-            "confirm_form": task_imports.TaskConfirmForm(initial={"token": token}),
-        },
+        program,
+        check,
+        rows=task_imports,
+        template="targets/task_import.html",
+        upload_form=task_imports.TaskUploadForm,
+        confirm_form=task_imports.TaskConfirmForm,
+        changed=changed,
     )
 
 
@@ -49,13 +61,9 @@ def task_import(request, program):
     _require_office(request, program)
     form = task_imports.TaskUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            raw_rows = imports.read_upload(form.cleaned_data["file"], columns=TASK_COLUMNS)
-        except imports.FileRefused as refused:
-            for message in refused.messages:
-                form.add_error("file", message)
-        else:
-            return _preview(request, program, task_imports.check_rows(raw_rows, program=program))
+        raw_rows = imports.upload_rows(form, columns=TASK_COLUMNS)
+        if raw_rows is not None:
+            return _task_preview(request, program, task_imports.check_rows(raw_rows, program=program))
     return render(request, "targets/task_import.html", {"program": program, "form": form, "check": None})
 
 
@@ -73,7 +81,7 @@ def task_import_confirm(request, program):
     # Checked again: a unit, group or target may have changed since the preview.
     check = task_imports.check_rows(raw_rows, program=program)
     if not check.is_valid:
-        return _preview(request, program, check, changed=True)
+        return _task_preview(request, program, check, changed=True)
     try:
         created, updated = services.task_import_confirm(user=request.user, program=program, rows=check.rows)
     except ValidationError as error:
@@ -106,20 +114,16 @@ def _require_update_importer(user, program):
 
 
 def _update_preview(request, program, check, *, changed=False):
-    token = task_update_imports.to_session(request.session, check, program=program) if check.is_valid else ""
-    if not check.is_valid:
-        task_update_imports.forget(request.session)
-    return render(
+    return _preview(
         request,
-        "targets/task_update_import.html",
-        {
-            "program": program,
-            "check": check,
-            "changed": changed,
-            "form": task_update_imports.TaskUpdateUploadForm(),
-            "confirm_form": task_update_imports.TaskUpdateConfirmForm(initial={"token": token}),
-            "may_approve": permissions.can_review(request.user, program),
-        },
+        program,
+        check,
+        rows=task_update_imports,
+        template="targets/task_update_import.html",
+        upload_form=task_update_imports.TaskUpdateUploadForm,
+        confirm_form=task_update_imports.TaskUpdateConfirmForm,
+        changed=changed,
+        may_approve=permissions.can_review(request.user, program),
     )
 
 
@@ -129,12 +133,8 @@ def task_update_import(request, program):
     _require_update_importer(request.user, program)
     form = task_update_imports.TaskUpdateUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            raw_rows = imports.read_upload(form.cleaned_data["file"], columns=TASK_UPDATE_COLUMNS)
-        except imports.FileRefused as refused:
-            for message in refused.messages:
-                form.add_error("file", message)
-        else:
+        raw_rows = imports.upload_rows(form, columns=TASK_UPDATE_COLUMNS)
+        if raw_rows is not None:
             check = task_update_imports.check_rows(raw_rows, user=request.user, program=program)
             return _update_preview(request, program, check)
     return render(
