@@ -4,11 +4,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from .. import assessment
+from ..links import reverse_path
 from .labels import PROGRESS_LABELS
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ def target_list_link(*, program, year: int | None = None, **filters) -> str:
     query = {key: value for key, value in filters.items() if value}
     if year is not None:
         query["year"] = year
-    return f"{reverse('target_list', args=[program.slug])}?{urlencode(query)}"
+    return f"{reverse_path('target_list', program.slug)}?{urlencode(query)}"
 
 
 def status_chart(counts: list[dict], *, program, year: int | None = None) -> dict:
