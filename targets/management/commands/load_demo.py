@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from targets import demo, services
 from targets.models import Program
@@ -30,6 +30,11 @@ class Command(BaseCommand):
                 users += created["users"]
                 reports += created["reports"]
                 tasks += created.get("tasks", 0)
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics for what was just loaded, as autovacuum would leave them (a server
+            # with autovacuum off, or not yet run, plans every read as if the tables were empty).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(f"Demo: {users} accounts, {reports} reports and {tasks} tasks created.")
         self.stdout.write(
             self.style.WARNING(
