@@ -256,32 +256,31 @@ def target_history(*, target: Target, user, limit: int | None = TARGET_HISTORY_L
     the previous record the user may see, so that no before-value shows what was hidden. 5 queries: the
     three histories with their users, unit names, group names; + the user's units for staff."""
     order = ("history_date", "history_id")
+    target_records = list(Target.history.filter(id=target.id).select_related("history_user").order_by(*order))
+    milestone_records = list(
+        Milestone.history.filter(target_id=target.id).select_related("history_user").order_by(*order)
+    )
+    report_records = list(
+        ProgressReport.history.filter(permissions.report_visibility(user).q(), target_id=target.id)
+        .select_related("history_user")
+        .order_by(*order)
+    )
+    # The codes of the units these records name, not of every unit of the instance (a city has thousands).
+    unit_ids = {r.lead_unit_id for r in target_records} | {r.unit_id for r in report_records}
     names = {
-        "unit": dict(Unit.objects.values_list("id", "code")),
+        "unit": dict(Unit.objects.filter(id__in=unit_ids - {None}).values_list("id", "code")),
         "group": dict(DomainGroup.objects.filter(program_id=target.program_id).values_list("id", "code")),
     }
-    entries = _history_entries(
-        Target.history.filter(id=target.id).select_related("history_user").order_by(*order),
-        model=Target,
-        kind="target",
-        subject=lambda r: r.code,
-        names=names,
-    )
+    entries = _history_entries(target_records, model=Target, kind="target", subject=lambda r: r.code, names=names)
     entries += _history_entries(
-        Milestone.history.filter(target_id=target.id).select_related("history_user").order_by(*order),
+        milestone_records,
         model=Milestone,
         kind="milestone",
         subject=lambda r: str(_("Milestone %(year)s")) % {"year": r.year},
         names=names,
     )
     entries += _history_entries(
-        ProgressReport.history.filter(permissions.report_visibility(user).q(), target_id=target.id)
-        .select_related("history_user")
-        .order_by(*order),
-        model=ProgressReport,
-        kind="report",
-        subject=lambda r: _report_subject(r, names),
-        names=names,
+        report_records, model=ProgressReport, kind="report", subject=lambda r: _report_subject(r, names), names=names
     )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries if limit is None else entries[:limit]
