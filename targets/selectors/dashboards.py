@@ -491,9 +491,11 @@ def unit_panel(*, unit: Unit, program: Program, as_of: AsOf) -> UnitPanel:
     """The unit's targets of the programme, as lead and as support, judged as of the day; the targets it
     leads with no approved figure for the year before (unless closed); its reports returned for correction.
     5 queries: rows 3, targets without last year's figure 1, returned reports 1."""
-    led = Target.objects.filter(program=program, lead_unit=unit)
-    supported = Target.objects.filter(program=program, supporting_units=unit)
-    rows = dashboard_rows(targets=(led | supported).distinct(), as_of=as_of)
+    # Led or supported, without a join and DISTINCT that each of the rows' subqueries would repeat.
+    supported = Target.supporting_units.through.objects.filter(unit=unit).values("target_id")
+    rows = dashboard_rows(
+        targets=Target.objects.filter(Q(lead_unit=unit) | Q(pk__in=supported), program=program), as_of=as_of
+    )
     missing_year = as_of.year - 1 if program.contains_year(as_of.year - 1) else None
     missing = []
     if missing_year is not None:
