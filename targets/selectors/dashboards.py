@@ -532,12 +532,12 @@ class TargetPage:
 
 
 def target_by_code(*, program: Program, code: str) -> Target | None:
-    """The programme's target with ``code``, with its programme, group and lead unit. 1 query."""
-    return (
-        Target.objects.filter(program=program, code=code)
-        .select_related("program__organisation", "group", "lead_unit")
-        .first()
-    )
+    """The programme's target with ``code``, with its group and lead unit, and ``program`` (already read,
+    with its organisation) as its programme. 1 query."""
+    target = Target.objects.filter(program=program, code=code).select_related("group", "lead_unit").first()
+    if target is not None:
+        target.program = program
+    return target
 
 
 def target_page(*, target: Target, user, as_of: AsOf, history_page=None) -> TargetPage:
