@@ -8,6 +8,7 @@ next test, whatever it is and whatever the order, finds the same database as the
 """
 
 import datetime
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 
 from targets import services
@@ -82,6 +83,34 @@ def pytest_runtest_teardown(item, nextitem):
         if nextitem is not None and blocker is not None and _flushes_the_database(item):
             with blocker.unblock():
                 load_session_data()
+
+
+def module_data(make):
+    """A module-scoped fixture whose value is ``make()``, run once for the tests of a module that ask for
+    it: its rows are written in a transaction that each test's own transaction nests in (a savepoint,
+    rolled back after the test) and that is rolled back after the module's last test, as Django's
+    ``TestCase.setUpTestData`` does. ``make`` returns what the tests need to read the rows again (ids),
+    not model instances, which a test could change in memory for the next one. Not for transactional
+    tests, whose flush would empty the module's rows with the rest."""
+
+    @pytest.fixture(scope="module")
+    def fixture(django_db_setup, django_db_blocker):
+        django_db_blocker.unblock()
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            value = make()
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+        finally:
+            django_db_blocker.restore()
+        yield value
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+    return fixture
 
 
 @pytest.fixture

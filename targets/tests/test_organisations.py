@@ -1,8 +1,9 @@
 """Several organisations and programmes in one instance: the wards after 1 July 2025 and the city above them.
 
-Each test loads the Cầu Giấy ward's programme (fixtures/phuong-cau-giay/) beside the session's 12-CTr/QU,
+The module loads the Cầu Giấy ward's programme (fixtures/phuong-cau-giay/) beside the session's 12-CTr/QU,
 and copies it to the Nghĩa Đô ward (``services.program_copy``, with its units), so that two wards hold a
-target XD-01 each; its people are made here, and everything is rolled back after the test.
+target XD-01 each; its people are made here. That is written once for the module's tests (``_wards``) and
+rolled back after them; what each test writes is rolled back after it.
 """
 
 import datetime
@@ -33,6 +34,7 @@ from targets.models import (
     Target,
     Unit,
 )
+from targets.tests.conftest import module_data
 from targets.tests.factories import make_report, make_task, make_task_update
 from targets.tests.test_imports import row, upload, xlsx
 
@@ -46,31 +48,50 @@ def _person(username, role, organisation, units=()):
     return get_user_model().objects.get(username=username)
 
 
-@pytest.fixture
-def wards(db, program):
-    """Two wards with a programme each (both with XD-01), their people, and the city's."""
+PEOPLE = {  # attribute: (username, role, organisation: "a", "b" or "city", with the ward's XD-01 lead unit)
+    "office_a": ("office-a", services.ROLE_OFFICE, "a", False),
+    "leader_a": ("leader-a", services.ROLE_LEADER, "a", False),
+    "staff_a": ("staff-xd-a", services.ROLE_UNIT_STAFF, "a", True),
+    "office_b": ("office-b", services.ROLE_OFFICE, "b", False),
+    "staff_b": ("staff-xd-b", services.ROLE_UNIT_STAFF, "b", True),
+    "city_leader": ("leader-city", services.ROLE_LEADER, "city", False),
+    "city_office": ("office-city", services.ROLE_OFFICE, "city", False),
+}
+
+
+def _make_wards():
+    """The two wards' programmes and people, once for the module (``conftest.module_data``): their ids."""
     ward_a, _summary = services.program_load_reference(manifest=WARD_MANIFEST)
-    org_a = ward_a.organisation
     org_b = Organisation.objects.get(code="phuong-nghia-do")
     ward_b = services.program_copy(source=ward_a, organisation=org_b, create_units=True)
-    city = Organisation.objects.get(code="ha-noi")
-    xd01_a = Target.objects.select_related("program", "lead_unit").get(program=ward_a, code="XD-01")
-    xd01_b = Target.objects.select_related("program", "lead_unit").get(program=ward_b, code="XD-01")
+    organisations = {"a": ward_a.organisation, "b": org_b, "city": Organisation.objects.get(code="ha-noi")}
+    xd01 = {key: Target.objects.get(program=ward, code="XD-01") for key, ward in (("a", ward_a), ("b", ward_b))}
+    people = {
+        name: _person(username, role, organisations[key], [xd01[key].lead_unit] if with_unit else []).pk
+        for name, (username, role, key, with_unit) in PEOPLE.items()
+    }
+    return {"a": ward_a.pk, "b": ward_b.pk, "xd01_a": xd01["a"].pk, "xd01_b": xd01["b"].pk, "people": people}
+
+
+_wards = module_data(_make_wards)
+
+
+@pytest.fixture
+def wards(db, program, _wards):
+    """Two wards with a programme each (both with XD-01), their people, and the city's: written once for
+    the module, read again for each test."""
+    ward_a = Program.objects.select_related("organisation").get(pk=_wards["a"])
+    ward_b = Program.objects.select_related("organisation").get(pk=_wards["b"])
+    users = get_user_model().objects.in_bulk(_wards["people"].values())
     return SimpleNamespace(
         a=ward_a,
         b=ward_b,
-        org_a=org_a,
-        org_b=org_b,
-        city=city,
-        xd01_a=xd01_a,
-        xd01_b=xd01_b,
-        office_a=_person("office-a", services.ROLE_OFFICE, org_a),
-        leader_a=_person("leader-a", services.ROLE_LEADER, org_a),
-        staff_a=_person("staff-xd-a", services.ROLE_UNIT_STAFF, org_a, [xd01_a.lead_unit]),
-        office_b=_person("office-b", services.ROLE_OFFICE, org_b),
-        staff_b=_person("staff-xd-b", services.ROLE_UNIT_STAFF, org_b, [xd01_b.lead_unit]),
-        city_leader=_person("leader-city", services.ROLE_LEADER, city),
-        city_office=_person("office-city", services.ROLE_OFFICE, city),
+        org_a=ward_a.organisation,
+        org_b=ward_b.organisation,
+        city=Organisation.objects.get(code="ha-noi"),
+        xd01_a=Target.objects.select_related("program", "lead_unit").get(pk=_wards["xd01_a"]),
+        xd01_b=Target.objects.select_related("program", "lead_unit").get(pk=_wards["xd01_b"]),
+        **{name: users[pk] for name, pk in _wards["people"].items()},
     )
 
 
