@@ -7,7 +7,8 @@ Excel export of the table use the same names. Groups and units are named by thei
 
 import django_filters
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions
@@ -69,14 +70,12 @@ class TargetFilter(django_filters.FilterSet):
 
 def _attrs(attrs: dict) -> str:
     # As django/forms/widgets/attrs.html writes them: False left out, True as a bare name.
-    return format_html_join(
-        "",
-        " {}{}",
-        (
-            (name, "" if value is True else format_html('="{}"', value))
-            for name, value in attrs.items()
-            if value is not False
-        ),
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
@@ -89,16 +88,15 @@ class QuickSelect(forms.Select):
         widget = self.get_context(name, value, attrs)["widget"]
         if any(group_name for group_name, _options, _index in widget["optgroups"]):
             return super().render(name, value, attrs, renderer)
-        options = format_html_join(
-            "",
-            '\n  <option value="{}"{}>{}</option>\n',
-            (
-                (option["value"], _attrs(option["attrs"]), option["label"])
-                for _g, group, _i in widget["optgroups"]
-                for option in group
-            ),
+        options = "".join(
+            f'\n  <option value="{conditional_escape(option["value"])}"{_attrs(option["attrs"])}>'
+            f"{conditional_escape(option['label'])}</option>\n"
+            for _group, group, _index in widget["optgroups"]
+            for option in group
         )
-        return format_html('<select name="{}"{}>{}\n</select>', widget["name"], _attrs(widget["attrs"]), options)
+        return mark_safe(  # noqa: S308 (every value above is escaped)
+            f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>{options}\n</select>'
+        )
 
 
 class ReportFilter(django_filters.FilterSet):

@@ -196,6 +196,7 @@ def report_list(*, user, status: str | None, page_number, filterset=None, progra
     with_row_urls(
         page.object_list,
         detail="report_detail",
+        view="report_detail",
         edit="report_edit",
         approve="report_approve",
         return_="report_return",
@@ -386,6 +387,8 @@ def approvals_to_undo(*, user, now: datetime.datetime | None = None) -> list[Pro
         )
         .filter(~Exists(closed))
         .select_related("target", "unit")
+        # What the list shows (_undo_approvals.html): the target's code, the period, the unit, the version.
+        .only("version", "year", "quarter", "reviewed_at", "target__code", "unit__name", "unit__name_en")
         .order_by("-reviewed_at", "-id")[:UNDO_LIST_LIMIT]
     )
     for report in reports:

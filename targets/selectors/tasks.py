@@ -575,9 +575,11 @@ class TaskUpdateList:
 
 def _update_urls(update: TaskUpdate, actions) -> dict[str, str]:
     """The links of a row of the task updates' list: its task's page, and the steps the row offers (reversed
-    here, once each, rather than by a ``{% url %}`` per row and button)."""
+    here, once each, rather than by a ``{% url %}`` per row and button); ``view``, the update on its task's
+    page."""
     args = [update.task.program.slug, update.task.code]
-    urls = {"task": reverse("task_detail", args=args)}
+    task = reverse("task_detail", args=args)
+    urls = {"task": task, "view": f"{task}#update-{update.pk}"}
     for key, route, offered in (
         ("approve", "task_update_approve", actions.approve),
         ("return_", "task_update_return", actions.return_),
