@@ -17,12 +17,13 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
     Window,
 )
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .. import assessment, permissions
 from ..models import (
@@ -72,16 +73,59 @@ def _status_rank():
     )
 
 
-def _previous_approved(field: str):
-    """The same target and unit's approved whole-year figure of the latest earlier year (a subquery)."""
-    earlier = ProgressReport.objects.filter(
-        target=OuterRef("target"),
-        unit=OuterRef("unit"),
+def _with_previous(reports: list[ProgressReport]) -> None:
+    """Set ``previous_value`` and ``previous_year`` on each report of a page: the same target and unit's
+    approved whole-year figure of the latest earlier year (None when there is none). 1 query, none for an
+    empty page: a pass over the page's pairs is cheaper to plan than two correlated subqueries per row."""
+    for report in reports:
+        report.previous_value = report.previous_year = None
+    if not reports:
+        return
+    figures = defaultdict(list)
+    approved = ProgressReport.objects.filter(
+        target_id__in={report.target_id for report in reports},
+        unit_id__in={report.unit_id for report in reports},
         status=ProgressReport.Status.APPROVED,
         quarter__isnull=True,
-        year__lt=OuterRef("year"),
-    ).order_by("-year")
-    return Subquery(earlier.values(field)[:1])
+        year__lt=max(report.year for report in reports),
+    )
+    for target_id, unit_id, year, value in approved.order_by("year").values_list(
+        "target_id", "unit_id", "year", "value"
+    ):
+        figures[target_id, unit_id].append((year, value))
+    for report in reports:
+        # One approved figure per period (a constraint): the last earlier year is the one.
+        for year, value in figures.get((report.target_id, report.unit_id), ()):
+            if year >= report.year:
+                break
+            report.previous_year, report.previous_value = year, value
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count: the counts by status have it already, so no COUNT query."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+# A stand-in report id: each route is reversed once per page with it, and each row's id replaces it, instead
+# of a ``{% url %}`` per row and per button.
+_ROW_ID = 2147483647
+
+
+def with_row_urls(reports, **routes: str) -> None:
+    """Set ``urls`` on each report: for each ``key=route`` (a URL name taking the report's id), the URL of
+    ``route`` for that report. No query."""
+    marker = str(_ROW_ID)
+    patterns = {key: reverse(route, args=[_ROW_ID]) for key, route in routes.items()}
+    for report in reports:
+        pk = str(report.pk)
+        report.urls = {key: pattern.replace(marker, pk) for key, pattern in patterns.items()}
 
 
 @dataclass
@@ -117,9 +161,11 @@ def report_list(*, user, status: str | None, page_number, filterset=None, progra
     Staff see their units' reports, returned ones first (with the office's comment); leaders see the
     approved ones, read-only (``permissions.report_visibility``). For the office, the submitted reports
     form the approval queue, oldest submission first. Each row carries the unit's previous approved
-    whole-year figure for comparison and whether its year is closed (``year_closed``, for
-    ``permissions.report_actions``): subqueries, not a query per row. 3 queries (counts, page count,
-    page), plus the user's units for staff. Across the user's programmes, or of ``program``.
+    whole-year figure for comparison (``_with_previous``, 1 query for the page) and whether its year is
+    closed (``year_closed``, for ``permissions.report_actions``, a subquery), not a query per row.
+    3 queries (counts, page, previous figures; the counts give the paginator its count; an empty page
+    runs none but the counts), plus the user's units for staff. Across the user's programmes, or of
+    ``program``.
 
     ``filterset`` (a ``filters.ReportFilter``, for the office's queue) narrows the reports by unit, group
     and year, the counts by status included; the queue's page then carries each row's plan for its year
@@ -134,20 +180,29 @@ def report_list(*, user, status: str | None, page_number, filterset=None, progra
     counts = dict(visible.order_by().values_list("status").annotate(n=Count("id")))
     counts = {s.value: counts.get(s.value, 0) for s in REPORT_STATUS_ORDER}
     closed = YearClosure.objects.filter(program=OuterRef("target__program"), year=OuterRef("year"), is_closed=True)
-    rows = visible.select_related("target__program", "unit", "author", "reviewer").annotate(
-        previous_value=_previous_approved("value"),
-        previous_year=_previous_approved("year"),
-        year_closed=Exists(closed),
-    )
+    # The reviewer is not shown in the list: no join for it.
+    rows = visible.select_related("target__program", "unit", "author").annotate(year_closed=Exists(closed))
     if status:
         rows = rows.filter(status=status)
     is_queue = status == ProgressReport.Status.SUBMITTED
     # The queue is worked oldest first; other lists show what needs work first, then the newest.
     rows = rows.order_by("submitted_at", "id") if is_queue else rows.order_by(_status_rank(), "-updated_at", "-id")
-    page = Paginator(rows, REPORTS_PER_PAGE).get_page(page_number)
+    total = sum(counts.values())
+    page = _CountedPaginator(rows, REPORTS_PER_PAGE, count=counts[status] if status else total).get_page(page_number)
+    page.object_list = list(page.object_list)
+    _with_previous(page.object_list)
     if is_queue:
         _with_plans(page.object_list)
-    return ReportList(status=status, counts=counts, total=sum(counts.values()), page=page, is_queue=is_queue)
+    with_row_urls(
+        page.object_list,
+        detail="report_detail",
+        view="report_detail",
+        edit="report_edit",
+        approve="report_approve",
+        return_="report_return",
+        evidence="report_evidence",
+    )
+    return ReportList(status=status, counts=counts, total=total, page=page, is_queue=is_queue)
 
 
 def reportable_targets_for(*, user, program=None) -> list[Target]:
@@ -332,10 +387,13 @@ def approvals_to_undo(*, user, now: datetime.datetime | None = None) -> list[Pro
         )
         .filter(~Exists(closed))
         .select_related("target", "unit")
+        # What the list shows (_undo_approvals.html): the target's code, the period, the unit, the version.
+        .only("version", "year", "quarter", "reviewed_at", "target__code", "unit__name", "unit__name_en")
         .order_by("-reviewed_at", "-id")[:UNDO_LIST_LIMIT]
     )
     for report in reports:
         report.undo_until = assessment.undo_deadline(report.reviewed_at, minutes=minutes)
+    with_row_urls(reports, detail="report_detail", unapprove="report_unapprove")
     return reports
 
 

@@ -23,6 +23,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, ExtractYear
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -572,12 +573,30 @@ class TaskUpdateList:
         return self.status == UpdateStatus.SUBMITTED
 
 
+def _update_urls(update: TaskUpdate, actions) -> dict[str, str]:
+    """The links of a row of the task updates' list: its task's page, and the steps the row offers (reversed
+    here, once each, rather than by a ``{% url %}`` per row and button); ``view``, the update on its task's
+    page."""
+    args = [update.task.program.slug, update.task.code]
+    task = reverse("task_detail", args=args)
+    urls = {"task": task, "view": f"{task}#update-{update.pk}"}
+    for key, route, offered in (
+        ("approve", "task_update_approve", actions.approve),
+        ("return_", "task_update_return", actions.return_),
+        ("edit", "task_update_edit", actions.edit),
+    ):
+        if offered:
+            urls[key] = reverse(route, args=[*args, update.pk])
+    return urls
+
+
 def task_update_list(*, user, status: str | None, program: Program | None = None) -> TaskUpdateList:
     """The task updates ``user`` may see (``permissions.task_update_visibility``), across the user's
     programmes or of ``program``, in ``status`` (every status when None): the office's queue of submitted
     updates oldest first, else what needs work first (returned, drafts), then the newest. At most
     ``TASK_UPDATE_LIST_LIMIT``, each with ``actions`` (``permissions.task_update_actions``) and its task's
-    programme. 1 query (the total counted in the same query)."""
+    programme and its ``urls`` (the task's page; approve, return or edit when offered). 1 query (the total
+    counted in the same query)."""
     updates = permissions.task_updates_visible_to(user)
     if program is not None:
         updates = updates.filter(task__program=program)
@@ -594,10 +613,11 @@ def task_update_list(*, user, status: str | None, program: Program | None = None
     )
     order = ("submitted_at", "id") if status == UpdateStatus.SUBMITTED else (rank, "-updated_at", "-id")
     rows = list(
-        updates.select_related("task__program__organisation", "unit", "author")
+        updates.select_related("task__program", "unit", "author")
         .annotate(year_closed=Exists(closed), total=Window(Count("id")))
         .order_by(*order)[:TASK_UPDATE_LIST_LIMIT]
     )
     for update in rows:
-        update.actions = permissions.task_update_actions(user, update, year_closed=update.year_closed)
+        update.actions = actions = permissions.task_update_actions(user, update, year_closed=update.year_closed)
+        update.urls = _update_urls(update, actions)
     return TaskUpdateList(status=status, total=rows[0].total if rows else 0, updates=rows)

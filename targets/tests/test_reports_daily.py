@@ -367,7 +367,8 @@ def test_the_queue_query_count_is_fixed_with_filters(client_for, office, staff_a
     client = client_for(office)
     url = "/reports/?status=submitted&unit=PVHTT&group=VH&year=2025"
     # session, user, memberships, ETag versions, the programmes, the filters' units and groups, counts by status,
-    # page count, page, the page's milestones, the approvals to undo, the submitted task updates (with their total)
+    # page, its previous figures, the page's milestones, the approvals to undo, the submitted task updates (with
+    # their total)
     for n in range(2):
         for code in ("VH-01", "VH-02", "VH-04", "VH-05"):
             make_report(target=code, author=staff_a, status=Status.SUBMITTED, year=2025, quarter=1 + n)

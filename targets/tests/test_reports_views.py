@@ -473,12 +473,13 @@ def test_status_filter_and_pagination(client_for, office, staff_a, program):
 @pytest.mark.parametrize(
     "who, status, queries",
     [
-        # session, user, memberships, ETag versions, the programmes, the user's units, counts by status,
-        # page count, page of reports, the targets they report on; the to-do: returned and drafts, targets owed
+        # session, user, memberships, ETag versions, the programmes, the user's units, counts by status (the
+        # paginator's count too), page of reports, their previous figures, the targets they report on; the
+        # to-do: returned and drafts, targets owed
         ("staff_a", None, 13),
         # session, user, memberships, ETag versions, the programmes, the filters' units and groups, counts by
-        # status, page count, page (the approval queue), the page's milestones (plans), the approvals to undo;
-        # each list + the task updates in the same status (with their total: 1)
+        # status, page (the approval queue), its previous figures, the page's milestones (plans), the approvals
+        # to undo; each list + the task updates in the same status (with their total: 1)
         ("office", None, 13),
         ("leader", "all", 9),
     ],
