@@ -21,11 +21,11 @@ from django.db.models import (
     When,
     Window,
 )
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .. import assessment, permissions
+from ..links import reverse_path
 from ..models import (
     Milestone,
     ProgressReport,
@@ -113,19 +113,11 @@ class _CountedPaginator(Paginator):
         return self._known_count
 
 
-# A stand-in report id: each route is reversed once per page with it, and each row's id replaces it, instead
-# of a ``{% url %}`` per row and per button.
-_ROW_ID = 2147483647
-
-
 def with_row_urls(reports, **routes: str) -> None:
     """Set ``urls`` on each report: for each ``key=route`` (a URL name taking the report's id), the URL of
-    ``route`` for that report. No query."""
-    marker = str(_ROW_ID)
-    patterns = {key: reverse(route, args=[_ROW_ID]) for key, route in routes.items()}
+    ``route`` for that report (``links.reverse_path``: no ``{% url %}`` per row and per button). No query."""
     for report in reports:
-        pk = str(report.pk)
-        report.urls = {key: pattern.replace(marker, pk) for key, pattern in patterns.items()}
+        report.urls = {key: reverse_path(route, report.pk) for key, route in routes.items()}
 
 
 @dataclass

@@ -23,11 +23,11 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, ExtractYear
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import assessment, permissions
+from ..links import reverse_path
 from ..models import Program, Target, Task, TaskReminder, TaskUpdate, Unit, YearClosure
 from ..text import fold
 from .reporting import closed_years
@@ -578,7 +578,7 @@ def _update_urls(update: TaskUpdate, actions) -> dict[str, str]:
     here, once each, rather than by a ``{% url %}`` per row and button); ``view``, the update on its task's
     page."""
     args = [update.task.program.slug, update.task.code]
-    task = reverse("task_detail", args=args)
+    task = reverse_path("task_detail", *args)
     urls = {"task": task, "view": f"{task}#update-{update.pk}"}
     for key, route, offered in (
         ("approve", "task_update_approve", actions.approve),
@@ -586,7 +586,7 @@ def _update_urls(update: TaskUpdate, actions) -> dict[str, str]:
         ("edit", "task_update_edit", actions.edit),
     ):
         if offered:
-            urls[key] = reverse(route, args=[*args, update.pk])
+            urls[key] = reverse_path(route, *args, update.pk)
     return urls
 
 
