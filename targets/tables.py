@@ -3,8 +3,9 @@
 The rows are plain objects, so sorting and pagination happen in Python on at most a programme's targets;
 each sortable column sorts on a key that is never empty (ranks and codes, not figures of different units).
 The columns here give the headers, the sorting and the values of an export (``as_values``); the page's
-cells are written by ``templates/targets/_target_table.html`` in the same order, which renders a page of
-rows several times faster than django-tables2's cell-by-cell rendering.
+cells are written in the same order by one tag (``templatetags/table_tags.py``, called from
+``templates/targets/_target_table.html``), which renders a page of rows several times faster than
+django-tables2's cell-by-cell rendering.
 """
 
 import django_tables2 as tables
@@ -51,7 +52,7 @@ TASKS_PER_PAGE = 25
 
 class TaskTable(tables.Table):
     """The task table (``/tasks/``) over ``selectors.TaskRow``: headers, sorting and pagination; the cells are
-    written by ``templates/targets/_task_table.html`` in the order of these columns."""
+    written in the order of these columns by ``table_tags.task_table_rows`` (``_task_table.html``)."""
 
     code = tables.Column(verbose_name=_("Code"), accessor="task__code", order_by=("sort_key",))
     name = tables.Column(verbose_name=_("Task"), accessor="task__name", order_by=("task__name", "sort_key"))

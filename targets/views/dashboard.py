@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 
 from .. import assessment, permissions, selectors
 from ..filters import TargetFilter
+from ..form_rendering import FILTER_FORM_RENDERER
 from ..forms import SinceForm
 from ..models import AnnualReview
 from ..permissions import program_required, role_required
@@ -108,6 +109,7 @@ def group_detail(request, program, code):
 def target_list(request, program):
     as_of = selectors.dashboard_as_of(program=program, year=request.GET.get("year"))
     filterset = TargetFilter(request.GET or None, queryset=selectors.program_targets(program=program), program=program)
+    filterset.form.renderer = FILTER_FORM_RENDERER
     rows = selectors.dashboard_rows(targets=filterset.qs, as_of=as_of)
     if filterset.chosen_status:
         rows = [row for row in rows if row.status == filterset.chosen_status]

@@ -21,6 +21,7 @@ from django_tables2 import RequestConfig
 
 from .. import exports, permissions, selectors, services
 from ..filters import TaskFilterForm
+from ..form_rendering import FILTER_FORM_RENDERER
 from ..forms import (
     EVIDENCE_CONTENT_TYPES,
     CompletionForm,
@@ -61,6 +62,7 @@ def _filtered_rows(request, program):
 @page_etag(PROGRAM)
 def task_list(request, program):
     form, chosen, rows = _filtered_rows(request, program)
+    form.renderer = FILTER_FORM_RENDERER
     table = TaskTable(rows)
     RequestConfig(request, paginate={"per_page": TASKS_PER_PAGE}).configure(table)
     as_of, year = selectors.task_as_of(year=chosen.get("year"))
