@@ -7,8 +7,6 @@ Excel export of the table use the same names. Groups and units are named by thei
 
 import django_filters
 from django import forms
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions
@@ -68,37 +66,6 @@ class TargetFilter(django_filters.FilterSet):
         return (self.form.cleaned_data.get("status") or "") if self.is_bound and self.form.is_valid() else ""
 
 
-def _attrs(attrs: dict) -> str:
-    # As django/forms/widgets/attrs.html writes them: False left out, True as a bare name.
-    return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class QuickSelect(forms.Select):
-    """A select written in Python, to the byte as Django's templates write it (select.html, an include of
-    select_option.html and attrs.html per option): the queue's list of units has dozens of options, and an
-    include per option was a good part of the page's rendering. Groups of options are left to Django."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        if any(group_name for group_name, _options, _index in widget["optgroups"]):
-            return super().render(name, value, attrs, renderer)
-        options = "".join(
-            f'\n  <option value="{conditional_escape(option["value"])}"{_attrs(option["attrs"])}>'
-            f"{conditional_escape(option['label'])}</option>\n"
-            for _group, group, _index in widget["optgroups"]
-            for option in group
-        )
-        return mark_safe(  # noqa: S308 (every value above is escaped)
-            f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>{options}\n</select>'
-        )
-
-
 class ReportFilter(django_filters.FilterSet):
     """The approval queue's filters: the reporting unit, the target's group (by code) and the year.
 
@@ -106,12 +73,8 @@ class ReportFilter(django_filters.FilterSet):
     unique within a programme only, and a lookup by it must never find two rows.
     """
 
-    unit = django_filters.ChoiceFilter(
-        label=_("Unit"), field_name="unit__code", empty_label=_("All units"), widget=QuickSelect
-    )
-    group = django_filters.ChoiceFilter(
-        label=_("Group"), field_name="target__group__code", empty_label=_("All groups"), widget=QuickSelect
-    )
+    unit = django_filters.ChoiceFilter(label=_("Unit"), field_name="unit__code", empty_label=_("All units"))
+    group = django_filters.ChoiceFilter(label=_("Group"), field_name="target__group__code", empty_label=_("All groups"))
     year = django_filters.NumberFilter(
         label=_("Year"),
         field_name="year",

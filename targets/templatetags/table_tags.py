@@ -3,40 +3,24 @@
 A task table (``/tasks/``, and a unit's, a target's or a group's page) and the target table show up to a
 page of rows; written cell by cell (an ``{% include %}``, four ``{% url %}``, a ``{% with %}`` and a dozen
 filters a row) they were most of their pages' time. Here each page's labels are translated once and each
-link's URL is reversed once, a row's link being that URL with the row's code in it, quoted as ``reverse``
-quotes it. The HTML is the one the templates wrote, character for character.
+link's URL is reversed once (``links.path_builder``), a row's link being that URL with the row's code in
+it. The HTML is the one the templates wrote, character for character.
 """
 
 import unicodedata
 from html import escape as _e  # django.utils.html.escape without its SafeString: the rows are marked safe whole
-from urllib.parse import quote
 
 from django import template
-from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
+from ..links import path_builder
 from ..models import Task
 from .dashboard_tags import figure_cell, plan, status_badge
 
 register = template.Library()
-
-# What ``reverse`` leaves unquoted in a path.
-_URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
-_SLOT = "0"  # a value every converter of these URLs takes (a code, a number)
-
-
-class _Link:
-    """``reverse(name, args=[slug, value])`` for any value, from one reverse: the URL around a slot."""
-
-    def __init__(self, name: str, slug: str):
-        self.head, _slot, self.tail = reverse(name, args=[slug, _SLOT]).rpartition(_SLOT)
-
-    def __call__(self, value) -> str:
-        return f"{self.head}{quote(str(value), safe=_URL_SAFE)}{self.tail}"
 
 
 def _day(value) -> str:
@@ -60,7 +44,7 @@ def _task_rows(context, rows) -> str:
         return ""
     slug = context["program"].slug
     task_url, group_url, unit_url = (
-        _Link(name, slug) for name in ("task_detail", "solution_group_detail", "unit_detail")
+        path_builder(name, slug) for name in ("task_detail", "solution_group_detail", "unit_detail")
     )
     group_label, unit_label, deadline_label, status_label, reminders_label, update_label = _escaped(
         gettext("Group"),
@@ -152,7 +136,7 @@ def target_table_rows(context, table) -> str:
     if not rows:
         return ""
     slug = context["program"].slug
-    target_url, unit_url = _Link("target_detail", slug), _Link("unit_detail", slug)
+    target_url, unit_url = path_builder("target_detail", slug), path_builder("unit_detail", slug)
     group_label, unit_label, latest_label, plan_label, status_label, direction_label = _escaped(
         gettext("Group"),
         gettext("Lead unit"),

@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse, set_script_prefix
 
-from targets.links import reverse_path
+from targets.links import path_builder, reverse_path
 
 CASES = [
     ("target_detail", ["12-ctr-qu", "XD-01"]),
@@ -28,3 +28,9 @@ def test_reverse_path_follows_the_script_prefix():
         assert reverse_path("report_detail", 5) == reverse("report_detail", args=[5]) == "/tool/reports/5/"
     finally:
         set_script_prefix("/")
+
+
+@pytest.mark.parametrize(("name", "args"), [case for case in CASES if len(case[1]) >= 1])
+def test_a_path_builder_is_reverse_with_the_rows_value(name, args):
+    *fixed, value = args
+    assert path_builder(name, *fixed)(value) == reverse(name, args=args)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from .. import assessment, permissions, selectors, services
 from ..filters import ReportFilter
+from ..form_rendering import FILTER_FORM_RENDERER
 from ..forms import EVIDENCE_CONTENT_TYPES, BulkApproveForm, ReportEditForm, ReportForm, ReviewForm, VersionForm
 from ..models import ProgressReport
 from ..permissions import program_required
@@ -258,6 +259,8 @@ def report_list(request):
     program = next((p for p in programs if p.slug == request.GET.get("program")), None)
     may_review = permissions.can_review(user)
     filterset = ReportFilter(request.GET, user=user) if may_review else None  # the queue's unit, group and year
+    if filterset is not None:
+        filterset.form.renderer = FILTER_FORM_RENDERER
     listing = selectors.report_list(
         user=user, status=status, page_number=request.GET.get("page"), filterset=filterset, program=program
     )
