@@ -1,13 +1,15 @@
 """Template filters of the reporting pages."""
 
+import datetime
 import functools
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from html import escape as _e  # django.utils.html.escape without its SafeString: rows are marked safe whole
 
 from django import template
 from django.template.defaultfilters import stringfilter, truncatechars
 from django.template.defaulttags import CsrfTokenNode
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -145,3 +147,184 @@ def review_actions(context, row, comment_prefix: str) -> str:
             )
         )
     return format_html('<div class="d-flex flex-wrap gap-1">\n{}\n</div>', mark_safe("\n".join(forms)))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def report_rows(context, reports, is_queue: bool, may_review: bool) -> str:
+    """``{% report_rows reports is_queue may_review %}``: the ``<tr>`` of each report of ``/reports/`` (with
+    its ``urls``, ``actions``, ``previous_value``/``previous_year`` and, in the queue, ``plan``/``percent``),
+    written by one tag rather than two dozen template nodes a row: each label is translated once for the
+    page. The tick box of the bulk approval in the office's queue; the forms of ``review_actions``."""
+    from .dashboard_tags import pct, plan  # the dashboards' filters, which load this module's
+
+    labels = {
+        key: _e(text)
+        for key, text in {
+            "unit": _("Unit"),
+            "period": _("Period"),
+            "value": _("Value"),
+            "previous": _("Previous year"),
+            "plan": _("Plan of the year"),
+            "percent": _("% of plan"),
+            "status": _("Status"),
+            "when": _("Submitted") if is_queue else _("Updated"),
+            "comment": _("The office's comment:"),
+            "resubmitted": _("Resubmitted after a return"),
+            "earlier": _("Earlier comment:"),
+            "evidence": _("Evidence:"),
+            "link": _("link"),
+            "estimate": _("estimate"),
+            "line": _("straight-line expectation"),
+        }.items()
+    }
+    ticks = is_queue and may_review
+    rows = []
+    for report in reports:
+        target, unit, author = report.target, report.unit, report.author
+        out = [f'<tr id="report-{report.pk}" data-status="{_e(report.status)}">']
+        if ticks:
+            aria = _("Approve %(code)s, %(period)s, %(unit)s") % {
+                "code": target.code,
+                "period": report.period_label,
+                "unit": unit.code,
+            }
+            out.append(
+                f'<td><input class="form-check-input" type="checkbox" name="reports" value="{report.pk}"'
+                f' form="bulk-approve" id="tick-{report.pk}" aria-label="{_e(aria)}">'
+                f'<input type="hidden" name="version-{report.pk}" value="{report.version}" form="bulk-approve"></td>'
+            )
+        out.append(
+            f'<td><a href="{_e(report.urls["detail"])}"><strong class="code">{_e(target.code)}</strong></a>'
+            f' <span class="small">{_e(clip(target.display_name, 70))}</span>'
+        )
+        if report.status == "returned" and report.review_comment:
+            out.append(
+                f'<div class="small text-warning-emphasis review-comment"><span class="fw-semibold">'
+                f"{labels['comment']}</span> {_e(report.review_comment)}</div>"
+            )
+        if is_queue and report.review_comment:
+            out.append(
+                f'<div class="small resubmitted"><span class="badge text-bg-warning">{labels["resubmitted"]}</span>'
+                f' <span class="text-body-secondary">{labels["earlier"]} {_e(clip(report.review_comment, 160))}'
+                "</span></div>"
+            )
+        if report.note and is_queue:
+            out.append(f'<div class="small text-body-secondary">{_e(clip(report.note, 140))}</div>')
+        if is_queue and (report.evidence_url or report.actions.view_evidence):
+            out.append(f'<div class="small evidence">{labels["evidence"]}')
+            if report.evidence_url:
+                out.append(
+                    f' <a href="{_e(report.evidence_url)}" rel="noopener noreferrer nofollow" target="_blank">'
+                    f"{labels['link']}</a>"
+                )
+            if report.actions.view_evidence:
+                out.append(f' <a href="{_e(report.urls["evidence"])}">{_e(filename(report.evidence_file.name))}</a>')
+            out.append("</div>")
+        out.append("</td>")
+        out.append(
+            f'<td data-label="{labels["unit"]}">{_e(unit.display_name)}'
+            f' <span class="d-block small text-body-secondary code">{_e(unit.code)}</span></td>'
+            f'<td class="text-nowrap" data-label="{labels["period"]}">{_e(report.period_label)}</td>'
+            f'<td class="num" data-label="{labels["value"]}">{_e(figure(report.value))}'
+            f' <span class="small text-body-secondary">{_e(target.display_unit_of_measure)}</span>'
+        )
+        if report.is_estimate:
+            out.append(f'<div class="small text-body-secondary">{labels["estimate"]}</div>')
+        out.append(f'</td><td class="num" data-label="{labels["previous"]}">')
+        if report.previous_value is not None:
+            out.append(
+                f'{_e(figure(report.previous_value))} <span class="small text-body-secondary">'
+                f"({report.previous_year})</span>"
+            )
+        else:
+            out.append("—")
+        out.append("</td>")
+        if is_queue:
+            out.append(f'<td class="num plan" data-label="{labels["plan"]}">')
+            if report.plan:
+                out.append(_e(plan(report.plan)))
+                if report.plan.interpolated:
+                    out.append(f'<abbr title="{labels["line"]}">*</abbr>')
+            else:
+                out.append("—")
+            if report.percent is not None:
+                out.append(
+                    f' <span class="d-block small percent" title="{labels["percent"]}">{_e(pct(report.percent))}</span>'
+                )
+            out.append("</td>")
+        if is_queue:
+            when = _date(report.submitted_at, "SHORT_DATETIME_FORMAT")
+        else:
+            when = _date(report.updated_at, "SHORT_DATE_FORMAT")
+        username = author.get_username()
+        name = _e(author.get_full_name() or username)
+        out.append(
+            f'<td class="verdict" data-label="{labels["status"]}">{report_status_badge(report)}</td>'
+            f'<td class="text-nowrap small" data-label="{labels["when"]}">{_e(when)}'
+            f'<div class="text-body-secondary" title="{_e(username)}">{name}</div></td>'
+            f'<td class="report-actions">{review_actions(context, report, "comment")}</td></tr>'
+        )
+        rows.append("".join(out))
+    return mark_safe("\n".join(rows))  # noqa: S308 - every text above is escaped
+
+
+def _date(value, format_name: str) -> str:
+    """``value|date:format_name`` (a format's name or a format), a moment in the current time zone, as the
+    template filter writes it; "" for None."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, format_name)
+
+
+@register.simple_tag(takes_context=True)
+def task_update_rows(context, updates, is_queue: bool) -> str:
+    """``{% task_update_rows updates is_queue %}``: the ``<tr>`` of each task update of ``/reports/`` (with its
+    ``urls`` and ``actions``), written by one tag as ``report_rows`` writes the reports'."""
+    labels = {
+        key: _e(text)
+        for key, text in {
+            "unit": _("Unit"),
+            "date": _("Date"),
+            "progress": _("Progress"),
+            "status": _("Status"),
+            "when": _("Submitted") if is_queue else _("Updated"),
+            "comment": _("The office's comment:"),
+        }.items()
+    }
+    rows = []
+    for update in updates:
+        task, author = update.task, update.author
+        out = [
+            f'<tr id="task-update-{update.pk}" data-status="{_e(update.status)}">'
+            f'<td><a href="{_e(update.urls["task"])}#update-{update.pk}"><strong class="code">{_e(task.code)}</strong>'
+            f'</a> <span class="small">{_e(clip(task.name, 90))}</span>'
+        ]
+        if update.status == "returned" and update.review_comment:
+            out.append(
+                f'<div class="small text-warning-emphasis review-comment"><span class="fw-semibold">'
+                f"{labels['comment']}</span> {_e(update.review_comment)}</div>"
+            )
+        out.append(
+            f'<div class="small text-body-secondary">{_e(clip(update.content, 160))}</div></td>'
+            f'<td data-label="{labels["unit"]}">{_e(update.unit.display_name)}</td>'
+            f'<td class="text-nowrap" data-label="{labels["date"]}">{_e(_date(update.date, "d/m/Y"))}</td>'
+            f'<td class="num" data-label="{labels["progress"]}">'
+        )
+        out.append("—" if update.progress is None else f"{update.progress} %")
+        if update.is_done:
+            done = _("done on %(date)s") % {"date": _date(update.completed_on, "d/m/Y")}
+            out.append(f'<div class="small">{_e(done)}</div>')
+        if is_queue:
+            when = _date(update.submitted_at, "SHORT_DATETIME_FORMAT")
+        else:
+            when = _date(update.updated_at, "SHORT_DATE_FORMAT")
+        out.append(
+            f'</td><td data-label="{labels["status"]}">{report_status_badge(update)}</td>'
+            f'<td class="text-nowrap small" data-label="{labels["when"]}">{_e(when)}'
+            f'<div class="text-body-secondary">{_e(author.get_full_name() or author.get_username())}</div></td>'
+            f'<td class="task-update-actions">{review_actions(context, update, "task-comment")}</td></tr>'
+        )
+        rows.append("".join(out))
+    return mark_safe("\n".join(rows))  # noqa: S308 - every text above is escaped
