@@ -346,4 +346,8 @@ def restore(*, source: Path, flush: bool = False, using: str = DEFAULT_DB_ALIAS,
     from .services.versions import program_version_bump
 
     program_version_bump(using=using)
+    if connection.vendor == "postgresql":
+        # Planner statistics for the rows just written, as autovacuum would soon leave them (docs/operations.md).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return result
