@@ -540,12 +540,91 @@ def target_by_code(*, program: Program, code: str) -> Target | None:
     return target
 
 
+def _target_row(
+    *, target: Target, as_of: AsOf, reports: list[ProgressReport], reviews: list[AnnualReview]
+) -> TargetRow:
+    """``dashboard_rows``' row of one target, from what the target page has already read: the target (with
+    its group and lead unit), all its reports and all its review rows. The same rules (assessment.py) on
+    the same data: the approved yearly figures up to the year in the order of their approval (as
+    ``_scope_figures`` reads them), the review rows that stand (as ``_scope_reviews``). 1 query: the
+    milestones."""
+    milestones = list(
+        Milestone.objects.filter(target_id=target.pk)
+        .order_by("year")
+        .values_list("year", "min_value", "max_value", "deadline")
+    )
+    approved = sorted(
+        (
+            r
+            for r in reports
+            if r.status == ProgressReport.Status.APPROVED and r.quarter is None and r.year <= as_of.year
+        ),
+        # As PostgreSQL orders them: by approval time, a report without one last, then by id.
+        key=lambda r: (r.reviewed_at is None, r.reviewed_at or 0, r.id),
+    )
+    counted = assessment.year_figures(
+        [(r.target_id, r.unit_id, r.year, r.value, r.is_estimate) for r in approved], {target.pk: target.lead_unit_id}
+    )
+    pairs = {year: pair for (_target_id, year), pair in counted.items()}
+    stored = {
+        review.year: facts
+        for review in reviews
+        if review.year <= as_of.year and (facts := assessment.ReviewFacts.from_review(review)).stands
+    }
+    facts = assessment.facts_for(target, {year: (low, high) for year, low, high, _deadline in milestones})
+    values = assessment.standing_figures({year: value for year, (value, _estimate) in pairs.items()}, stored)
+    today = as_of.date
+    states = []
+    for year, low, high, deadline in milestones:
+        bucket = assessment.deadline_status(facts, year, deadline, values, today=today)
+        states.append(
+            MilestoneState(
+                year=year,
+                plan=assessment.Plan(low, high),
+                deadline=deadline,
+                bucket=str(bucket),
+                due_soon=bucket == assessment.Deadline.OPEN and assessment.is_due_soon(deadline, today=today),
+            )
+        )
+    return TargetRow(
+        id=target.pk,
+        code=target.code,
+        name=target.display_name,
+        order=target.order,
+        unit_of_measure=target.display_unit_of_measure,
+        direction=target.direction,
+        is_yearly=target.is_yearly,
+        group_id=target.group_id,
+        group_code=target.group.code,
+        group_number=target.group.number,
+        group_name=target.group.display_name,
+        lead_unit_id=target.lead_unit_id,
+        lead_unit_code=target.lead_unit.code,
+        lead_unit_name=target.lead_unit.display_name,
+        facts=facts,
+        figures=dict(sorted(values.items())),
+        estimates=frozenset(year for year, (_value, estimate) in pairs.items() if estimate and year in values),
+        reviews=stored,
+        result=assessment.progress(facts, values, today=today),
+        milestones=states,
+        pace=assessment.required_pace(facts, values, today=today),
+        program_id=target.program_id,
+    )
+
+
 def target_page(*, target: Target, user, as_of: AsOf, history_page=None) -> TargetPage:
-    """The target page, with page ``history_page`` of its history (``?history_page=``; the newest by default).
-    12 queries: the row 4 (target, milestones, figures, reviews that stand), supporting units, the reports
-    ``user`` may see, annual reviews, history 5 (three histories, unit and group codes), whatever the
-    history's length; for staff, + their units (the permission check, cached for the request)."""
-    row = dashboard_rows(targets=Target.objects.filter(pk=target.pk), as_of=as_of)[0]
+    """The target page of ``target`` (as ``target_by_code`` reads it), with page ``history_page`` of its
+    history (``?history_page=``; the newest by default). 9 queries: its reports (the list shows those ``user``
+    may see, the row counts the approved figures), its annual reviews (the table, and the rows that stand for
+    the row), its milestones, supporting units, history 5 (three histories, unit and group codes), whatever
+    the history's length; for staff, + their units (the permission check, cached for the request)."""
+    all_reports = list(
+        ProgressReport.objects.filter(target_id=target.pk)
+        .select_related("unit")
+        .order_by("-year", F("quarter").desc(nulls_first=True), "unit__code", "-created_at")
+    )
+    reviews = list(AnnualReview.objects.filter(target_id=target.pk).order_by("year"))
+    row = _target_row(target=target, as_of=as_of, reports=all_reports, reviews=reviews)
     years = trend_years(program=target.program, rows=[row])
     plans = []
     for year in range(target.program.first_year, target.program.last_year + 1):
@@ -566,12 +645,12 @@ def target_page(*, target: Target, user, as_of: AsOf, history_page=None) -> Targ
                 "is_future": year > as_of.year,
             }
         )
-    reports = list(
-        permissions.reports_visible_to(user)
-        .filter(target=target)
-        .select_related("unit")
-        .order_by("-year", F("quarter").desc(nulls_first=True), "unit__code", "-created_at")
-    )
+    # The reports ``user`` may see: the same rule as ``permissions.reports_visible_to``, on the rows read.
+    visibility = permissions.report_visibility(user)
+    organisation_id = target.program.organisation_id
+    reports = [
+        r for r in all_reports if visibility.allows(unit_id=r.unit_id, status=r.status, organisation_id=organisation_id)
+    ]
     history = target_history_page(target=target, user=user, number=history_page)
     return TargetPage(
         row=row,
@@ -579,7 +658,7 @@ def target_page(*, target: Target, user, as_of: AsOf, history_page=None) -> Targ
         years=years,
         plans=plans,
         reports=reports,
-        reviews=list(target.reviews.order_by("year")),
+        reviews=reviews,
         history=list(history.object_list),
         history_page=history,
         chart=trend_chart(row=row, years=years),

@@ -183,34 +183,36 @@ def _user_name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
-def _history_display(model, name: str, value, names: dict):
+def _history_display(name: str, value, names: dict, choices: dict):
     if value is None or value == "":
         return None
     if name in ("unit", "lead_unit"):
         return names["unit"].get(value, value)
     if name == "group":
         return names["group"].get(value, value)
-    field_ = model._meta.get_field(name)
-    if field_.choices:
-        return dict(field_.flatchoices).get(value, value)
+    if name in choices:
+        return choices[name].get(value, value)
     return value
 
 
-def _history_entries(records, *, model, kind: str, subject, names: dict) -> list[TargetHistoryEntry]:
-    """Before and after of each field, against the previous record of the same object (records ordered)."""
+def _history_entries(records, *, model, kind: str, subject, names: dict, users: dict) -> list[TargetHistoryEntry]:
+    """Before and after of each field, against the previous record of the same object (records ordered:
+    rows of ``_history_rows``; ``users`` their users by id)."""
     fields = TARGET_HISTORY_FIELDS[kind]
-    attnames = {name: model._meta.get_field(name).attname for name in fields}
-    # Translated and capitalised once here, not for every change on the page.
+    attnames = [(name, model._meta.get_field(name).attname) for name in fields]
+    # Translated and capitalised once here, not for every change on the page; the choices' labels likewise.
     labels = {name: capfirst(str(model._meta.get_field(name).verbose_name)) for name in fields}
-    previous: dict[int, object] = {}
+    choices = {name: dict(f.flatchoices) for name in fields if (f := model._meta.get_field(name)).choices}
+    previous: dict[int, dict] = {}
     entries = []
     for record in records:
-        before = previous.get(record.id)
+        before = previous.get(record["id"])
+        deleted = record["history_type"] == "-"
         changes = []
-        for name in fields:
-            old = getattr(before, attnames[name]) if before is not None else None
-            new = getattr(record, attnames[name])
-            if record.history_type == "-":
+        for name, attname in attnames:
+            old = before[attname] if before is not None else None
+            new = record[attname]
+            if deleted:
                 new, old = None, new
             if old in ("", None) and new in ("", None):
                 continue
@@ -219,33 +221,66 @@ def _history_entries(records, *, model, kind: str, subject, names: dict) -> list
                     HistoryChange(
                         name,
                         labels[name],
-                        _history_display(model, name, old, names),
-                        _history_display(model, name, new, names),
+                        _history_display(name, old, names, choices),
+                        _history_display(name, new, names, choices),
                     )
                 )
-        previous[record.id] = record
-        if record.history_type == "~" and not changes:
+        previous[record["id"]] = record
+        if record["history_type"] == "~" and not changes:
             continue  # a save that changed nothing shown here (a derived field, a relation): not news
+        who = users.get(record["history_user_id"])
         entries.append(
             TargetHistoryEntry(
-                when=record.history_date,
-                who=record.history_user,
+                when=record["history_date"],
+                who=who,
                 kind=kind,
                 subject=subject(record),
-                action=record.history_change_reason or record.history_type,
+                action=record["history_change_reason"] or record["history_type"],
                 changes=changes,
-                who_name=_user_name(record.history_user),
+                who_name=_user_name(who),
             )
         )
     return entries
 
 
 def _report_subject(record, names: dict) -> str:
-    if record.quarter:
-        period = str(_("Q%(quarter)s/%(year)s")) % {"quarter": record.quarter, "year": record.year}
+    if record["quarter"]:
+        period = str(_("Q%(quarter)s/%(year)s")) % {"quarter": record["quarter"], "year": record["year"]}
     else:
-        period = str(record.year)
-    return str(_("Report %(period)s · %(unit)s")) % {"period": period, "unit": names["unit"].get(record.unit_id, "")}
+        period = str(record["year"])
+    return str(_("Report %(period)s · %(unit)s")) % {
+        "period": period,
+        "unit": names["unit"].get(record["unit_id"], ""),
+    }
+
+
+# What ``_history_rows`` reads of a record's user: enough for its name; the rest is loaded if ever asked for.
+_HISTORY_USER_FIELDS = ("id", "username", "first_name", "last_name")
+
+
+def _history_rows(records, *, model, kind: str, users: dict, extra=()) -> list[dict]:
+    """The records of ``records`` (a queryset of ``model``'s historical records, filtered) in order, as
+    plain rows of what the history shows, with their users' names: 1 query. Each user is put in ``users``
+    (by id) once, as a user object whose other fields load when asked for."""
+    fields = [model._meta.get_field(name).attname for name in TARGET_HISTORY_FIELDS[kind]]
+    user_fields = [f"history_user__{name}" for name in _HISTORY_USER_FIELDS]
+    rows = list(
+        records.order_by("history_date", "history_id").values(
+            "id",
+            *extra,
+            *fields,
+            "history_type",
+            "history_date",
+            "history_change_reason",
+            "history_user_id",
+            *user_fields,
+        )
+    )
+    for row in rows:
+        user_id = row["history_user_id"]
+        if user_id is not None and user_id not in users:
+            users[user_id] = User.from_db(records.db, list(_HISTORY_USER_FIELDS), [row[name] for name in user_fields])
+    return rows
 
 
 def target_history(*, target: Target, user, limit: int | None = TARGET_HISTORY_LIMIT) -> list[TargetHistoryEntry]:
@@ -255,35 +290,54 @@ def target_history(*, target: Target, user, limit: int | None = TARGET_HISTORY_L
     (``permissions.report_visibility``: for others' reports, the approvals and later), each compared with
     the previous record the user may see, so that no before-value shows what was hidden. 5 queries: the
     three histories with their users, unit names, group names; + the user's units for staff."""
-    order = ("history_date", "history_id")
-    target_records = list(Target.history.filter(id=target.id).select_related("history_user").order_by(*order))
-    milestone_records = list(
-        Milestone.history.filter(target_id=target.id).select_related("history_user").order_by(*order)
+    # The historical models' own managers (``Model.history`` builds a new manager class at every access),
+    # their records as plain rows: the history compares values, it needs no model instance.
+    users: dict[int, object] = {}
+    target_records = _history_rows(
+        _historical(Target).filter(id=target.id), model=Target, kind="target", users=users, extra=("code",)
     )
-    report_records = list(
-        ProgressReport.history.filter(permissions.report_visibility(user).q(), target_id=target.id)
-        .select_related("history_user")
-        .order_by(*order)
+    milestone_records = _history_rows(
+        _historical(Milestone).filter(target_id=target.id), model=Milestone, kind="milestone", users=users
     )
-    # The codes of the units these records name, not of every unit of the instance (a city has thousands).
-    unit_ids = {r.lead_unit_id for r in target_records} | {r.unit_id for r in report_records}
+    report_records = _history_rows(
+        _historical(ProgressReport).filter(permissions.report_visibility(user).q(), target_id=target.id),
+        model=ProgressReport,
+        kind="report",
+        users=users,
+    )
+    # The codes of the units these records name, not of every unit of the instance (a city has thousands);
+    # unordered: they are looked up by id.
+    unit_ids = {r["lead_unit_id"] for r in target_records} | {r["unit_id"] for r in report_records}
     names = {
-        "unit": dict(Unit.objects.filter(id__in=unit_ids - {None}).values_list("id", "code")),
-        "group": dict(DomainGroup.objects.filter(program_id=target.program_id).values_list("id", "code")),
+        "unit": dict(Unit.objects.filter(id__in=unit_ids - {None}).order_by().values_list("id", "code")),
+        "group": dict(DomainGroup.objects.filter(program_id=target.program_id).order_by().values_list("id", "code")),
     }
-    entries = _history_entries(target_records, model=Target, kind="target", subject=lambda r: r.code, names=names)
+    entries = _history_entries(
+        target_records, model=Target, kind="target", subject=lambda r: r["code"], names=names, users=users
+    )
     entries += _history_entries(
         milestone_records,
         model=Milestone,
         kind="milestone",
-        subject=lambda r: str(_("Milestone %(year)s")) % {"year": r.year},
+        subject=lambda r: str(_("Milestone %(year)s")) % {"year": r["year"]},
         names=names,
+        users=users,
     )
     entries += _history_entries(
-        report_records, model=ProgressReport, kind="report", subject=lambda r: _report_subject(r, names), names=names
+        report_records,
+        model=ProgressReport,
+        kind="report",
+        subject=lambda r: _report_subject(r, names),
+        names=names,
+        users=users,
     )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries if limit is None else entries[:limit]
+
+
+def _historical(model):
+    """The manager of ``model``'s historical records (django-simple-history's model, its default manager)."""
+    return model.history.model._default_manager
 
 
 def target_history_page(*, target: Target, user, number=None, per_page: int = TARGET_HISTORY_PER_PAGE) -> Page:

@@ -545,10 +545,11 @@ def unit_task_rows(*, program: Program, unit: Unit, today: datetime.date | None 
 
 
 def target_task_rows(*, target, today: datetime.date | None = None) -> list[TaskRow]:
-    """The active tasks that serve ``target``, as the table's rows (a target's page). 3 queries."""
+    """The active tasks that serve ``target``, as the table's rows (a target's page). 3 queries; the
+    target's programme (``target.program``, already read) is each task's, not read again."""
     tasks = Task.objects.filter(program_id=target.program_id, is_active=True, targets=target)
     as_of, year = task_as_of(year=None, today=today)
-    return _rows(tasks, today=as_of, year=year)
+    return _rows(tasks, today=as_of, year=year, program=target.program)
 
 
 def solution_group_by_number(*, program: Program, number: int):

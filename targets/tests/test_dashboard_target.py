@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from targets.models import AnnualReview, Milestone, ProgressReport
+from targets import selectors
+from targets.models import AnnualReview, Milestone, ProgressReport, Target
 from targets.selectors import TARGET_HISTORY_PER_PAGE
 
 from .factories import TODAY, Status, add_reports, make_report
@@ -97,6 +98,33 @@ def test_staff_see_their_own_units_reports_only(client_for, office, staff_b, pro
     assert response.context["row"].figures == {2025: Decimal("71")}  # the figure still counts
 
 
+@pytest.mark.parametrize("year", [None, 2024])
+def test_the_pages_row_is_the_dashboards(client_for, office, program, year):
+    # The page judges its target from the reports and reviews it reads for itself: the same row as every
+    # dashboard's, with a supporting unit's figure, quarterly and unapproved reports, a frozen and an
+    # overridden year.
+    add_reports(program, per_target=30, author=office, codes=["VH-01", "XD-01"])
+    make_report(target="XD-01", year=2023, value=50, status=Status.APPROVED, author=office, unit="MTTQ")
+    target = Target.objects.get(program=program, code="VH-01")
+    AnnualReview.objects.create(target=target, year=2022, figure=Decimal(69), assessment="not_achieved", is_frozen=True)
+    AnnualReview.objects.create(
+        target=target,
+        year=2023,
+        figure=Decimal(71),
+        assessment="achieved",
+        computed_assessment="not_achieved",
+        is_overridden=True,
+    )
+    client = client_for(office)
+    for code in ("VH-01", "XD-01"):
+        query = {"year": year} if year else {}
+        response = client.get(f"/p/12-ctr-qu/targets/{code}/", query)
+        as_of = response.context["as_of"]
+        rows = selectors.dashboard_rows(targets=Target.objects.filter(program=program, code=code), as_of=as_of)
+        assert response.context["row"] == rows[0]
+        assert rows[0].figures and set(rows[0].reviews) == ({2022, 2023} if code == "VH-01" else set())
+
+
 def test_annual_reviews_are_shown(client_for, office, program):
     review = AnnualReview(
         target_id=make_report(target="VH-01", year=2025, value=71, status=Status.APPROVED, author=office).target_id,
@@ -140,18 +168,19 @@ def test_query_count_is_fixed(client_for, office, program, per_target, django_as
     add_reports(program, per_target=per_target, author=office)
     client = client_for(office)
     # session, user, memberships (role); the programme; the menu's programmes; the target with group and lead unit;
-    # the row: target, milestones, approved yearly figures, the review rows that stand (frozen or overridden: the year
-    # table shows the review's verdict); supporting units; the reports; annual reviews; history: unit codes,
-    # group codes, the target's, its milestones' and its reports' histories with their users; the tasks serving
-    # it (none here: their supporting units and completions are not read)
-    with django_assert_num_queries(19):
+    # its reports (the list, and the approved yearly figures of the row); its annual reviews (the table, and the
+    # review rows that stand for the row: the year table shows the review's verdict); the row's milestones;
+    # supporting units; history: unit codes, group codes, the target's, its milestones' and its reports'
+    # histories with their users; the tasks serving it (none here: their supporting units and completions are
+    # not read)
+    with django_assert_num_queries(16):
         assert client.get("/p/12-ctr-qu/targets/VH-01/").status_code == 200
 
 
 def test_query_count_for_staff(client_for, staff_a, program, django_assert_num_queries):
     client = client_for(staff_a)
     # as for the office, + the staff user's units (for the reports they may see and the report button)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(17):
         assert client.get("/p/12-ctr-qu/targets/VH-01/").status_code == 200
 
 
@@ -186,7 +215,7 @@ def test_history_query_count_is_fixed_whatever_its_length(
     add_reports(program, per_target=per_target, author=office, codes=["VH-01"], with_history=True)
     client = client_for(office)
     # as test_query_count_is_fixed: the history's records are read in the same 5 queries, however many
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(16):
         response = client.get("/p/12-ctr-qu/targets/VH-01/")
     page = response.context["page"]
     assert page.history_page.paginator.count > per_target
