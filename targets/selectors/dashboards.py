@@ -243,6 +243,35 @@ _ROW_FIELDS = (
 )
 
 
+def _judged(facts, milestones: list[tuple], pairs: dict, stored: dict, today) -> dict:
+    """The judged part of a ``TargetRow`` (assessment.py's rules): the figures that stand, the estimates, the
+    milestones' deadline states, the progress and the pace needed, from the target's ``facts``, its
+    ``milestones`` (year, min, max, deadline), its approved yearly figures ``pairs`` ({year: (value,
+    estimate)}) and the review rows that stand (``stored``). No query."""
+    values = assessment.standing_figures({year: value for year, (value, _estimate) in pairs.items()}, stored)
+    states = []
+    for year, low, high, deadline in milestones:
+        bucket = assessment.deadline_status(facts, year, deadline, values, today=today)
+        states.append(
+            MilestoneState(
+                year=year,
+                plan=assessment.Plan(low, high),
+                deadline=deadline,
+                bucket=str(bucket),
+                due_soon=bucket == assessment.Deadline.OPEN and assessment.is_due_soon(deadline, today=today),
+            )
+        )
+    return {
+        "facts": facts,
+        "figures": dict(sorted(values.items())),
+        "estimates": frozenset(year for year, (_value, estimate) in pairs.items() if estimate and year in values),
+        "reviews": stored,
+        "result": assessment.progress(facts, values, today=today),
+        "milestones": states,
+        "pace": assessment.required_pace(facts, values, today=today),
+    }
+
+
 def dashboard_rows(*, targets: QuerySet, as_of: AsOf, approved_by=None) -> list[TargetRow]:
     """Every target of ``targets`` (an unevaluated queryset: the scope) judged as of ``as_of``, in the
     programme's order. 4 queries: targets with group and lead unit, milestones, approved yearly figures, the
@@ -273,21 +302,6 @@ def dashboard_rows(*, targets: QuerySet, as_of: AsOf, approved_by=None) -> list[
     rows = []
     for item in items:
         facts = assessment.facts_for(item, {year: (low, high) for year, low, high, _deadline in milestones[item.id]})
-        pairs = figures.get(item.id, {})
-        stored = reviews.get(item.id, {})
-        values = assessment.standing_figures({year: value for year, (value, _estimate) in pairs.items()}, stored)
-        states = []
-        for year, low, high, deadline in milestones[item.id]:
-            bucket = assessment.deadline_status(facts, year, deadline, values, today=today)
-            states.append(
-                MilestoneState(
-                    year=year,
-                    plan=assessment.Plan(low, high),
-                    deadline=deadline,
-                    bucket=str(bucket),
-                    due_soon=bucket == assessment.Deadline.OPEN and assessment.is_due_soon(deadline, today=today),
-                )
-            )
         rows.append(
             TargetRow(
                 id=item.id,
@@ -304,13 +318,7 @@ def dashboard_rows(*, targets: QuerySet, as_of: AsOf, approved_by=None) -> list[
                 lead_unit_id=item.lead_unit_id,
                 lead_unit_code=item.lead_unit__code,
                 lead_unit_name=name(item.lead_unit__name, item.lead_unit__name_en),
-                facts=facts,
-                figures=dict(sorted(values.items())),
-                estimates=frozenset(year for year, (_value, estimate) in pairs.items() if estimate and year in values),
-                reviews=stored,
-                result=assessment.progress(facts, values, today=today),
-                milestones=states,
-                pace=assessment.required_pace(facts, values, today=today),
+                **_judged(facts, milestones[item.id], figures.get(item.id, {}), reviews.get(item.id, {}), today),
                 program_id=item.program_id,
             )
         )
@@ -572,20 +580,6 @@ def _target_row(
         if review.year <= as_of.year and (facts := assessment.ReviewFacts.from_review(review)).stands
     }
     facts = assessment.facts_for(target, {year: (low, high) for year, low, high, _deadline in milestones})
-    values = assessment.standing_figures({year: value for year, (value, _estimate) in pairs.items()}, stored)
-    today = as_of.date
-    states = []
-    for year, low, high, deadline in milestones:
-        bucket = assessment.deadline_status(facts, year, deadline, values, today=today)
-        states.append(
-            MilestoneState(
-                year=year,
-                plan=assessment.Plan(low, high),
-                deadline=deadline,
-                bucket=str(bucket),
-                due_soon=bucket == assessment.Deadline.OPEN and assessment.is_due_soon(deadline, today=today),
-            )
-        )
     return TargetRow(
         id=target.pk,
         code=target.code,
@@ -601,13 +595,7 @@ def _target_row(
         lead_unit_id=target.lead_unit_id,
         lead_unit_code=target.lead_unit.code,
         lead_unit_name=target.lead_unit.display_name,
-        facts=facts,
-        figures=dict(sorted(values.items())),
-        estimates=frozenset(year for year, (_value, estimate) in pairs.items() if estimate and year in values),
-        reviews=stored,
-        result=assessment.progress(facts, values, today=today),
-        milestones=states,
-        pace=assessment.required_pace(facts, values, today=today),
+        **_judged(facts, milestones, pairs, stored, as_of.date),
         program_id=target.program_id,
     )
 
