@@ -2,9 +2,9 @@
 
 from decimal import Decimal
 from typing import TYPE_CHECKING
+from urllib.parse import quote_plus
 
 from django.contrib.auth import get_user_model
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from .. import assessment
@@ -20,24 +20,36 @@ User = get_user_model()
 def target_list_link(*, program, year: int | None = None, **filters) -> str:
     """The table of targets filtered as given (``status``, ``group``, ``unit``), as of ``year`` when past:
     where a chart's segment or a count of the overview leads."""
-    query = {key: value for key, value in filters.items() if value}
-    if year is not None:
-        query["year"] = year
-    return f"{reverse_path('target_list', program.slug)}?{urlencode(query)}"
+    return _target_list_links(program=program, year=year)(**filters)
+
+
+def _target_list_links(*, program, year: int | None = None):
+    """``target_list_link`` for many links of one page: the table's path reversed once, then each link's
+    query written as ``urlencode`` writes it (``quote_plus`` of each value, in the order given)."""
+    path = reverse_path("target_list", program.slug)
+    year_part = [f"year={quote_plus(str(year))}"] if year is not None else []
+
+    def link(**filters) -> str:
+        query = [f"{key}={quote_plus(str(value))}" for key, value in filters.items() if value]
+        return f"{path}?{'&'.join(query + year_part)}"
+
+    return link
 
 
 def status_chart(counts: list[dict], *, program, year: int | None = None) -> dict:
     """The doughnut's data for json_script, with the link behind each segment. No query."""
+    link = _target_list_links(program=program, year=year)
     return {
         "keys": [c["key"] for c in counts],
         "labels": [c["label"] for c in counts],
         "values": [c["count"] for c in counts],
-        "links": [target_list_link(program=program, status=c["key"], year=year) for c in counts],
+        "links": [link(status=c["key"]) for c in counts],
     }
 
 
 def groups_chart(groups: list[dict], *, program, year: int | None = None) -> dict:
     """The stacked bars' data for json_script: one series per status, each bar linked to its targets. No query."""
+    link = _target_list_links(program=program, year=year)
     return {
         "labels": [f"{g['number']}. {g['name']}" for g in groups],
         "series": [
@@ -45,7 +57,7 @@ def groups_chart(groups: list[dict], *, program, year: int | None = None) -> dic
                 "key": str(s),
                 "label": str(PROGRESS_LABELS[s]),
                 "values": [g["counts"][i] for g in groups],
-                "links": [target_list_link(program=program, status=str(s), group=g["code"], year=year) for g in groups],
+                "links": [link(status=str(s), group=g["code"]) for g in groups],
             }
             for i, s in enumerate(assessment.PROGRESS_ORDER)
         ],

@@ -453,8 +453,8 @@ def deadline_panel(rows: list[TargetRow]) -> dict[str, list[tuple[TargetRow, Mil
 
 
 def latest_figures(*, program: Program, as_of: AsOf, limit: int = LATEST_FIGURES_LIMIT) -> list[ProgressReport]:
-    """The most recently approved figures of the programme (of years up to the day), with target and unit.
-    1 query."""
+    """The most recently approved figures of the programme (of years up to the day), with target and unit
+    (the fields the overview shows). 1 query."""
     order = ("-reviewed_at", "-id")
     # The latest ids in a subquery, then their rows with target and unit: sorting every approved report
     # joined with its target's and unit's whole rows took twice as long as sorting the narrow rows.
@@ -465,7 +465,11 @@ def latest_figures(*, program: Program, as_of: AsOf, limit: int = LATEST_FIGURES
         .order_by(*order)
         .values("pk")[:limit]
     )
-    return list(ProgressReport.objects.filter(pk__in=latest).select_related("target", "unit").order_by(*order))
+    # What the overview's rows show (dashboard_tags.latest_figure_rows), and the status.
+    shown = ("year", "quarter", "value", "is_estimate", "status", "reviewed_at")
+    names = ("target__code", "target__name", "target__name_en", "unit__code", "unit__name", "unit__name_en")
+    reports = ProgressReport.objects.filter(pk__in=latest).select_related("target", "unit").only(*shown, *names)
+    return list(reports.order_by(*order))
 
 
 def program_groups(*, program: Program) -> list[DomainGroup]:

@@ -411,6 +411,8 @@ def waiting_for(*, user, program=None) -> dict | None:
         oldest = list(
             ProgressReport.objects.filter(status=ProgressReport.Status.SUBMITTED, **in_program)
             .select_related("target", "unit")
+            # What the overview's list shows (dashboard_tags.waiting_report_items), and the status.
+            .only("year", "quarter", "value", "status", "submitted_at", "target__code", "unit__name", "unit__name_en")
             .annotate(total=Window(Count("id")))
             .order_by("submitted_at", "id")[:WAITING_LIST_LIMIT]
         )

@@ -136,12 +136,21 @@ def _state(task: Task, completions, *, today: datetime.date, year: int) -> asses
 
 
 def _rows(
-    tasks: QuerySet, *, today: datetime.date, year: int, program: Program | None = None, supporting: bool = True
+    tasks: QuerySet,
+    *,
+    today: datetime.date,
+    year: int,
+    program: Program | None = None,
+    supporting: bool = True,
+    fields: tuple[str, ...] = (),
 ) -> list[TaskRow]:
     """3 queries: the tasks with their group, lead unit and counts; their supporting units; completions.
     With ``program`` (all the tasks are of it) its row is not read again for each task; without
-    ``supporting`` the rows have no supporting units (2 queries)."""
+    ``supporting`` the rows have no supporting units (2 queries); with ``fields``, only those of the task,
+    its group and its lead unit are read (``only``)."""
     tasks = _with_counts(tasks, year=year).select_related("solution_group", "lead_unit")
+    if fields:
+        tasks = tasks.only(*fields)
     if program is None:
         tasks = tasks.select_related("program")
     if supporting:
@@ -182,13 +191,14 @@ def task_rows(
     status: str = "",
     year: int | None = None,
     supporting: bool = True,
+    fields: tuple[str, ...] = (),
 ) -> list[TaskRow]:
     """The rows of ``program``'s task table (active tasks), in the programme's order, with their state as of
     ``today`` (``task_as_of``: the end of a past ``year``). Filters, as the table's query names them: ``q``
     (code, content or expected output, with or without diacritics, as a phrase), ``group`` (the solution
     group's number), ``unit`` (the lead unit's code), ``status`` (a ``TaskStatus``), ``year`` (tasks due in
     that year, judged as of its end or today, whichever is earlier). 3 queries (2 without ``supporting``: no
-    supporting units)."""
+    supporting units). ``fields``: only those of the tasks are read (``_rows``)."""
     as_of, judged_year = task_as_of(year=year, today=today)
     tasks = Task.objects.filter(program=program, is_active=True)
     if phrase := fold(q or ""):
@@ -199,7 +209,7 @@ def task_rows(
         tasks = tasks.filter(lead_unit__code=unit)
     if year is not None:
         tasks = tasks.filter(_due_in_year(year))
-    rows = _rows(tasks, today=as_of, year=judged_year, program=program, supporting=supporting)
+    rows = _rows(tasks, today=as_of, year=judged_year, program=program, supporting=supporting, fields=fields)
     if status:
         rows = [row for row in rows if row.status == status]
     return rows
@@ -285,11 +295,27 @@ class TaskPanel:
         return next((c["count"] for c in self.counts if c["status"] == status), 0)
 
 
+# What the panel reads of a task (its state's facts, its row's order, what _task_panel.html shows): not the
+# long texts (search text, expected output, the assignment) that the table shows.
+_PANEL_FIELDS = (
+    "code",
+    "name",
+    "recurrence",
+    "deadline",
+    "order",
+    "program_id",
+    "solution_group__number",
+    "lead_unit__code",
+    "lead_unit__name",
+    "lead_unit__name_en",
+)
+
+
 def task_panel(*, program: Program, today: datetime.date | None = None, year: int | None = None) -> TaskPanel:
     """The overview's panel for ``program``, from the same rows as the table (``task_rows`` with only
     ``year``), so that its counts are what the table's ``status`` filter lists. 2 queries."""
     as_of, judged_year = task_as_of(year=year, today=today)
-    rows = task_rows(program=program, today=today, year=year, supporting=False)
+    rows = task_rows(program=program, today=today, year=year, supporting=False, fields=_PANEL_FIELDS)
     overdue = [row for row in rows if row.state.status == TaskStatus.OVERDUE]
     return TaskPanel(
         total=len(rows),

@@ -3,15 +3,18 @@
 import datetime
 import unicodedata
 from decimal import Decimal
+from html import escape as _e  # django.utils.html.escape without its SafeString: the rows are marked safe whole
 
 from django import template
-from django.utils import formats
-from django.utils.html import escape, format_html
+from django.utils import dateformat, formats
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from .. import assessment
+from ..links import path_builder
 from .report_tags import figure, plain_decimal
 
 register = template.Library()
@@ -60,15 +63,40 @@ def count_cells(line, counts, list_url, filter_name, as_of, total_label) -> str:
     targets, then the total, each linked to the target table filtered to them (``filter_name`` is
     ``group`` or ``unit``). One tag, not a dozen nodes a cell; each text is escaped once."""
     year = f"&amp;year={int(as_of.year)}" if as_of.is_past else ""
-    link = f"{escape(list_url)}?{escape(filter_name)}={escape(line['code'])}"
+    link = f"{_e(str(list_url))}?{_e(filter_name)}={_e(str(line['code']))}"
     cells = [
-        f'<td class="num" data-label="{escape(item["label"])}"><a href="{link}&amp;status={escape(item["key"])}{year}"'
-        f' data-status="{escape(item["key"])}">{int(count)}</a></td>'
+        f'<td class="num" data-label="{_e(str(item["label"]))}"><a href="{link}&amp;status={_e(item["key"])}{year}"'
+        f' data-status="{_e(item["key"])}">{int(count)}</a></td>'
         for item, count in zip(counts, line["counts"], strict=True)
     ]
     total = int(line["total"])
-    cells.append(f'<td class="num" data-label="{escape(total_label)}"><a href="{link}{year}">{total}</a></td>')
+    cells.append(f'<td class="num" data-label="{_e(str(total_label))}"><a href="{link}{year}">{total}</a></td>')
     return mark_safe("".join(cells))  # noqa: S308 - every text above is escaped
+
+
+@register.simple_tag(takes_context=True)
+def count_rows(context, lines, counts, list_url, filter_name, as_of, total_label) -> str:
+    """``{% count_rows by_group counts list_url "group" as_of total_label %}``: the rows of the overview's
+    count tables, a group's (``filter_name`` "group": "number. name", linking to the group's page) or a lead
+    unit's ("unit": its name, linking to the unit's page), each with its ``count_cells``. The HTML the
+    loop wrote."""
+    if not lines:
+        return ""
+    if filter_name == "group":
+        page_url = path_builder("group_detail", context["program"].slug)
+    else:
+        page_url = path_builder("unit_detail", context["program"].slug)
+    year = f"?year={int(as_of.year)}" if as_of.is_past else ""
+    html = []
+    for line in lines:
+        name = f"{int(line['number'])}. {_e(line['name'])}" if filter_name == "group" else _e(line["name"])
+        html.append(
+            "\n              <tr>\n"
+            f'                <th scope="row"><a href="{_e(page_url(line["code"]))}{year}">{name}</a></th>\n'
+            f"                {count_cells(line, counts, list_url, filter_name, as_of, total_label)}\n"
+            "              </tr>\n            "
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped above
 
 
 @register.simple_tag
@@ -122,3 +150,63 @@ def nfc(value):
     """Text in Unicode's composed form: Django's name for Vietnamese ("Tiếng Việt") comes with separate
     combining accents, which some fonts and screen readers handle worse than the composed letters."""
     return unicodedata.normalize("NFC", str(value))
+
+
+def _short_dates(context):
+    """``value|date:"SHORT_DATE_FORMAT"`` as a template writes it (a time in the page's time zone), with the
+    format read once for the rows of a page."""
+    short_format, use_tz = formats.get_format("SHORT_DATE_FORMAT"), context.use_tz
+
+    def short_date(value) -> str:
+        return "" if value is None else dateformat.format(template_localtime(value, use_tz), short_format)
+
+    return short_date
+
+
+@register.simple_tag(takes_context=True)
+def latest_figure_rows(context, reports) -> str:
+    """``{% latest_figure_rows latest %}``: the rows of the overview's latest approved figures
+    (``selectors.latest_figures``), linking into the page's ``program``; the HTML its loop wrote."""
+    if not reports:
+        return ""
+    slug = context["program"].slug
+    target_url, unit_url = path_builder("target_detail", slug), path_builder("unit_detail", slug)
+    estimate = f' <span class="small text-body-secondary">({_e(gettext("estimate"))})</span>'
+    short_date = _short_dates(context)
+    html = []
+    cell = "\n                    <td"
+    for report in reports:
+        target, unit = report.target, report.unit
+        code, name = _e(target.code), _e(target.display_name)
+        value = _e(num(report.value)) + (estimate if report.is_estimate else "")
+        html.append(
+            "\n                  <tr>"
+            f'{cell}><a href="{_e(target_url(target.code))}" title="{name}"><span class="d-print-none">{code}</span>'
+            f'<span class="d-none d-print-inline">{name}</span></a></td>'
+            f"{cell}>{_e(report.period_label)}</td>"
+            f'{cell} class="num">{value}</td>'
+            f'{cell}><a href="{_e(unit_url(unit.code))}" title="{_e(unit.code)}">{_e(unit.display_name)}</a></td>'
+            f'{cell} class="text-nowrap">{_e(short_date(report.reviewed_at))}</td>'
+            "\n                  </tr>\n                "
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped above
+
+
+@register.simple_tag(takes_context=True)
+def waiting_report_items(context, reports) -> str:
+    """``{% waiting_report_items waiting.oldest %}``: the office's oldest submitted reports on the overview
+    (``selectors.waiting_for``), one ``<li>`` each; the HTML its loop wrote."""
+    if not reports:
+        return ""
+    report_url = path_builder("report_detail")
+    submitted = gettext("submitted %(date)s")
+    short_date = _short_dates(context)
+    html = []
+    for report in reports:
+        label = f"{_e(report.target.code)} · {_e(report.period_label)} · {_e(report.unit.display_name)}"
+        date = _e(short_date(report.submitted_at))
+        html.append(
+            f'\n            <li><a href="{_e(report_url(report.pk))}">{label}</a>: {_e(figure(report.value))}'
+            f' <span class="text-body-secondary">({submitted % {"date": date}})</span></li>\n          '
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped above
