@@ -6,16 +6,15 @@ from decimal import Decimal
 from html import escape as _e  # django.utils.html.escape without its SafeString: the rows are marked safe whole
 
 from django import template
-from django.utils import dateformat, formats
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from .. import assessment
 from ..links import path_builder
-from .report_tags import figure, plain_decimal
+from .report_tags import date_writer, figure, plain_decimal
 
 register = template.Library()
 
@@ -152,17 +151,6 @@ def nfc(value):
     return unicodedata.normalize("NFC", str(value))
 
 
-def _short_dates(context):
-    """``value|date:"SHORT_DATE_FORMAT"`` as a template writes it (a time in the page's time zone), with the
-    format read once for the rows of a page."""
-    short_format, use_tz = formats.get_format("SHORT_DATE_FORMAT"), context.use_tz
-
-    def short_date(value) -> str:
-        return "" if value is None else dateformat.format(template_localtime(value, use_tz), short_format)
-
-    return short_date
-
-
 @register.simple_tag(takes_context=True)
 def latest_figure_rows(context, reports) -> str:
     """``{% latest_figure_rows latest %}``: the rows of the overview's latest approved figures
@@ -172,7 +160,7 @@ def latest_figure_rows(context, reports) -> str:
     slug = context["program"].slug
     target_url, unit_url = path_builder("target_detail", slug), path_builder("unit_detail", slug)
     estimate = f' <span class="small text-body-secondary">({_e(gettext("estimate"))})</span>'
-    short_date = _short_dates(context)
+    short_date = date_writer(context, "SHORT_DATE_FORMAT")
     html = []
     cell = "\n                    <td"
     for report in reports:
@@ -200,7 +188,7 @@ def waiting_report_items(context, reports) -> str:
         return ""
     report_url = path_builder("report_detail")
     submitted = gettext("submitted %(date)s")
-    short_date = _short_dates(context)
+    short_date = date_writer(context, "SHORT_DATE_FORMAT")
     html = []
     for report in reports:
         label = f"{_e(report.target.code)} · {_e(report.period_label)} · {_e(report.unit.display_name)}"

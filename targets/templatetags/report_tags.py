@@ -1,6 +1,5 @@
 """Template filters of the reporting pages."""
 
-import datetime
 import functools
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -9,9 +8,10 @@ from html import escape as _e  # django.utils.html.escape without its SafeString
 from django import template
 from django.template.defaultfilters import stringfilter, truncatechars
 from django.template.defaulttags import CsrfTokenNode
-from django.utils import formats, timezone
+from django.utils import dateformat, formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -178,6 +178,7 @@ def report_rows(context, reports, is_queue: bool, may_review: bool) -> str:
         }.items()
     }
     ticks = is_queue and may_review
+    when_of = _when(context, is_queue)
     rows = []
     for report in reports:
         target, unit, author = report.target, report.unit, report.author
@@ -252,10 +253,7 @@ def report_rows(context, reports, is_queue: bool, may_review: bool) -> str:
                     f' <span class="d-block small percent" title="{labels["percent"]}">{_e(pct(report.percent))}</span>'
                 )
             out.append("</td>")
-        if is_queue:
-            when = _date(report.submitted_at, "SHORT_DATETIME_FORMAT")
-        else:
-            when = _date(report.updated_at, "SHORT_DATE_FORMAT")
+        when = when_of(report)
         username = author.get_username()
         name = _e(author.get_full_name() or username)
         out.append(
@@ -268,14 +266,25 @@ def report_rows(context, reports, is_queue: bool, may_review: bool) -> str:
     return mark_safe("\n".join(rows))  # noqa: S308 - every text above is escaped
 
 
-def _date(value, format_name: str) -> str:
-    """``value|date:format_name`` (a format's name or a format), a moment in the current time zone, as the
-    template filter writes it; "" for None."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return formats.date_format(value, format_name)
+def date_writer(context, format_name: str):
+    """``value|date:format_name`` (a format's name or a format) as a template writes it, a time in the page's
+    time zone, "" for None; the format read once for the rows of a page."""
+    date_format, use_tz = formats.get_format(format_name), context.use_tz
+
+    def write(value) -> str:
+        return "" if value is None else dateformat.format(template_localtime(value, use_tz), date_format)
+
+    return write
+
+
+def _when(context, is_queue: bool):
+    """The last-but-one cell's date of a row of ``/reports/``: when it was submitted in the queue, else
+    when it was last updated."""
+    if is_queue:
+        write = date_writer(context, "SHORT_DATETIME_FORMAT")
+        return lambda row: write(row.submitted_at)
+    write = date_writer(context, "SHORT_DATE_FORMAT")
+    return lambda row: write(row.updated_at)
 
 
 @register.simple_tag(takes_context=True)
@@ -293,6 +302,7 @@ def task_update_rows(context, updates, is_queue: bool) -> str:
             "comment": _("The office's comment:"),
         }.items()
     }
+    when_of, day = _when(context, is_queue), date_writer(context, "d/m/Y")
     rows = []
     for update in updates:
         task, author = update.task, update.author
@@ -309,17 +319,14 @@ def task_update_rows(context, updates, is_queue: bool) -> str:
         out.append(
             f'<div class="small text-body-secondary">{_e(clip(update.content, 160))}</div></td>'
             f'<td data-label="{labels["unit"]}">{_e(update.unit.display_name)}</td>'
-            f'<td class="text-nowrap" data-label="{labels["date"]}">{_e(_date(update.date, "d/m/Y"))}</td>'
+            f'<td class="text-nowrap" data-label="{labels["date"]}">{_e(day(update.date))}</td>'
             f'<td class="num" data-label="{labels["progress"]}">'
         )
         out.append("—" if update.progress is None else f"{update.progress} %")
         if update.is_done:
-            done = _("done on %(date)s") % {"date": _date(update.completed_on, "d/m/Y")}
+            done = _("done on %(date)s") % {"date": day(update.completed_on)}
             out.append(f'<div class="small">{_e(done)}</div>')
-        if is_queue:
-            when = _date(update.submitted_at, "SHORT_DATETIME_FORMAT")
-        else:
-            when = _date(update.updated_at, "SHORT_DATE_FORMAT")
+        when = when_of(update)
         out.append(
             f'</td><td data-label="{labels["status"]}">{report_status_badge(update)}</td>'
             f'<td class="text-nowrap small" data-label="{labels["when"]}">{_e(when)}'
