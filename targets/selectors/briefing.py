@@ -14,7 +14,7 @@ from ..text import localised
 from .dashboards import AsOf, TargetRow, dashboard_rows, group_counts, program_groups, program_targets, status_counts
 from .organisations import late_targets, late_year
 from .reporting import closed_years
-from .tasks import TaskRow, task_overdue_by_unit, task_rows
+from .tasks import PANEL_FIELDS, TaskRow, task_overdue_by_unit, task_rows
 
 # Each list of the page shows at most this many lines (the worst first), then "and N more": one A4 page.
 BRIEFING_LIST_LIMIT = 8
@@ -70,7 +70,7 @@ def briefing(*, program: Program, today: datetime.date | None = None) -> Briefin
     which reads that year's frozen review rows, so that "+3" says what moved since the last yearly review.
 
     A fixed number of queries whatever the number of targets, tasks or reports: the closed years 1, the
-    groups 1, the rows today 4 and at the end of the last closed year 4 (none without one), the tasks 3,
+    groups 1, the rows today 4 and at the end of the last closed year 4 (none without one), the tasks 2,
     the late yearly figures 1."""
     today = today or timezone.localdate()
     closed = [year for year in closed_years(program=program) if year <= today.year]
@@ -97,7 +97,8 @@ def briefing(*, program: Program, today: datetime.date | None = None) -> Briefin
     ]
 
     off_track = [row for row in rows if row.result.status == assessment.Progress.OFF_TRACK]
-    tasks = task_rows(program=program, today=today)
+    # Only what the page shows of a task: no supporting units, no long texts (as the overview's panel).
+    tasks = task_rows(program=program, today=today, supporting=False, fields=PANEL_FIELDS)
     overdue = sorted(
         (row for row in tasks if row.state.status == assessment.TaskStatus.OVERDUE),
         key=lambda row: (-(row.state.overdue_days or 0), row.sort_key),

@@ -295,9 +295,9 @@ class TaskPanel:
         return next((c["count"] for c in self.counts if c["status"] == status), 0)
 
 
-# What the panel reads of a task (its state's facts, its row's order, what _task_panel.html shows): not the
+# What the panel (and the briefing) reads of a task (its state's facts, its row's order, what _task_panel.html shows): not the
 # long texts (search text, expected output, the assignment) that the table shows.
-_PANEL_FIELDS = (
+PANEL_FIELDS = (
     "code",
     "name",
     "recurrence",
@@ -315,7 +315,7 @@ def task_panel(*, program: Program, today: datetime.date | None = None, year: in
     """The overview's panel for ``program``, from the same rows as the table (``task_rows`` with only
     ``year``), so that its counts are what the table's ``status`` filter lists. 2 queries."""
     as_of, judged_year = task_as_of(year=year, today=today)
-    rows = task_rows(program=program, today=today, year=year, supporting=False, fields=_PANEL_FIELDS)
+    rows = task_rows(program=program, today=today, year=year, supporting=False, fields=PANEL_FIELDS)
     overdue = [row for row in rows if row.state.status == TaskStatus.OVERDUE]
     return TaskPanel(
         total=len(rows),
