@@ -6,6 +6,7 @@ reminders or years. The judging is ``assessment.task_state``'s."""
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import (
     Case,
@@ -24,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .. import assessment, permissions
@@ -123,6 +125,33 @@ def _completions(task_ids) -> dict[int, list[datetime.date]]:
     return out
 
 
+_COUNTS = ("reminder_count", "reminder_count_year", "last_update")
+
+
+def _plain_tasks(tasks: QuerySet, fields: tuple[str, ...]) -> list[SimpleNamespace]:
+    """``tasks`` (annotated by ``_with_counts``) read as plain values, not three model instances a task (as
+    ``dashboard_rows`` reads targets): ``fields`` of the task, and of its group and lead unit (``solution_group__…``,
+    ``lead_unit__…``) as attributes of ``task.solution_group`` and ``task.lead_unit``, with the lead unit's
+    ``display_name`` (``text.localised``) and ``pk``, as the panel's and the briefing's templates read them.
+    1 query."""
+    english = (get_language() or "").startswith("en")
+    own = [f for f in fields if "__" not in f]
+    related = {prefix: [f for f in fields if f.startswith(prefix + "__")] for prefix in ("solution_group", "lead_unit")}
+    names = ["id", *own, "lead_unit_id", *_COUNTS, *related["solution_group"], *related["lead_unit"]]
+    plain = []
+    for values in tasks.values(*dict.fromkeys(names)):
+        task = SimpleNamespace(**{name: values[name] for name in ("id", *own, "lead_unit_id", *_COUNTS)})
+        task.pk = task.id
+        task.solution_group = SimpleNamespace(**{f.split("__", 1)[1]: values[f] for f in related["solution_group"]})
+        unit = SimpleNamespace(pk=task.lead_unit_id, **{f.split("__", 1)[1]: values[f] for f in related["lead_unit"]})
+        unit.id = unit.pk
+        if hasattr(unit, "name"):
+            unit.display_name = unit.name_en if english and getattr(unit, "name_en", "") else unit.name
+        task.lead_unit = unit
+        plain.append(task)
+    return plain
+
+
 def _state(task: Task, completions, *, today: datetime.date, year: int) -> assessment.TaskState:
     reminders = task.reminder_count_year if task.recurrence == Task.Recurrence.YEARLY else task.reminder_count
     facts = assessment.TaskFacts(
@@ -146,16 +175,21 @@ def _rows(
 ) -> list[TaskRow]:
     """3 queries: the tasks with their group, lead unit and counts; their supporting units; completions.
     With ``program`` (all the tasks are of it) its row is not read again for each task; without
-    ``supporting`` the rows have no supporting units (2 queries); with ``fields``, only those of the task,
-    its group and its lead unit are read (``only``)."""
-    tasks = _with_counts(tasks, year=year).select_related("solution_group", "lead_unit")
-    if fields:
-        tasks = tasks.only(*fields)
-    if program is None:
-        tasks = tasks.select_related("program")
-    if supporting:
-        tasks = tasks.prefetch_related(Prefetch("supporting_units", queryset=Unit.objects.order_by("code")))
-    tasks = list(tasks.order_by("program_id", "solution_group__number", "order", "code"))
+    ``supporting`` the rows have no supporting units (2 queries); with ``fields`` (and ``program``, without
+    ``supporting``), only those of the task, its group and its lead unit are read, as plain values
+    (``_plain_tasks``)."""
+    tasks = _with_counts(tasks, year=year).order_by("program_id", "solution_group__number", "order", "code")
+    if fields and program is not None and not supporting:
+        tasks = _plain_tasks(tasks, fields)
+    else:
+        tasks = tasks.select_related("solution_group", "lead_unit")
+        if fields:
+            tasks = tasks.only(*fields)
+        if program is None:
+            tasks = tasks.select_related("program")
+        if supporting:
+            tasks = tasks.prefetch_related(Prefetch("supporting_units", queryset=Unit.objects.order_by("code")))
+        tasks = list(tasks)
     if program is not None:
         for task in tasks:
             task.program = program
@@ -295,8 +329,8 @@ class TaskPanel:
         return next((c["count"] for c in self.counts if c["status"] == status), 0)
 
 
-# What the panel (and the briefing) reads of a task (its state's facts, its row's order, what _task_panel.html shows): not the
-# long texts (search text, expected output, the assignment) that the table shows.
+# What the panel and the briefing read of a task (its state's facts, its row's order, what their templates
+# show): not the long texts (search text, expected output, the assignment) that the table shows.
 PANEL_FIELDS = (
     "code",
     "name",
