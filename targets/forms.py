@@ -435,7 +435,7 @@ class SinceForm(forms.Form):
         return since
 
 
-# --- Task updates (issue 14) ----------------------------------------------------------------------------------
+# --- Task updates ---------------------------------------------------------------------------------------------
 
 # Dates are written dd/mm/yyyy in either language (Vietnamese administrative documents); ISO is what a
 # date picker or a script may send.
@@ -578,7 +578,7 @@ class RemindForm(forms.Form):
         return None if unit_id in (None, "") else self.units[unit_id]
 
 
-# --- The yearly review report (issue 15) ------------------------------------------------------------------------
+# --- The yearly review report -----------------------------------------------------------------------------------
 
 
 def _report_field(name: str, **kwargs):

@@ -767,7 +767,7 @@ class ReviewReport(models.Model):
             raise ValidationError(errors)
 
 
-# --- Tasks (nhiệm vụ) of a programme's groups of solutions (issue 14) -------------------------------------
+# --- Tasks (nhiệm vụ) of a programme's groups of solutions ------------------------------------------------
 
 
 class Task(models.Model):

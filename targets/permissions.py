@@ -604,7 +604,7 @@ def get_report_to_review(user, pk) -> ProgressReport:
     return report
 
 
-# --- Tasks (issue 14) -------------------------------------------------------------------------------------------
+# --- Tasks ------------------------------------------------------------------------------------------------------
 #
 # The same rules as figures: the office of the task's organisation, or staff of its lead or a supporting unit,
 # create, edit, submit and withdraw updates; the office approves, returns, corrects the completion date and

@@ -26,7 +26,7 @@ program_patterns = [
     path("reviews/<int:year>/reopen/", reviews.review_reopen, name="review_reopen"),
     path("reviews/<int:year>/targets/<code:code>/", reviews.review_edit, name="review_edit"),
     path("imports/template.xlsx", imports.import_template, name="import_template"),
-    # Tasks (issue 14)
+    # Tasks
     path("solutions/<int:number>/", tasks.solution_group_detail, name="solution_group_detail"),
     path("tasks/", tasks.task_list, name="task_list"),
     path("tasks/export.xlsx", tasks.task_export, name="task_export"),

@@ -32,7 +32,7 @@ PAGES = [
     ("briefing", "/p/{program}/briefing/"),
     ("imports", "/imports/"),
     ("help", "/help/"),
-    # Tasks (issue 14)
+    # Tasks
     ("tasks", "/p/{program}/tasks/"),
     ("task", "/p/{program}/tasks/{task}/"),
     ("task_update_new", "/p/{program}/tasks/{task}/updates/new/"),

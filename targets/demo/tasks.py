@@ -1,4 +1,4 @@
-"""Demo tasks (issue 14.7): about 40 tasks across the 6 groups of solutions of 12-CTr/QU, in the wording of a
+"""Demo tasks: about 40 tasks across the 6 groups of solutions of 12-CTr/QU, in the wording of a
 district's task appendix (phân công nhiệm vụ), and about 15 for the Cầu Giấy ward's 2025–2030 programme, with
 updates in every state of the workflow and a history of reminders. The wording is ILLUSTRATIVE
 (``source_note``): the programmes' real appendices are not in the fixtures. Dates are fixed where the story

@@ -37,7 +37,7 @@ from .scopes import of_program
 User = get_user_model()
 
 
-# --- Dashboards (issue 4) -----------------------------------------------------------------------------------
+# --- Dashboards ---------------------------------------------------------------------------------------------
 # Every dashboard page judges a scope of targets (a programme, a group, a unit's, a filtered table) from four
 # queries: the targets with their group and lead unit, their milestones, their approved yearly figures and the
 # review rows that stand (frozen or overridden), so that a year's figure and verdict are the review's.

@@ -38,7 +38,7 @@ from .history import HistoryEntry, report_history
 User = get_user_model()
 
 
-# --- Reporting workflow (issue 3) -------------------------------------------------------------------------
+# --- Reporting workflow -----------------------------------------------------------------------------------
 
 
 def year_is_closed(*, program, year: int) -> bool:

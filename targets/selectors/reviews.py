@@ -26,7 +26,7 @@ from .scopes import of_program
 User = get_user_model()
 
 
-# --- The annual review and the Excel exports (issue 5) ----------------------------------------------------
+# --- The annual review and the Excel exports --------------------------------------------------------------
 # One programme-year at a time. Every query filters on the programme (through a subquery of its targets'
 # ids, ``scopes.of_program``, which SQLite plans from the programme; never on a list of ids), so the number
 # of queries and the size of each statement stay the same from 41 targets to 4,000.

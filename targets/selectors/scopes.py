@@ -2,7 +2,7 @@
 
 ``ProgressReport.objects.filter(target__program=program)`` joins the report to its target; SQLite's
 planner, which keeps no statistics unless told to ANALYZE, then walks every approved report of every
-programme through the status index and keeps the programme's (issue 13: the district's dashboard rows
+programme through the status index and keeps the programme's (the district's dashboard rows went
 5 → 512 ms once two programmes of 4,100 targets sat beside it). ``target IN (the programme's target ids)``
 makes it start from the programme: its targets through the programme index, their rows through the
 (target, status, quarter, year) index (migration 0010). PostgreSQL plans both shapes the same way.

@@ -1,4 +1,4 @@
-"""Reads behind the task pages (issue 14): the table of a programme's tasks with their deadline status and
+"""Reads behind the task pages: the table of a programme's tasks with their deadline status and
 flags as of a day, the overview's panel, a task's page, the reminders a unit sees and the tasks the cron
 digest covers. Each function's docstring says its queries; none grows with the number of tasks, updates,
 reminders or years. The judging is ``assessment.task_state``'s."""

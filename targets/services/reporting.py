@@ -21,7 +21,7 @@ from .versions import program_version_bump, program_versions_bumped_once
 User = get_user_model()
 
 
-# --- Reporting workflow (issue 3) -------------------------------------------------------------------------
+# --- Reporting workflow -----------------------------------------------------------------------------------
 #
 # draft ──submit──▶ submitted ──approve──▶ approved ──(a correction is approved)──▶ superseded
 #   ▲                 │  │  ▲                    │

@@ -19,7 +19,7 @@ from .versions import program_version_bump
 User = get_user_model()
 
 
-# --- The annual review: reviews, closing and reopening a year, imports (issue 5) --------------------------
+# --- The annual review: reviews, closing and reopening a year, imports ------------------------------------
 #
 # A year's review is computed from the approved figures whenever it is read (selectors.review_year). It is
 # stored as AnnualReview rows when the office overrides an assessment and, for every target, when the year

@@ -33,7 +33,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 def _refused_whole(request, form, error: ValidationError, program, year: int):
     """A refusal about the year itself (already closed, already open) rather than a field of the form:
-    the form may not be on the page at all, so it is said as a message over the review (issue 12)."""
+    the form may not be on the page at all, so it is said as a message over the review."""
     fields = getattr(error, "error_dict", {})
     if any(name in form.fields for name in fields):
         return None
@@ -195,7 +195,7 @@ def review_export(request, program, year):
     return xlsx_response(data, exports.annual_review_filename(program=program, year=year))
 
 
-# --- The yearly review report (issue 15) ------------------------------------------------------------------
+# --- The yearly review report -----------------------------------------------------------------------------
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

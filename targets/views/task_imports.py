@@ -1,4 +1,4 @@
-"""Loading a programme's task list from Excel (issue 14 §6): ``tasks/import/`` (upload → preview →
+"""Loading a programme's task list from Excel: ``tasks/import/`` (upload → preview →
 confirm) and ``tasks/import/template.xlsx``, for the office of the programme only; and the units' task
 updates the same way: ``tasks/updates/import/`` and its ``template.xlsx``, for staff and the office.
 
@@ -105,7 +105,7 @@ def task_import_template(request, program):
     return xlsx_response(data, exports.task_import_template_filename(program=program))
 
 
-# --- The units' task updates (issue 14: "units import their updates the same way") ---------------------------
+# --- The units' task updates ---------------------------------------------------------------------------------
 
 
 def _require_update_importer(user, program):

@@ -1,4 +1,4 @@
-"""The task pages (issue 14): the table of a programme's tasks and its Excel export, a task's page with its
+"""The task pages: the table of a programme's tasks and its Excel export, a task's page with its
 updates, reminders and history, the update form (new, edit, correction), the POST steps of an update's
 workflow, the office's reminder and completion-date correction, and a group of solutions with its tasks.
 

@@ -299,7 +299,7 @@ class Command(_ImportBenchMixin, BaseCommand):
             figure["conditional_ms"] = statistics.median(conditional) if conditional else None
         return figures
 
-    # --- Tasks (issue 14) -------------------------------------------------------------------------------
+    # --- Tasks ------------------------------------------------------------------------------------------
 
     def _task_growth(self, options, username, values):
         """The task pages and the overview without, then with ``--task-growth`` more tasks, in one run (the
@@ -454,7 +454,7 @@ class Command(_ImportBenchMixin, BaseCommand):
             self._print_report(results["exports"])
 
     def _print_report(self, exports):
-        """The review report's budgets (issue 15): within 2× the workbook's time, under the memory budget."""
+        """The review report's budgets: within 2× the workbook's time, under the memory budget."""
         workbook, report = exports.get("review_export", {}), exports.get("review_report", {})
         if "ms" not in workbook or "ms" not in report:
             return
