@@ -19,6 +19,7 @@ import json
 import os
 import random
 import re
+import time
 from pathlib import Path
 
 from locust import HttpUser, between, events, task
@@ -80,7 +81,8 @@ REPORT_PAGE = re.compile(r"/reports/\d+/$")
 UNIT_CHOICE = re.compile(rb'name="unit"[^>]*>\s*(?:<option value="">[^<]*</option>\s*)?<option value="(\d+)"')
 _USERS = itertools.count()
 
-ledger = {"sent": 0, "acknowledged": [], "refused": [], "failed": 0, "requests": {}}
+# ``signed_in``: when each user's sign-in was answered (time.time()).
+ledger = {"sent": 0, "acknowledged": [], "refused": [], "failed": 0, "requests": {}, "signed_in": []}
 available = {"views": list(VIEW_PAGES), "exports": list(EXPORT_PAGES)}
 
 
@@ -108,10 +110,12 @@ def check_pages(environment, **kwargs):
 
 
 @events.request.add_listener
-def record(request_type, name, response_time, exception, **kwargs):
-    """Every response time, kept whole so that the percentiles are exact, and every failure."""
-    entry = ledger["requests"].setdefault(f"{request_type} {name}", {"times": [], "failures": 0})
+def record(request_type, name, response_time, exception, start_time=None, **kwargs):
+    """Every response time, kept whole so that the percentiles are exact, with the time it was sent (so
+    that run.py can tell the page views made while users were still signing in), and every failure."""
+    entry = ledger["requests"].setdefault(f"{request_type} {name}", {"times": [], "starts": [], "failures": 0})
     entry["times"].append(response_time)
+    entry["starts"].append(start_time if start_time is not None else time.time() - response_time / 1000)
     if exception is not None:
         entry["failures"] += 1
 
@@ -138,6 +142,7 @@ class SignedIn(HttpUser):
         ) as response:
             if response.status_code == 302 and "/accounts/login/" not in response.headers.get("Location", ""):
                 response.success()
+                ledger["signed_in"].append(time.time())
                 return
             response.failure(f"{self.username} could not sign in ({response.status_code})")
         raise StopUser()

@@ -6,7 +6,8 @@
    HTTPS redirect and secure cookies off, since there is no TLS proxy in front of it here).
 3. Runs loadtest/locustfile.py headless: 50 users, 2 minutes (``--users``, ``--run-time``).
 4. Counts the reports written against the submissions acknowledged, and prints requests, errors,
-   p50/p95/p99 per request kind and the report throughput. Exits 1 on any error or lost report.
+   p50/p95/p99 per request kind and the report throughput, and the page views' (sign-in aside) p95 over
+   the whole run and after the last user had signed in. Exits 1 on any error or lost report.
 
 Needs locust in the virtualenv: ``.venv/bin/pip install locust==2.47.0`` (not a test requirement).
 """
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/caugiay_load"
+VIEW_BUDGET_MS = 300  # p95 of the page views, sign-in aside, on a 2-core machine (docs/scaling.md)
 
 
 def say(message: str) -> None:
@@ -209,6 +211,33 @@ def main() -> int:
                 f"{name[:46]:<46} {len(times):>6} {failures:>5} {percentile(times, 50):>6.0f} "
                 f"{percentile(times, 95):>6.0f} {percentile(times, 99):>6.0f} {times[-1]:>7.0f}"
             )
+    # Page views: the pages read (the report form among them), not the sign-in, the downloads or the
+    # submissions. The opening sign-ins (PBKDF2, a quarter of a second of CPU each, 50 of them in the first
+    # seconds on the same two cores as locust) hold up the pages asked for meanwhile; the views sent after
+    # the last user had signed in show the steady state.
+    views = {
+        name: entry
+        for name, entry in ledger["requests"].items()
+        if name.startswith("GET ") and name != "GET login form" and not name.endswith(".xlsx")
+    }
+    first = min((start for entry in ledger["requests"].values() for start in entry["starts"]), default=0.0)
+    signed_in = max(ledger["signed_in"], default=first)
+    view_times = sorted(t for entry in views.values() for t in entry["times"])
+    steady_times = sorted(
+        t
+        for entry in views.values()
+        for t, start in zip(entry["times"], entry["starts"], strict=True)
+        if start >= signed_in
+    )
+    for name, times in (
+        ("page views (sign-in aside)", view_times),
+        ("page views after the last sign-in", steady_times),
+    ):
+        if times:
+            print(
+                f"{name[:46]:<46} {len(times):>6} {'':>5} {percentile(times, 50):>6.0f} "
+                f"{percentile(times, 95):>6.0f} {percentile(times, 99):>6.0f} {times[-1]:>7.0f}"
+            )
     errors = rows["all requests"][1]
     summary = {
         "users": args.users,
@@ -230,6 +259,16 @@ def main() -> int:
             for name, (times, failures) in rows.items()
             if times
         },
+        "signed_in_after_s": round(signed_in - first, 1),
+        "page_views": {
+            name: {
+                "count": len(times),
+                "p50_ms": round(percentile(times, 50)) if times else None,
+                "p95_ms": round(percentile(times, 95)) if times else None,
+                "p99_ms": round(percentile(times, 99)) if times else None,
+            }
+            for name, times in (("sign-in aside", view_times), ("after the last sign-in", steady_times))
+        },
         "submissions_sent": ledger["sent"],
         "submissions_acknowledged": len(acknowledged),
         "submissions_refused": len(ledger["refused"]),
@@ -246,6 +285,13 @@ def main() -> int:
     print(
         f"{summary['requests']} requests, {errors} errors, {summary['requests_per_second']:.1f} requests/s; "
         f"p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms"
+    )
+    views_p95 = summary["page_views"]["sign-in aside"]["p95_ms"]
+    steady = summary["page_views"]["after the last sign-in"]
+    print(
+        f"Page views (sign-in aside): p95 {views_p95} ms; after the last of the {len(ledger['signed_in'])} sign-ins "
+        f"({summary['signed_in_after_s']} s in): {steady['count']} views, p50 {steady['p50_ms']} ms, p95 "
+        f"{steady['p95_ms']} ms, p99 {steady['p99_ms']} ms (budget: p95 {VIEW_BUDGET_MS} ms)"
     )
     print(
         f"Submissions: {summary['submissions_sent']} sent, {summary['submissions_acknowledged']} acknowledged, "
