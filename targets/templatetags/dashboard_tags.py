@@ -6,6 +6,7 @@ from decimal import Decimal
 from html import escape as _e  # django.utils.html.escape without its SafeString: the rows are marked safe whole
 
 from django import template
+from django.template.base import render_value_in_context
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -176,6 +177,45 @@ def latest_figure_rows(context, reports) -> str:
             f'{cell}><a href="{_e(unit_url(unit.code))}" title="{_e(unit.code)}">{_e(unit.display_name)}</a></td>'
             f'{cell} class="text-nowrap">{_e(short_date(report.reviewed_at))}</td>'
             "\n                  </tr>\n                "
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped above
+
+
+@register.simple_tag(takes_context=True)
+def deadline_items(context, items) -> str:
+    """``{% deadline_items items %}``: the ``<li>`` of each (row, milestone) of the overview's overdue and
+    due-soon lists (``selectors.deadline_panel``), linking into the page's ``program``; the HTML its loop
+    wrote, each value written as the template wrote it (``render_value_in_context``: the page's
+    localisation and escaping), the messages translated once."""
+    if not items:
+        return ""
+    target_url = path_builder("target_detail", context["program"].slug)
+    due_soon = status_badge("due_soon", gettext("Due soon"))
+    without = gettext("Milestone %(year)s: %(plan)s %(unit)s, deadline %(date)s; no approved figure yet")
+    latest = gettext(
+        "Milestone %(year)s: %(plan)s %(unit)s, deadline %(date)s; latest figure %(latest)s (%(latest_year)s)"
+    )
+    short_date = date_writer(context, "SHORT_DATE_FORMAT")
+
+    def value(item) -> str:
+        return render_value_in_context(item, context)
+
+    html = []
+    for row, milestone in items:
+        badge = due_soon if milestone.due_soon else status_badge(milestone.bucket, milestone.bucket_label)
+        data = {
+            "year": value(milestone.year),
+            "plan": value(plan(milestone.plan)),
+            "unit": value(row.unit_of_measure),
+            "date": value(short_date(milestone.deadline)),
+        }
+        if row.latest_value is None:
+            text = without % data
+        else:
+            text = latest % {**data, "latest": value(num(row.latest_value)), "latest_year": value(row.latest_year)}
+        html.append(
+            f'<li class="mb-2">{badge} <a href="{_e(target_url(row.code))}">{_e(row.code)}</a> {_e(row.name)} '
+            f'<span class="small text-body-secondary d-block">{text}</span></li>'
         )
     return mark_safe("".join(html))  # noqa: S308 - every value in it is escaped above
 
