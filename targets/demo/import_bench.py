@@ -192,7 +192,9 @@ def import_bench(*, office_username: str, rows: int | None = None, process: bool
     writer.start()
     try:
         started = time.perf_counter()
-        preview = client.post("/imports/", {"file": SimpleUploadedFile("bench.xlsx", data)})
+        preview = client.post(
+            "/imports/", {"program": program.slug, "file": SimpleUploadedFile("bench.xlsx", data)}, secure=True
+        )
         preview_seconds = time.perf_counter() - started
         log(f"  preview: {preview_seconds:.2f} s")
         found = re.search(r'name="token" value="([^"]+)"', preview.content.decode())
@@ -200,7 +202,7 @@ def import_bench(*, office_username: str, rows: int | None = None, process: bool
             raise RuntimeError("The bench workbook was refused: see /imports/ with it for the rows' messages.")
         token = found.group(1)
         started = time.perf_counter()
-        confirm = client.post("/imports/confirm/", {"token": token, "approve": "on"})
+        confirm = client.post("/imports/confirm/", {"token": token, "approve": "on"}, secure=True)
         confirm_seconds = time.perf_counter() - started
         if confirm.status_code != 302 or confirm["Location"] != "/reports/":
             raise RuntimeError(f"The confirmation did not go through: {confirm.status_code}")
