@@ -485,7 +485,8 @@ def test_the_third_reminder_flags_an_overdue_task_for_the_leaders(office, progra
         services.task_remind(task, by=office)
         assert selectors.task_state_of(task=task).flagged is expected
     panel = selectors.task_panel(program=program)
-    assert [row.task for row in panel.flagged] == [task]
+    # The panel reads its tasks as plain values (selectors.tasks._plain_tasks), not model instances.
+    assert [(row.task.pk, row.task.code) for row in panel.flagged] == [(task.pk, task.code)]
     assert panel.overdue_by_unit[0]["flagged"] == 1
 
 
