@@ -25,13 +25,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .. import assessment, permissions
 from ..links import reverse_path
 from ..models import Program, Target, Task, TaskReminder, TaskUpdate, Unit, YearClosure
-from ..text import fold
+from ..text import fold, localised
 from .reporting import closed_years
 
 TaskStatus = assessment.TaskStatus
@@ -132,9 +131,8 @@ def _plain_tasks(tasks: QuerySet, fields: tuple[str, ...]) -> list[SimpleNamespa
     """``tasks`` (annotated by ``_with_counts``) read as plain values, not three model instances a task (as
     ``dashboard_rows`` reads targets): ``fields`` of the task, and of its group and lead unit (``solution_group__…``,
     ``lead_unit__…``) as attributes of ``task.solution_group`` and ``task.lead_unit``, with the lead unit's
-    ``display_name`` (``text.localised``) and ``pk``, as the panel's and the briefing's templates read them.
-    1 query."""
-    english = (get_language() or "").startswith("en")
+    ``display_name`` (``text.localised``, as ``Unit.display_name``) and ``pk``, as the panel's and the
+    briefing's templates read them. 1 query."""
     own = [f for f in fields if "__" not in f]
     related = {prefix: [f for f in fields if f.startswith(prefix + "__")] for prefix in ("solution_group", "lead_unit")}
     names = ["id", *own, "lead_unit_id", *_COUNTS, *related["solution_group"], *related["lead_unit"]]
@@ -146,7 +144,7 @@ def _plain_tasks(tasks: QuerySet, fields: tuple[str, ...]) -> list[SimpleNamespa
         unit = SimpleNamespace(pk=task.lead_unit_id, **{f.split("__", 1)[1]: values[f] for f in related["lead_unit"]})
         unit.id = unit.pk
         if hasattr(unit, "name"):
-            unit.display_name = unit.name_en if english and getattr(unit, "name_en", "") else unit.name
+            unit.display_name = localised(unit.name, getattr(unit, "name_en", ""))
         task.lead_unit = unit
         plain.append(task)
     return plain
