@@ -959,12 +959,6 @@ class TaskUpdate(models.Model):
             models.Index(fields=["task", "status", "date"], name="task_update_task_status"),
             models.Index(fields=["status", "submitted_at"], name="task_update_status_submitted"),
             models.Index(fields=["unit", "status"], name="task_update_unit_status"),
-            # The completions that judge a task (``selectors.tasks._completions``): few among many updates.
-            models.Index(
-                fields=["task", "completed_on"],
-                condition=Q(status="approved", is_done=True),
-                name="task_update_done_approved",
-            ),
         ]
 
     def __str__(self):

@@ -90,7 +90,7 @@ def _rollup_key(program: Program, today: datetime.date) -> str:
 def _programme_counts(program_ids: list[int], today: datetime.date) -> dict[int, dict]:
     """Each programme's counts as its overview counts them, computed in one pass over all their
     targets (``scope_counts_by_program``):
-    {program id: {"total", "by_status", "by_deadline", "late", "by_task_status"}}. 7 queries whatever their
+    {program id: {"total", "by_status", "by_deadline", "late", "by_task_status"}}. 8 queries whatever their
     number."""
     empty = {"total": 0, "by_status": {}, "by_deadline": {}, "late": 0, "by_task_status": {}}
     counts = {pk: {k: (dict(v) if isinstance(v, dict) else v) for k, v in empty.items()} for pk in program_ids}
@@ -109,7 +109,7 @@ def _programme_counts(program_ids: list[int], today: datetime.date) -> dict[int,
 def _kept_counts(programs: list[Program], today: datetime.date) -> tuple[dict[int, dict], int]:
     """Each programme's counts as of ``today``, read from the cache under ``_rollup_key`` or computed (all the
     missing ones in one pass, ``_programme_counts``) and kept there: ({program id: counts}, how many were
-    computed). 1 cache read; for the missing ones 7 queries and 1 cache write."""
+    computed). 1 cache read; for the missing ones 8 queries and 1 cache write."""
     keys = {p.pk: _rollup_key(p, today) for p in programs}
     cached = cache.get_many(list(keys.values()))
     counts = {pk: cached[key] for pk, key in keys.items() if key in cached}
@@ -145,7 +145,7 @@ def rollup(*, organisation: Organisation, today: datetime.date | None = None, so
 
     A fixed number of queries whatever the number of organisations, programmes, reports and tasks: the
     descendants 1, the programmes 1, and for the programmes not in the cache the rows 4, the late reports
-    1 and the tasks 2."""
+    1 and the tasks 3."""
     today = today or timezone.localdate()
     below = descendant_ids(organisation)
     programs = list(

@@ -213,7 +213,7 @@ def _target_paragraphs(review: Review) -> tuple[str, ...]:
 def _task_paragraphs(*, program: Program, year: int) -> tuple[str, ...]:
     """Part II.2 from the task table's rows of the year (judged by ``assessment.task_state`` as of the
     year's end, or today while it runs): the counts by deadline status, the overdue tasks by lead unit.
-    3 queries."""
+    4 queries."""
     as_of, _judged = task_as_of(year=year)
     rows = task_rows(program=program, year=year)
     if not rows:
@@ -267,8 +267,8 @@ def review_report_subject(program: Program, year: int) -> str:
 
 def review_report_content(*, program: Program, year: int, report: ReviewReport | None = None) -> ReviewReportContent:
     """The whole report of ``program``'s ``year``: the office's parts (``report``, read when not given:
-    1 query), part II written from the year's review (``review_year``: 7 queries) and its tasks (3 queries).
-    11 queries (10 with ``report``)."""
+    1 query), part II written from the year's review (``review_year``: 7 queries) and its tasks (4 queries).
+    12 queries (11 with ``report``)."""
     if report is None:
         report = review_report_for(program=program, year=year)
     review = review_year(program=program, year=year)

@@ -126,8 +126,9 @@ def test_the_queries_stay_the_same_as_targets_and_tasks_grow(
         make_task(program, code=f"NV-1.{n:02d}", supporting=["BTCQU"], deadline=datetime.date(2025, 6, 30))
     client = client_for(leader)
     # session, user, memberships, the programme, the menu's programmes; the closed years, the groups,
-    # the rows today and at the end of 2025 (4 each), the tasks (2: no supporting units), the late yearly figures.
-    with time_machine.travel(TODAY), django_assert_num_queries(18):
+    # the rows today and at the end of 2025 (4 each), the tasks (3: no supporting units; their updates' and
+    # reminders' counts), the late yearly figures.
+    with time_machine.travel(TODAY), django_assert_num_queries(19):
         response = client.get(URL)
     assert response.status_code == 200
     assert response.context["briefing"].total == 41 + extra

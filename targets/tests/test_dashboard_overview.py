@@ -138,7 +138,7 @@ def test_query_count_is_fixed(client_for, office, program, per_target, django_as
     # session, user, the user's groups (role); ETag versions; what waits for the office (1); programme; groups;
     # targets with groups and lead units; milestones; approved yearly figures; the review rows that stand
     # (frozen or overridden: a year's figure is the review's); latest approved figures; the tasks panel's tasks
-    # (none here: their supporting units and completions are not read; test_tasks_views counts them)
+    # (none here: their updates' and reminders' counts are not read; test_tasks_views counts them)
     with django_assert_num_queries(13):
         assert client.get("/p/12-ctr-qu/").status_code == 200
     with django_assert_num_queries(13):

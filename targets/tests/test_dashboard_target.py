@@ -171,8 +171,8 @@ def test_query_count_is_fixed(client_for, office, program, per_target, django_as
     # its reports (the list, and the approved yearly figures of the row); its annual reviews (the table, and the
     # review rows that stand for the row: the year table shows the review's verdict); the row's milestones;
     # supporting units; history: unit codes, group codes, the target's, its milestones' and its reports'
-    # histories with their users; the tasks serving it (none here: their supporting units and completions are
-    # not read)
+    # histories with their users; the tasks serving it (none here: their supporting units and their updates' and
+    # reminders' counts are not read)
     with django_assert_num_queries(16):
         assert client.get("/p/12-ctr-qu/targets/VH-01/").status_code == 200
 

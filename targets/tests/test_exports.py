@@ -440,8 +440,8 @@ def test_the_export_runs_the_same_queries_as_targets_grow(
     # session, user, the user's groups (role), programme; the review: groups, targets with lead units,
     # milestones, supporting units, approved yearly figures, stored reviews, closure; the year's report
     # (number, date, signer); the organisation's units by kind (for "the wards"); the flat figures;
-    # the tasks: the tasks with their counts, their supporting units, completions, latest updates.
-    with django_assert_num_queries(18):
+    # the tasks: the tasks, their supporting units, their updates' and reminders' counts (2), latest updates.
+    with django_assert_num_queries(19):
         response = client.get("/p/12-ctr-qu/reviews/2025/export.xlsx")
     assert response.status_code == 200
     ws = load_workbook(BytesIO(response.content)).worksheets[0]

@@ -174,14 +174,15 @@ def test_a_member_of_two_units_gets_one_mail(culture_staff, unit_b, program):
 def test_reminder_queries_do_not_grow_with_units(culture_staff, program, django_assert_num_queries):
     make_task(program, code="NV-3.01", group=3, supporting=["MTTQ"], deadline=datetime.date(2025, 12, 20))
     # targets without last year's figure; milestones due with their supporting units (2); tasks to remind
-    # with their supporting units and completions (3); the units with their members who have an address (2)
-    with django_assert_num_queries(8):
+    # with their supporting units and their updates' and reminders' counts (4); the units with their members who
+    # have an address (2)
+    with django_assert_num_queries(9):
         notifications.send_reminders()
     for unit in Unit.objects.exclude(code="PVHTT")[:10]:
         user = User.objects.create_user(f"staff-{unit.code.lower()}", email=f"{unit.code.lower()}@example.vn")
         unit.members.add(user)
         make_task(program, code=f"NV-9.{unit.pk}", group=1, lead=unit.code, deadline=datetime.date(2025, 12, 1))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         notifications.send_reminders()
 
 

@@ -373,13 +373,13 @@ def test_the_page_and_the_document_run_the_same_queries_as_targets_grow(
     client.get(PAGE)  # the session's first request
     # session, user, the user's groups (role), programme; the report; the review: groups, targets with lead
     # units, milestones, supporting units, approved yearly figures, stored reviews, closure; the tasks:
-    # the tasks with their counts, their supporting units, completions; the report's history; the menu's
-    # programmes.
-    with django_assert_num_queries(17):
+    # the tasks, their supporting units, their updates' and reminders' counts (2); the report's history; the
+    # menu's programmes.
+    with django_assert_num_queries(18):
         assert client.get(PAGE).status_code == 200
     # The same without the history and the menu, with the organisation's units by kind (the appendix names
     # the wards together where all of them support, as the workbook does).
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = client.get(DOCX)
     assert response.status_code == 200
     lines = [r for r in Document(io.BytesIO(response.content)).tables[2].rows if len(r._tr.findall(qn("w:tc"))) > 1]

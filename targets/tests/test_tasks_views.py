@@ -136,8 +136,8 @@ def test_the_tables_queries_do_not_grow(
     grow(program, author=staff_a, office=office, count=count)
     client = client_for(leader)
     # session, user, memberships (rights), programme; the filter's groups and units; the tasks with their
-    # counts, their supporting units, their completions; the menu's programmes
-    with django_assert_num_queries(10):
+    # supporting units, their updates' and reminders' counts (2); the menu's programmes
+    with django_assert_num_queries(11):
         assert client.get(f"{P}/tasks/", {"status": "overdue"}).status_code == 200
 
 
@@ -210,7 +210,7 @@ def test_a_missing_task_or_one_of_another_programme_is_not_found(client_for, off
 def test_a_tasks_page_queries_do_not_grow(client_for, office, staff_a, tasks, count, django_assert_num_queries):
     add_updates(tasks["late"], author=staff_a, office=office, count=count)
     client = client_for(office)
-    # session, user, memberships, programme; the task with its supporting units; its counts and completions;
+    # session, user, memberships, programme; the task with its supporting units; its updates' and reminders' counts;
     # its targets; closed years; its updates; its reminders; its history and its updates' history; the menu
     with django_assert_num_queries(15):
         assert client.get(f"{P}/tasks/NV-3.01/").status_code == 200
@@ -497,10 +497,11 @@ def test_the_overview_unit_and_group_queries_do_not_grow(
 ):
     grow(program, author=staff_a, office=office, count=count)
     client = client_for(leader)
-    # the overview's 11 (see test_dashboard_overview) and the tasks panel's 2 (tasks, completions)
-    with django_assert_num_queries(13):
+    # the overview's 11 (see test_dashboard_overview) and the tasks panel's 3 (the tasks, their updates' and
+    # reminders' counts)
+    with django_assert_num_queries(14):
         client.get(f"{P}/")
-    # session, user, memberships, programme; the group; the tasks, their supporting units, their completions;
-    # the menu's programmes
-    with django_assert_num_queries(9):
+    # session, user, memberships, programme; the group; the tasks, their supporting units, their updates' and
+    # reminders' counts (2); the menu's programmes
+    with django_assert_num_queries(10):
         client.get(f"{P}/solutions/4/")
