@@ -40,6 +40,7 @@ PAGES = [
     ("task_import", "/p/{program}/tasks/updates/import/"),
     ("rollup", "/o/{city}/"),
     ("rollup_cold", "/o/{city}/"),
+    ("overview_cold", "/p/{program}/"),
 ]
 # Downloads: measured one at a time in a child process, for their time and peak memory.
 EXPORTS = [
@@ -66,9 +67,14 @@ TASK_GROWTH_PAGES = {
 # Pages that a signed-in user is redirected away from.
 ANONYMOUS_ONLY = {"login"}
 # Pages timed with the cache emptied before each request: the roll-up with no programme's counts kept
-# (the first view after the cache restarts, before ``manage.py rollup_warm`` has run). "rollup" is the
-# view as it usually is: each programme's counts kept under its version, recomputed when it changes.
-EMPTY_CACHE_FIRST = {"rollup_cold"}
+# (the first view after the cache restarts, before ``manage.py rollup_warm`` has run), the overview with
+# no programme's judged rows kept (``selectors.program_rows``: the first view of the programme since its
+# last change, by anyone). "rollup" and "overview" are the views as they usually are: the counts and the
+# rows kept under the programme's version, recomputed when it changes.
+EMPTY_CACHE_FIRST = {"rollup_cold", "overview_cold"}
+# The pages whose usual view reads a value kept in the cache: asked once, untimed, after a page of
+# ``EMPTY_CACHE_FIRST`` emptied it, so that the next round finds them as they usually are.
+KEEPS_A_VALUE = ("overview", "rollup")
 
 
 @dataclass(frozen=True)

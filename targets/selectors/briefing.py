@@ -11,7 +11,16 @@ from django.utils import timezone
 from .. import assessment
 from ..models import Program
 from ..text import localised
-from .dashboards import AsOf, TargetRow, dashboard_rows, group_counts, program_groups, program_targets, status_counts
+from .dashboards import (
+    AsOf,
+    TargetRow,
+    dashboard_rows,
+    group_counts,
+    program_groups,
+    program_rows,
+    program_targets,
+    status_counts,
+)
 from .organisations import late_targets, late_year
 from .reporting import closed_years
 from .tasks import PANEL_FIELDS, TaskRow, task_overdue_by_unit, task_rows
@@ -70,15 +79,13 @@ def briefing(*, program: Program, today: datetime.date | None = None) -> Briefin
     which reads that year's frozen review rows, so that "+3" says what moved since the last yearly review.
 
     A fixed number of queries whatever the number of targets, tasks or reports: the closed years 1, the
-    groups 1, the rows today 4 and at the end of the last closed year 4 (none without one), the tasks 2,
-    the late yearly figures 1."""
+    groups 1, the rows today 4 (none when kept: ``program_rows``) and at the end of the last closed year 4
+    (none without one), the tasks 3, the late yearly figures 1."""
     today = today or timezone.localdate()
     closed = [year for year in closed_years(program=program) if year <= today.year]
     closed_year = max(closed) if closed else None
     groups = program_groups(program=program)
-    rows = dashboard_rows(
-        targets=program_targets(program=program), as_of=AsOf(date=today, year=today.year, is_past=False, years=[])
-    )
+    rows = program_rows(program=program, as_of=AsOf(date=today, year=today.year, is_past=False, years=[]))
     then = None
     if closed_year is not None:
         then_rows = dashboard_rows(

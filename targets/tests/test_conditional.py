@@ -259,3 +259,34 @@ def test_the_layout_floor(client, client_for, leader, django_assert_num_queries)
     assert response.status_code == 200
     html = response.content.decode()
     assert "<nav" in html and "<main" in html and "/_layout/" not in html.split("<main", 1)[0].split("<nav", 1)[0]
+
+
+def test_the_kept_rows_move_with_the_version_and_serve_every_user(
+    client_for, office, leader, staff_a, vh01, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """The programme's judged rows are kept under its version (selectors.program_rows): another user's
+    overview reads them, an approval moves the version and the next overview reads the new figure."""
+    from targets import selectors
+
+    as_of = selectors.dashboard_as_of(program=vh01.program)
+    before = {row.code: row.latest_value for row in selectors.program_rows(program=vh01.program, as_of=as_of)}
+    with django_assert_num_queries(0):  # kept: the same rows for everyone, no query
+        selectors.program_rows(program=vh01.program, as_of=as_of)
+    leader_view = client_for(leader).get("/p/12-ctr-qu/")
+    assert leader_view.context["total"] == 41
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.report_create(user=staff_a, target=vh01, unit=vh01.lead_unit, year=2026, value=Decimal(77))
+        services.report_submit(user=staff_a, report=report)
+        services.report_approve(user=office, report=report)
+    program = Program.objects.get(pk=vh01.program_id)
+    after = {row.code: row.latest_value for row in selectors.program_rows(program=program, as_of=as_of)}
+    assert before["VH-01"] != Decimal(77) and after["VH-01"] == Decimal(77)
+    response = client_for(office).get("/p/12-ctr-qu/units/PVHTT/")
+    assert next(r for r in response.context["panel"].lead if r.code == "VH-01").latest_value == Decimal(77)
+    # The rows carry the names in the page's language: each language has its own.
+    with translation.override("en"):
+        english = selectors.program_rows(program=program, as_of=as_of)
+    with translation.override("vi"):
+        vietnamese = selectors.program_rows(program=program, as_of=as_of)
+    assert [r.id for r in english] == [r.id for r in vietnamese]
+    assert any(e.name != v.name for e, v in zip(english, vietnamese, strict=True))

@@ -43,7 +43,7 @@ def overview(request, program):
     context = {"program": program, "waiting": waiting}
     as_of = selectors.dashboard_as_of(program=program, year=request.GET.get("year"))
     groups = selectors.program_groups(program=program)
-    rows = selectors.dashboard_rows(targets=selectors.program_targets(program=program), as_of=as_of)
+    rows = selectors.program_rows(program=program, as_of=as_of)
     counts = selectors.status_counts(rows)
     by_group = selectors.group_counts(groups=groups, rows=rows)
     context.update(
