@@ -326,28 +326,31 @@ def dashboard_rows(*, targets: QuerySet, as_of: AsOf, approved_by=None) -> list[
     return rows
 
 
-# How long a programme's judged rows are kept (``program_rows``). The key moves with the programme's data
-# version and the day, so a kept value is never stale; this only bounds what the cache holds.
+# How long a programme's judged rows are kept (``program_rows``) once nobody reads them.
 ROWS_CACHE_SECONDS = 24 * 60 * 60
 
 
 def _rows_key(program: Program, as_of: AsOf) -> str:
-    """A programme's rows as of ``as_of`` in the current language (the rows carry localised names): the key
-    moves with its data version (``program_version_bump`` after every committed change) and the day."""
-    return f"targets:rows:1:{program.pk}:{program.data_version}:{as_of.date.isoformat()}:{as_of.year}:{get_language()}"
+    """The one entry of a programme's rows as of ``as_of`` in the current language (the rows carry localised
+    names). The entry holds the data version it was judged at; one entry a programme, day and language, so
+    that a programme that changes all day long does not fill the cache with the rows of its old versions."""
+    return f"targets:rows:2:{program.pk}:{as_of.date.isoformat()}:{as_of.year}:{get_language()}"
 
 
 def program_rows(*, program: Program, as_of: AsOf) -> list[TargetRow]:
     """``dashboard_rows`` of every target of ``program`` as of ``as_of``, the same for every user: kept in the
-    cache under ``_rows_key``, so that the overview, the target table and the briefing of one programme judge
-    its targets once a version and a day, not once a page view. 1 cache read; when missing, the rows' 4 queries
-    and 1 cache write. The version is the one the request read with the programme (the page's ETag carries
-    the same): a change committed meanwhile moves it, and the next page reads afresh."""
+    cache (``_rows_key``) with the programme's data version, and read back while the version is still the
+    programme's, so that the overview, a unit's page and the briefing of one programme judge its targets
+    once a version and a day, not once a page view. The version is the one the request read with the
+    programme (the page's ETag carries the same): any change committed since moves it
+    (``program_version_bump``), and the next page judges afresh. 1 cache read; when missing or of another
+    version, the rows' 4 queries and 1 cache write."""
     key = _rows_key(program, as_of)
-    rows = cache.get(key)
-    if rows is None:
-        rows = dashboard_rows(targets=program_targets(program=program), as_of=as_of)
-        cache.set(key, rows, ROWS_CACHE_SECONDS)
+    kept = cache.get(key)
+    if kept is not None and kept[0] == program.data_version:
+        return kept[1]
+    rows = dashboard_rows(targets=program_targets(program=program), as_of=as_of)
+    cache.set(key, (program.data_version, rows), ROWS_CACHE_SECONDS)
     return rows
 
 

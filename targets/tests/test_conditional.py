@@ -10,12 +10,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from targets import services
+from targets import selectors, services
 from targets.models import Program, Target
+from targets.selectors.dashboards import _rows_key
 
 PAGES = [
     "/p/12-ctr-qu/",
@@ -266,8 +268,6 @@ def test_the_kept_rows_move_with_the_version_and_serve_every_user(
 ):
     """The programme's judged rows are kept under its version (selectors.program_rows): another user's
     overview reads them, an approval moves the version and the next overview reads the new figure."""
-    from targets import selectors
-
     as_of = selectors.dashboard_as_of(program=vh01.program)
     before = {row.code: row.latest_value for row in selectors.program_rows(program=vh01.program, as_of=as_of)}
     with django_assert_num_queries(0):  # kept: the same rows for everyone, no query
@@ -281,6 +281,8 @@ def test_the_kept_rows_move_with_the_version_and_serve_every_user(
     program = Program.objects.get(pk=vh01.program_id)
     after = {row.code: row.latest_value for row in selectors.program_rows(program=program, as_of=as_of)}
     assert before["VH-01"] != Decimal(77) and after["VH-01"] == Decimal(77)
+    # One entry for the programme, the day and the language, now holding the new version's rows.
+    assert cache.get(_rows_key(program, as_of))[0] == program.data_version
     response = client_for(office).get("/p/12-ctr-qu/units/PVHTT/")
     assert next(r for r in response.context["panel"].lead if r.code == "VH-01").latest_value == Decimal(77)
     # The rows carry the names in the page's language: each language has its own.

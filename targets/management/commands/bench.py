@@ -4,9 +4,10 @@ user), and each export's time and peak memory.
 
 Pages are requested through ``django.test.Client`` (the whole middleware stack, no network) by a
 signed-in office user, in rounds, so that every page sees the same machine load as the floor. Each page
-is timed twice: cold, rendered afresh (no conditional GET; nothing is cached for it), and asked again with
-the ETag it gave (``If-None-Match``), which a browser turns into its kept copy on a 304
-(``views/conditional.py``). The
+is timed twice: cold, rendered afresh (no conditional GET; the values kept under the programme's version,
+its judged rows and its roll-up counts, read as they usually are; ``overview_cold`` and ``rollup_cold`` with
+the cache emptied before each request), and asked again with the ETag it gave (``If-None-Match``), which a
+browser turns into its kept copy on a 304 (``views/conditional.py``). The
 exports run in a child process each, so that their peak memory is their own: the child's peak
 resident set size (VmHWM), and the peak of Python allocations during the request
 (``tracemalloc``, a second run, since tracing slows it down).
@@ -264,7 +265,7 @@ class Command(_ImportBenchMixin, BaseCommand):
         for page in pages:
             for _ in range(warmup):
                 _get(client_for[page.name], page.url)
-        # Rounds: each page once cold (no If-None-Match: rendered afresh, nothing is cached for it), then
+        # Rounds: each page once cold (no If-None-Match: rendered afresh, no page kept anywhere), then
         # once as a browser asks again (If-None-Match with the ETag it got), so that every page, the floor
         # included, sees the same machine load. The first round also counts the queries (counting slows
         # the requests a little, so it is not timed).
