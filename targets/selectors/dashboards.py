@@ -337,6 +337,13 @@ def _rows_key(program: Program, as_of: AsOf) -> str:
     return f"targets:rows:2:{program.pk}:{as_of.date.isoformat()}:{as_of.year}:{get_language()}"
 
 
+def kept_program_rows(*, program: Program, as_of: AsOf) -> list[TargetRow] | None:
+    """The rows ``program_rows`` keeps, when they are kept for the programme's current version; else None
+    (nothing is judged or kept). 1 cache read."""
+    kept = cache.get(_rows_key(program, as_of))
+    return kept[1] if kept is not None and kept[0] == program.data_version else None
+
+
 def program_rows(*, program: Program, as_of: AsOf) -> list[TargetRow]:
     """``dashboard_rows`` of every target of ``program`` as of ``as_of``, the same for every user: kept in the
     cache (``_rows_key``) with the programme's data version, and read back while the version is still the
@@ -345,12 +352,10 @@ def program_rows(*, program: Program, as_of: AsOf) -> list[TargetRow]:
     programme (the page's ETag carries the same): any change committed since moves it
     (``program_version_bump``), and the next page judges afresh. 1 cache read; when missing or of another
     version, the rows' 4 queries and 1 cache write."""
-    key = _rows_key(program, as_of)
-    kept = cache.get(key)
-    if kept is not None and kept[0] == program.data_version:
-        return kept[1]
-    rows = dashboard_rows(targets=program_targets(program=program), as_of=as_of)
-    cache.set(key, (program.data_version, rows), ROWS_CACHE_SECONDS)
+    rows = kept_program_rows(program=program, as_of=as_of)
+    if rows is None:
+        rows = dashboard_rows(targets=program_targets(program=program), as_of=as_of)
+        cache.set(_rows_key(program, as_of), (program.data_version, rows), ROWS_CACHE_SECONDS)
     return rows
 
 
@@ -531,17 +536,21 @@ class UnitPanel:
 def unit_panel(*, unit: Unit, program: Program, as_of: AsOf) -> UnitPanel:
     """The unit's targets of the programme, as lead and as support, judged as of the day; the targets it
     leads with no approved figure for the year before (unless closed); its reports returned for correction.
-    The rows are the programme's (``program_rows``: kept under its version) that the unit leads or supports.
-    3 queries: the targets it supports 1 (and the programme's rows 4 when not kept), targets without last
-    year's figure 1, returned reports 1."""
-    supported = set(
-        Target.supporting_units.through.objects.filter(unit=unit, target__program=program).values_list(
-            "target_id", flat=True
+    The rows are those the programme's kept rows hold for the targets the unit leads or supports
+    (``kept_program_rows``: 1 query, the targets it supports), or when none are kept for the programme's
+    version, its own targets judged alone (``dashboard_rows``: 4 queries), not the whole programme's.
+    3 or 6 queries: the rows 1 or 4, targets without last year's figure 1, returned reports 1."""
+    kept = kept_program_rows(program=program, as_of=as_of)
+    supported = Target.supporting_units.through.objects.filter(unit=unit)
+    if kept is not None:
+        ids = set(supported.filter(target__program=program).values_list("target_id", flat=True))
+        rows = [row for row in kept if row.lead_unit_id == unit.id or row.id in ids]
+    else:
+        # Led or supported, without a join and DISTINCT that each of the rows' subqueries would repeat.
+        rows = dashboard_rows(
+            targets=Target.objects.filter(Q(lead_unit=unit) | Q(pk__in=supported.values("target_id")), program=program),
+            as_of=as_of,
         )
-    )
-    rows = [
-        row for row in program_rows(program=program, as_of=as_of) if row.lead_unit_id == unit.id or row.id in supported
-    ]
     missing_year = as_of.year - 1 if program.contains_year(as_of.year - 1) else None
     missing = []
     if missing_year is not None:

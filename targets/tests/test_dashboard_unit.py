@@ -54,12 +54,20 @@ def test_the_year_before_the_programme_is_never_late(client_for, office, program
 def test_query_count_is_fixed(client_for, office, program, per_target, django_assert_num_queries):
     add_reports(program, per_target=per_target, author=office)
     client = client_for(office)
-    # session, user, the user's groups (role); ETag versions; programme; the unit; the targets it supports; the
-    # programme's rows (targets with groups and lead units, milestones, approved yearly figures, the review rows
-    # that stand); led targets without last year's figure; returned reports; the unit's tasks (none here: their
+    # session, user, the user's groups (role); ETag versions; programme; the unit; targets led or supported, with
+    # groups and lead units; milestones; approved yearly figures; the review rows that stand (frozen or
+    # overridden); led targets without last year's figure; returned reports; the unit's tasks (none here: their
     # supporting units and their updates' and reminders' counts are not read)
-    with django_assert_num_queries(14):
-        assert client.get("/p/12-ctr-qu/units/PVHTT/").status_code == 200
-    # Again: the programme's rows are kept under its version (selectors.program_rows), the same for every user.
+    with django_assert_num_queries(13):
+        alone = client.get("/p/12-ctr-qu/units/PVHTT/")
+    # Once an overview has kept the programme's rows under its version (selectors.program_rows), the unit's
+    # page picks its rows out of them with one query (the targets it supports) instead of judging them: the
+    # same rows.
+    client.get("/p/12-ctr-qu/")
     with django_assert_num_queries(10):
-        assert client.get("/p/12-ctr-qu/units/PVHTT/").status_code == 200
+        kept = client.get("/p/12-ctr-qu/units/PVHTT/")
+    for side in ("lead", "support"):
+        assert [(r.code, r.status, r.latest_value) for r in getattr(kept.context["panel"], side)] == [
+            (r.code, r.status, r.latest_value) for r in getattr(alone.context["panel"], side)
+        ]
+    assert kept.context["panel"].support
