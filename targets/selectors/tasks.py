@@ -4,7 +4,7 @@ digest covers. Each function's docstring says its queries; none grows with the n
 reminders or years. The judging is ``assessment.task_state``'s."""
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -121,33 +121,34 @@ def _counts(task_ids, *, year: int) -> dict[int, _Counts]:
     group for its updates that are not done and one for each completion date), the reminders. Two plain
     grouped queries, not three correlated subqueries on every task row: a third of the time to build and
     to run."""
-    updates: dict[int, list] = {}
-    for task_id, is_done, completed_on, latest in (
+    completions: dict[int, list[datetime.date]] = defaultdict(list)
+    latest: dict[int, datetime.date] = {}
+    for task_id, is_done, completed_on, newest in (
         _approved(task_id__in=task_ids)
         .order_by()
         .values_list("task_id", "is_done", "completed_on")
-        .annotate(latest=Max("date"))
+        .annotate(newest=Max("date"))
     ):
-        entry = updates.setdefault(task_id, [[], None])
         if is_done:
-            entry[0].append(completed_on)
-        entry[1] = latest if entry[1] is None else max(entry[1], latest)
-    reminders = {
-        task_id: (count, in_year)
-        for task_id, count, in_year in TaskReminder.objects.filter(task_id__in=task_ids)
+            completions[task_id].append(completed_on)
+        latest[task_id] = max(latest.get(task_id, newest), newest)
+    reminders = dict.fromkeys(latest, (0, 0))
+    for task_id, count, in_year in (
+        TaskReminder.objects.filter(task_id__in=task_ids)
         .order_by()
         .values("task_id")
         .annotate(n=Count("id"), n_year=Count("id", filter=Q(sent_at__year=year)))
         .values_list("task_id", "n", "n_year")
-    }
+    ):
+        reminders[task_id] = (count, in_year)
     return {
         task_id: _Counts(
-            completions=tuple(sorted(updates.get(task_id, ((), None))[0])),
-            last_update=updates.get(task_id, ((), None))[1],
-            reminder_count=reminders.get(task_id, (0, 0))[0],
-            reminder_count_year=reminders.get(task_id, (0, 0))[1],
+            completions=tuple(sorted(completions[task_id])),
+            last_update=latest.get(task_id),
+            reminder_count=count,
+            reminder_count_year=in_year,
         )
-        for task_id in updates.keys() | reminders.keys()
+        for task_id, (count, in_year) in reminders.items()
     }
 
 
